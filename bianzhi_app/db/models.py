@@ -1,0 +1,208 @@
+"""SQLAlchemy models of the establishment book.
+
+The tables are created by the Alembic migrations (which never import this module); these
+classes describe them for queries. Counters (`used`, `reserved`, `allocated`) are kept by
+triggers in the same transaction; see db/migrations/versions/0001_initial.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(6))
+    office_name: Mapped[str] = mapped_column(String(200))
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class EstablishmentKind(Base):
+    __tablename__ = "establishment_kinds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+
+class PostKind(Base):
+    __tablename__ = "post_kinds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(50))
+    rank: Mapped[str] = mapped_column(String(20))
+    funding: Mapped[str | None] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    status: Mapped[str] = mapped_column(String(10))  # active | abolished
+    requires_approval: Mapped[bool] = mapped_column(Boolean)
+    functions: Mapped[str | None] = mapped_column(Text)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    abolished_on: Mapped[dt.date | None] = mapped_column(Date)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+
+
+class RegionPool(Base):
+    __tablename__ = "region_pools"
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+    allocated: Mapped[int] = mapped_column(Integer)
+
+
+class Quota(Base):
+    __tablename__ = "quotas"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"), primary_key=True)
+    approved: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer)
+    reserved: Mapped[int] = mapped_column(Integer)
+    allowance: Mapped[int] = mapped_column(Integer)
+
+
+class QuotaHistory(Base):
+    __tablename__ = "quota_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    approved: Mapped[int] = mapped_column(Integer)
+    allowance: Mapped[int] = mapped_column(Integer)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class PoolHistory(Base):
+    __tablename__ = "pool_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column(Integer)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class PostLimit(Base):
+    __tablename__ = "post_limits"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    post_kind_id: Mapped[int] = mapped_column(ForeignKey("post_kinds.id"), primary_key=True)
+    post_limit: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer)
+    allowance: Mapped[int] = mapped_column(Integer)
+
+
+class PostLimitHistory(Base):
+    __tablename__ = "post_limit_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    post_kind_id: Mapped[int] = mapped_column(ForeignKey("post_kinds.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    post_limit: Mapped[int] = mapped_column(Integer)
+    allowance: Mapped[int] = mapped_column(Integer)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class UsageApproval(Base):
+    __tablename__ = "usage_approvals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"))
+    count: Mapped[int] = mapped_column(Integer)
+    used_count: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10))  # active | used | cancelled | expired
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    gender: Mapped[str] = mapped_column(String(2))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class StaffingPeriod(Base):
+    __tablename__ = "staffing_periods"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind_id: Mapped[int] = mapped_column(ForeignKey("establishment_kinds.id"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("usage_approvals.id"))
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    post_kind_id: Mapped[int] = mapped_column(ForeignKey("post_kinds.id"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    op: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+regions = Region.__table__
+kinds_t = EstablishmentKind.__table__
+post_kinds_t = PostKind.__table__
+documents = Document.__table__
+units = Unit.__table__
+region_pools = RegionPool.__table__
+quotas = Quota.__table__
+quota_history = QuotaHistory.__table__
+pool_history = PoolHistory.__table__
+post_limits = PostLimit.__table__
+post_limit_history = PostLimitHistory.__table__
+approvals = UsageApproval.__table__
+persons = Person.__table__
+staffing = StaffingPeriod.__table__
+appointments = Appointment.__table__
+ledger = LedgerEntry.__table__

@@ -1,0 +1,78 @@
+"""One error tree for the core; the CLI maps each class to an exit code, the GUI shows the message."""
+
+from __future__ import annotations
+
+
+class BianzhiError(Exception):
+    """Base of every error a user may see; its message is Chinese and names the figures."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(BianzhiError):
+    exit_code = 2
+
+
+class RefusedError(BianzhiError):
+    """A rule of DOMAIN.md says no."""
+
+    exit_code = 3
+
+
+class QuotaExceeded(RefusedError):
+    """Rule 1 / 6 / 7: used + reserved would exceed approved + allowance."""
+
+
+class PoolExceeded(RefusedError):
+    """Rule 2: the units' approved quotas would exceed the region pool."""
+
+
+class PostLimitExceeded(RefusedError):
+    """Rule 3: posts used would exceed the post limit."""
+
+
+class OnePersonOneSlot(RefusedError):
+    """Rule 4: 一人一编."""
+
+
+class ApprovalRequired(RefusedError):
+    """Rule 5: 先核准后进人."""
+
+
+class DocumentRequired(RefusedError):
+    """Rule 8: a change without its legal document."""
+
+
+class StateRefused(RefusedError):
+    """Anything else the current state forbids (abolishing a unit with staff, …)."""
+
+
+class InvalidInput(BianzhiError):
+    exit_code = 4
+
+
+class NotFound(BianzhiError):
+    exit_code = 5
+
+
+class CheckFailed(BianzhiError):
+    exit_code = 6
+
+
+class Busy(BianzhiError):
+    """Another program holds the write lock longer than the busy timeout."""
+
+    exit_code = 1
+
+
+class Cancelled(BianzhiError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    exit_code = 1

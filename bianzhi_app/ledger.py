@@ -1,0 +1,66 @@
+"""The 编制台账: an append-only, hash-chained record of every operation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from bianzhi_app.db.models import ledger
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = ("seq", "at", "effective_on", "actor", "op", "unit_id", "unit_name",
+                 "document_number", "before", "after", "detail", "prev_hash")
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    seq: int
+    hash: str
+
+    @property
+    def short(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+def canonical_json(value: Any) -> str:
+    """The one encoding of figures used in the ledger and its hash: sorted keys, no spaces."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(row: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical encoding of the hashed fields (dates as ISO text)."""
+    payload = [row[name].isoformat() if isinstance(row[name], dt.date) else row[name]
+               for name in HASHED_FIELDS]
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def read_head(conn: Connection) -> LedgerHead:
+    row = conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)).first()
+    return LedgerHead(0, GENESIS_HASH) if row is None else LedgerHead(row.seq, row.hash)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    message: str
+
+
+def verify_chain(rows: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
+    """Recompute the chain over rows in seq order; return the first broken entry."""
+    expected_seq, prev = 1, GENESIS_HASH
+    for row in rows:
+        seq = row["seq"]
+        if seq != expected_seq:
+            return ChainProblem(expected_seq, f"台账缺少第{expected_seq}条(下一条为第{seq}条)")
+        if row["prev_hash"] != prev:
+            return ChainProblem(seq, f"台账第{seq}条的前序哈希与第{seq - 1}条不符")
+        if entry_hash(row) != row["hash"]:
+            return ChainProblem(seq, f"台账第{seq}条的内容与其哈希不符(记录被改动)")
+        prev, expected_seq = row["hash"], seq + 1
+    return None

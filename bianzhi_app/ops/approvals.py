@@ -1,0 +1,105 @@
+"""Usage approvals (用编核准): add, cancel, expire. An active approval reserves its slots (rule 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, insert, select, update
+
+from bianzhi_app.book import Change, Op, Tx
+from bianzhi_app.catalog import APPROVAL_METHODS, check_choice
+from bianzhi_app.db.models import approvals, units
+from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
+from bianzhi_app.ops.common import find_unit, positive, quota_figures, shrink_allowance
+from bianzhi_app.rules import check_room
+
+
+def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str, doc: str,
+                 valid_until: dt.date | None = None, on: dt.date | None = None) -> Change:
+    """Approve a unit to fill `count` slots of a kind; the slots are reserved until used.
+
+    Refuses: no document; an unknown method; a validity ending before the approval date; more
+    slots than the unit's vacancy (rule 1). Returns the approval number in `Change.result`.
+    """
+    u = find_unit(tx, unit)
+    k = tx.catalog.kind(kind)
+    count = positive(count, "核准数")
+    method = check_choice(method, APPROVAL_METHODS, "补充方式")
+    effective_on = tx.effective(on)
+    if valid_until is None:
+        valid_until = effective_on.replace(year=effective_on.year + 1) - dt.timedelta(days=1) \
+            if not (effective_on.month == 2 and effective_on.day == 29) else effective_on + dt.timedelta(days=365)
+    if valid_until < effective_on:
+        raise InvalidInput(f"有效期至{valid_until.isoformat()}早于核准日期{effective_on.isoformat()}")
+    doc_id = tx.document(doc)
+    before = quota_figures(tx, u.id, k.id)
+    check_room(u.name, k.name, before, count, f"核准{count}名用编")
+    year = effective_on.year
+    issued = tx.conn.execute(select(func.count()).select_from(approvals)
+                             .where(approvals.c.number.like(f"{year}-%"))).scalar_one()
+    number = f"{year}-{issued + 1:04d}"
+    tx.conn.execute(insert(approvals).values(
+        number=number, unit_id=u.id, kind_id=k.id, count=count, used_count=0, method=method, status="active",
+        issued_on=effective_on, valid_until=valid_until, document_id=doc_id))
+    after = quota_figures(tx, u.id, k.id)
+    return tx.record(Op.APPROVAL_ADD, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
+                     document_number=doc, before={k.code: before.as_dict()}, after={k.code: after.as_dict()},
+                     detail={"number": number, "count": count, "method": method,
+                             "valid_until": valid_until.isoformat()}, result=number)
+
+
+def _find_active(tx: Tx, number: str):  # type: ignore[no-untyped-def]
+    row = tx.conn.execute(select(approvals, units.c.name.label("unit_name"))
+                          .join(units, units.c.id == approvals.c.unit_id)
+                          .where(approvals.c.number == str(number).strip())).first()
+    if row is None:
+        raise NotFound(f"未找到编号为「{number}」的用编核准")
+    if row.status != "active":
+        status = {"used": "已用完", "cancelled": "已撤销", "expired": "已过期"}[row.status]
+        raise StateRefused(f"用编核准{row.number}{status},不能办理此项变动")
+    return row
+
+
+def cancel_approval(tx: Tx, number: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+    """Cancel an active approval and release what it still reserves. Refuses an unknown or closed one."""
+    row = _find_active(tx, number)
+    effective_on = tx.effective(on)
+    if doc:
+        tx.document(doc)
+    kind = tx.catalog.kind_by_id(row.kind_id)
+    before = quota_figures(tx, row.unit_id, row.kind_id)
+    tx.conn.execute(update(approvals).where(approvals.c.id == row.id)
+                    .values(status="cancelled", closed_on=effective_on))
+    shrink_allowance(tx, row.unit_id, row.kind_id, effective_on)
+    after = quota_figures(tx, row.unit_id, row.kind_id)
+    return tx.record(Op.APPROVAL_CANCEL, unit_id=row.unit_id, unit_name=row.unit_name, effective_on=effective_on,
+                     document_number=doc, before={kind.code: before.as_dict()}, after={kind.code: after.as_dict()},
+                     detail={"number": row.number, "released": row.count - row.used_count})
+
+
+def expire_approvals(tx: Tx, *, today: dt.date | None = None) -> list[Change]:
+    """Close every active approval whose validity ended before today; one ledger entry each."""
+    today = today or tx.today
+    due = tx.conn.execute(select(approvals.c.number).where(approvals.c.status == "active",
+                                                           approvals.c.valid_until < today)
+                          .order_by(approvals.c.valid_until, approvals.c.id)).scalars().all()
+    changes = []
+    for number in due:
+        row = _find_active(tx, number)
+        kind = tx.catalog.kind_by_id(row.kind_id)
+        closed_on = row.valid_until + dt.timedelta(days=1)
+        before = quota_figures(tx, row.unit_id, row.kind_id)
+        tx.conn.execute(update(approvals).where(approvals.c.id == row.id).values(status="expired",
+                                                                                 closed_on=closed_on))
+        shrink_allowance(tx, row.unit_id, row.kind_id, closed_on)
+        after = quota_figures(tx, row.unit_id, row.kind_id)
+        changes.append(tx.record(Op.APPROVAL_EXPIRE, unit_id=row.unit_id, unit_name=row.unit_name,
+                                 effective_on=closed_on, before={kind.code: before.as_dict()},
+                                 after={kind.code: after.as_dict()},
+                                 detail={"number": row.number, "released": row.count - row.used_count}))
+    return changes
+
+
+def due_count(tx: Tx) -> int:
+    return tx.conn.execute(select(func.count()).select_from(approvals)
+                           .where(approvals.c.status == "active", approvals.c.valid_until < tx.today)).scalar_one()

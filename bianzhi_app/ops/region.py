@@ -1,0 +1,51 @@
+"""Region: create the book's region, set its pool (编制总额) per kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import insert, select, update
+
+from bianzhi_app.book import Change, Op, Tx
+from bianzhi_app.db.models import pool_history, region_pools, regions
+from bianzhi_app.errors import InvalidInput, StateRefused
+from bianzhi_app.ops.common import non_negative, pool_figures
+from bianzhi_app.rules import check_pool_total
+
+
+def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
+                on: dt.date | None = None) -> Change:
+    """Create the region of an empty book. Refuses a book that already has one, or a bad code."""
+    name = "".join(str(name).split())
+    code = str(code).strip()
+    if not name:
+        raise InvalidInput("行政区域名称不能为空")
+    if not re.fullmatch(r"\d{6}", code):
+        raise InvalidInput(f"行政区划代码应为6位数字(GB/T 2260),实为「{code}」")
+    if tx.conn.execute(select(regions.c.id)).first() is not None:
+        raise StateRefused("此数据库已建立编制台账,不能重复初始化")
+    effective_on = tx.effective(on)
+    office = office_name or f"{name}机构编制委员会办公室"
+    tx.conn.execute(insert(regions).values(name=name, code=code, office_name=office, created_on=effective_on))
+    tx.conn.execute(insert(region_pools), [{"kind_id": k.id, "total": 0, "allocated": 0}
+                                           for k in tx.catalog.kinds])
+    return tx.record(Op.REGION_INIT, unit_id=None, unit_name=None, effective_on=effective_on,
+                     after={"region": name, "code": code, "office": office})
+
+
+def set_pool(tx: Tx, kind: str, total: int, *, doc: str, on: dt.date | None = None) -> Change:
+    """Set the region pool of a kind. Refuses no document (rule 8) or a total below what is allocated (rule 2)."""
+    k = tx.catalog.kind(kind)
+    total = non_negative(total, "编制总额")
+    effective_on = tx.effective(on)
+    tx.document(doc)
+    old_total, allocated = pool_figures(tx, k.id)
+    check_pool_total(k.name, total, allocated)
+    tx.conn.execute(update(region_pools).where(region_pools.c.kind_id == k.id).values(total=total))
+    seq = tx.head.seq + 1
+    tx.conn.execute(insert(pool_history).values(kind_id=k.id, effective_on=effective_on, total=total,
+                                                ledger_seq=seq))
+    return tx.record(Op.POOL_SET, unit_id=None, unit_name=None, effective_on=effective_on, document_number=doc,
+                     before={k.code: {"total": old_total, "allocated": allocated}},
+                     after={k.code: {"total": total, "allocated": allocated}})

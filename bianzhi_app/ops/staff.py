@@ -1,0 +1,349 @@
+"""Persons on establishment: enter (入编, batched), leave, transfer, change kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from bianzhi_app.book import Change, Op, Tx
+from bianzhi_app.catalog import LEAVE_REASONS, Kind, check_choice
+from bianzhi_app.db.models import approvals, persons, staffing
+from bianzhi_app.errors import (
+    ApprovalRequired,
+    BianzhiError,
+    Cancelled,
+    InvalidInput,
+    NotFound,
+    OnePersonOneSlot,
+)
+from bianzhi_app.idcodes import id_birth_date, id_gender, mask_id
+from bianzhi_app.ops.common import (
+    ActiveSlot,
+    UnitRef,
+    check_not_before,
+    clean_id_number,
+    end_open_post,
+    find_active_person,
+    find_unit,
+    quota_figures,
+    shrink_allowance,
+)
+from bianzhi_app.rules import QuotaFigures, check_room
+
+MIN_AGE = 16
+CHUNK = 500
+
+
+@dataclass
+class EnterRequest:
+    unit: str | int
+    kind: str
+    name: str
+    id_number: str
+    approval: str | None = None
+    on: dt.date | None = None
+
+
+@dataclass
+class _Approval:
+    id: int
+    number: str
+    count: int
+    used_count: int
+    issued_on: dt.date
+    valid_until: dt.date | None
+    consumed: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.count - self.used_count - self.consumed
+
+
+def _clean_name(name: str) -> str:
+    text = "".join(str(name).split())
+    if not text:
+        raise InvalidInput("姓名不能为空")
+    if len(text) > 30:
+        raise InvalidInput(f"姓名过长:「{text}」")
+    return text
+
+
+def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tuple[int, BianzhiError]] | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[Change]:
+    """Enter persons on establishment (入编), one ledger entry each, in the open transaction.
+
+    Refuses (per person): a bad ID number or name; a future date, or one before the unit existed;
+    a person already on establishment or entered twice (rule 4); a unit and kind without a
+    vacancy (rules 1, 6); no usable approval where the unit requires one (rule 5). With `errors`
+    given, refused persons are listed there (by index) and skipped; otherwise the first refusal
+    raises and the caller's transaction rolls back. Checks read the counters once, inside the
+    write transaction, so the batch costs O(persons), not O(persons × book).
+    """
+    units_cache: dict[str, UnitRef] = {}
+    quota_cache: dict[tuple[int, int], QuotaFigures] = {}
+    approval_cache: dict[tuple[int, int], list[_Approval]] = {}
+    existing = _existing_persons(tx, requests)
+    next_person_id = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
+    new_persons: list[dict[str, Any]] = []
+    slots: list[dict[str, Any]] = []
+    seen_ids: dict[str, int] = {}
+    changes: list[Change] = []
+    total = len(requests)
+    for index, request in enumerate(requests):
+        if cancelled is not None and index % 1000 == 0 and cancelled():
+            raise Cancelled("已取消,数据库未作任何改动")
+        try:
+            unit = _unit(tx, units_cache, request.unit)
+            kind = tx.catalog.kind(request.kind)
+            name = _clean_name(request.name)
+            id_number = clean_id_number(request.id_number)
+            effective_on = tx.effective(request.on)
+            check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
+            birth = id_birth_date(id_number)
+            assert birth is not None
+            age = effective_on.year - birth.year - ((effective_on.month, effective_on.day) < (birth.month, birth.day))
+            if age < MIN_AGE:
+                raise InvalidInput(f"{name}({mask_id(id_number)})入编时{age}岁,不满{MIN_AGE}岁")
+            if id_number in seen_ids:
+                raise OnePersonOneSlot(f"{name}({id_number})在本批中重复入编(第{seen_ids[id_number] + 1}条已入编)")
+            known = existing.get(id_number)
+            if known is not None:
+                if known["open"]:
+                    raise OnePersonOneSlot(f"{known['name']}({id_number})已在{known['unit']}占用编制(一人一编),"
+                                           f"须先出编或办理调动")
+                if known["name"] != name:
+                    raise InvalidInput(f"身份证号{id_number}已登记为「{known['name']}」,与「{name}」不一致")
+                if known["last_end"] is not None:
+                    check_not_before(effective_on, known["last_end"], f"{name}上次出编日期")
+            key = (unit.id, kind.id)
+            figures = quota_cache.get(key)
+            if figures is None:
+                figures = quota_cache[key] = quota_figures(tx, unit.id, kind.id)
+            chosen = _choose_approval(tx, approval_cache, unit, kind, request.approval, effective_on)
+            before = figures.as_dict()
+            if chosen is None:
+                check_room(unit.name, kind.name, figures, 1, "入编")
+            else:
+                chosen.consumed += 1
+                figures.reserved -= 1
+            figures.used += 1
+        except BianzhiError as error:
+            if errors is None:
+                raise
+            errors.append((index, error))
+            continue
+        seen_ids[id_number] = index
+        if known is None:
+            person_id = next_person_id
+            next_person_id += 1
+            new_persons.append({"id": person_id, "name": name, "id_number": id_number,
+                                "gender": id_gender(id_number), "birth_date": birth})
+        else:
+            person_id = known["id"]
+        slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": effective_on,
+                      "end_date": None, "end_reason": None, "approval_id": chosen.id if chosen else None})
+        changes.append(tx.record(Op.PERSON_ENTER, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
+                                 before={kind.code: before}, after={kind.code: figures.as_dict()},
+                                 person_ids={person_id}, result=person_id,
+                                 detail={"person_id": person_id, "name": name, "id": mask_id(id_number),
+                                         "kind": kind.code, "approval": chosen.number if chosen else None}))
+        if progress is not None and index % 1000 == 0:
+            progress(index, total)
+    _write_entries(tx, new_persons, approval_cache, slots)
+    if progress is not None:
+        progress(total, total)
+    return changes
+
+
+def _write_entries(tx: Tx, new_persons: list[dict[str, Any]], approval_cache: dict[tuple[int, int], list[_Approval]],
+                   slots: list[dict[str, Any]]) -> None:
+    if new_persons:
+        tx.conn.execute(insert(persons), new_persons)
+    consumed = [a for group in approval_cache.values() for a in group if a.consumed]
+    if consumed:
+        # Approvals first: their reservation is released before the slot is taken, so the
+        # counter CHECK never sees the person twice.
+        tx.conn.execute(update(approvals).where(approvals.c.id == bindparam("aid")).values(
+            used_count=bindparam("used"), status=bindparam("status")),
+            [{"aid": a.id, "used": a.used_count + a.consumed,
+              "status": "used" if a.remaining == 0 else "active"} for a in consumed])
+        for a in consumed:
+            a.used_count += a.consumed
+            a.consumed = 0
+    if slots:
+        tx.conn.execute(insert(staffing), slots)
+
+
+def _unit(tx: Tx, cache: dict[str, UnitRef], ref: str | int) -> UnitRef:
+    key = str(ref)
+    if key not in cache:
+        cache[key] = find_unit(tx, ref)
+    return cache[key]
+
+
+def _existing_persons(tx: Tx, requests: Sequence[EnterRequest]) -> dict[str, dict[str, Any]]:
+    """Persons already in the book among the batch's ID numbers, with their open slot if any."""
+    from bianzhi_app.db.models import units
+    from bianzhi_app.idcodes import normalize_code
+
+    wanted = sorted({normalize_code(r.id_number) for r in requests})
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        rows = tx.conn.execute(select(persons.c.id, persons.c.name, persons.c.id_number)
+                               .where(persons.c.id_number.in_(chunk))).all()
+        for row in rows:
+            found[row.id_number] = {"id": row.id, "name": row.name, "open": False, "unit": None, "last_end": None}
+        if not rows:
+            continue
+        by_id = {found[r.id_number]["id"]: found[r.id_number] for r in rows}
+        periods = tx.conn.execute(select(staffing.c.person_id, staffing.c.end_date, units.c.name)
+                                  .join(units, units.c.id == staffing.c.unit_id)
+                                  .where(staffing.c.person_id.in_(list(by_id)))).all()
+        for period in periods:
+            info = by_id[period.person_id]
+            if period.end_date is None:
+                info["open"], info["unit"] = True, period.name
+            elif info["last_end"] is None or period.end_date > info["last_end"]:
+                info["last_end"] = period.end_date
+    return found
+
+
+def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit: UnitRef, kind: Kind,
+                     number: str | None, on: dt.date) -> _Approval | None:
+    """The approval this entry consumes: the one named, else the earliest-expiring usable one.
+
+    None when the unit does not require approvals and none was named.
+    """
+    key = (unit.id, kind.id)
+    if key not in cache:
+        rows = tx.conn.execute(select(approvals.c.id, approvals.c.number, approvals.c.count, approvals.c.used_count,
+                                      approvals.c.issued_on, approvals.c.valid_until)
+                               .where(approvals.c.unit_id == unit.id, approvals.c.kind_id == kind.id,
+                                      approvals.c.status == "active")
+                               .order_by(approvals.c.valid_until, approvals.c.id)).all()
+        cache[key] = [_Approval(r.id, r.number, r.count, r.used_count, r.issued_on, r.valid_until) for r in rows]
+    usable = [a for a in cache[key] if a.remaining > 0 and a.issued_on <= on
+              and (a.valid_until is None or a.valid_until >= on)]
+    if number:
+        number = str(number).strip()
+        for a in usable:
+            if a.number == number:
+                return a
+        exists = tx.conn.execute(select(approvals.c.unit_id, approvals.c.kind_id, approvals.c.status)
+                                 .where(approvals.c.number == number)).first()
+        if exists is None:
+            raise NotFound(f"未找到编号为「{number}」的用编核准")
+        raise ApprovalRequired(f"用编核准{number}不适用于{unit.name} {kind.name}于{on.isoformat()}入编"
+                               f"(单位、编制类型、有效期或余额不符)")
+    if usable:
+        return usable[0]
+    if unit.requires_approval:
+        raise ApprovalRequired(f"{unit.name} {kind.name} 没有有效的用编核准,不能入编(先核准后进人)")
+    return None
+
+
+def enter_person(tx: Tx, unit: str | int, kind: str, *, name: str, id_number: str, approval: str | None = None,
+                 on: dt.date | None = None) -> Change:
+    """Enter one person (入编); see `enter_persons` for what it refuses."""
+    return enter_persons(tx, [EnterRequest(unit, kind, name, id_number, approval, on)])[0]
+
+
+def _end_slot(tx: Tx, slot: ActiveSlot, on: dt.date, reason: str) -> str | None:
+    check_not_before(on, slot.start_date, f"{slot.name}入编日期")
+    ended = end_open_post(tx, slot.person_id, on)
+    tx.conn.execute(update(staffing).where(staffing.c.id == slot.staffing_id).values(end_date=on, end_reason=reason))
+    shrink_allowance(tx, slot.unit_id, slot.kind_id, on)
+    return tx.catalog.post_kind_by_id(ended[1]).code if ended else None
+
+
+def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = None) -> Change:
+    """A person leaves establishment (出编); the slot is free at once (rule 10) and any post ends.
+
+    Refuses: an unknown reason; a person not on establishment; a date before the entry.
+    """
+    reason = check_choice(reason, LEAVE_REASONS, "出编原因")
+    slot = find_active_person(tx, id_number)
+    effective_on = tx.effective(on)
+    unit = find_unit(tx, slot.unit_id, active=False)
+    kind = tx.catalog.kind_by_id(slot.kind_id)
+    before = quota_figures(tx, slot.unit_id, slot.kind_id)
+    post = _end_slot(tx, slot, effective_on, reason)
+    after = quota_figures(tx, slot.unit_id, slot.kind_id)
+    return tx.record(Op.PERSON_LEAVE, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
+                     before={kind.code: before.as_dict()}, after={kind.code: after.as_dict()},
+                     person_ids={slot.person_id},
+                     detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),
+                             "kind": kind.code, "reason": reason, "post_ended": post})
+
+
+def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None = None,
+                    approval: str | None = None, on: dt.date | None = None) -> Change:
+    """Move a person to another unit in one step (调动); any post ends.
+
+    Refuses: the same unit; no vacancy or no approval at the target (rules 1, 5, 6).
+    """
+    slot = find_active_person(tx, id_number)
+    target = find_unit(tx, unit)
+    if target.id == slot.unit_id:
+        raise InvalidInput(f"{slot.name}已在{target.name},调入单位不能与调出单位相同")
+    effective_on = tx.effective(on)
+    source = find_unit(tx, slot.unit_id, active=False)
+    old_kind = tx.catalog.kind_by_id(slot.kind_id)
+    new_kind = tx.catalog.kind(kind) if kind else old_kind
+    src_before = quota_figures(tx, source.id, old_kind.id)
+    dst_before = quota_figures(tx, target.id, new_kind.id)
+    post = _end_slot(tx, slot, effective_on, "调出")
+    chosen = _choose_approval(tx, {}, target, new_kind, approval, effective_on)
+    if chosen is None:
+        check_room(target.name, new_kind.name, dst_before, 1, "调入")
+    else:
+        tx.conn.execute(update(approvals).where(approvals.c.id == chosen.id).values(
+            used_count=chosen.used_count + 1, status="used" if chosen.remaining == 1 else "active"))
+    tx.conn.execute(insert(staffing).values(person_id=slot.person_id, unit_id=target.id, kind_id=new_kind.id,
+                                            start_date=effective_on, approval_id=chosen.id if chosen else None))
+    return tx.record(Op.PERSON_TRANSFER, unit_id=target.id, unit_name=target.name, effective_on=effective_on,
+                     extra_units={source.id}, person_ids={slot.person_id},
+                     before={source.name: {old_kind.code: src_before.as_dict()},
+                             target.name: {new_kind.code: dst_before.as_dict()}},
+                     after={source.name: {old_kind.code: quota_figures(tx, source.id, old_kind.id).as_dict()},
+                            target.name: {new_kind.code: quota_figures(tx, target.id, new_kind.id).as_dict()}},
+                     detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),
+                             "from": source.name, "to": target.name, "kind": new_kind.code,
+                             "approval": chosen.number if chosen else None, "post_ended": post})
+
+
+def change_kind(tx: Tx, id_number: str, kind: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+    """Move a person to another kind of establishment in the same unit. Refuses the same kind, or
+    no vacancy of the new kind (rule 1: kinds never pool)."""
+    slot = find_active_person(tx, id_number)
+    new_kind = tx.catalog.kind(kind)
+    if new_kind.id == slot.kind_id:
+        raise InvalidInput(f"{slot.name}已是{new_kind.name}")
+    effective_on = tx.effective(on)
+    if doc:
+        tx.document(doc)
+    unit = find_unit(tx, slot.unit_id)
+    old_kind = tx.catalog.kind_by_id(slot.kind_id)
+    old_before, new_before = quota_figures(tx, unit.id, old_kind.id), quota_figures(tx, unit.id, new_kind.id)
+    check_room(unit.name, new_kind.name, new_before, 1, "转入")
+    check_not_before(effective_on, slot.start_date, f"{slot.name}入编日期")
+    tx.conn.execute(update(staffing).where(staffing.c.id == slot.staffing_id)
+                    .values(end_date=effective_on, end_reason="变更编制类型"))
+    shrink_allowance(tx, unit.id, old_kind.id, effective_on)
+    tx.conn.execute(insert(staffing).values(person_id=slot.person_id, unit_id=unit.id, kind_id=new_kind.id,
+                                            start_date=effective_on))
+    return tx.record(Op.PERSON_CHANGE_KIND, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
+                     document_number=doc, person_ids={slot.person_id},
+                     before={old_kind.code: old_before.as_dict(), new_kind.code: new_before.as_dict()},
+                     after={old_kind.code: quota_figures(tx, unit.id, old_kind.id).as_dict(),
+                            new_kind.code: quota_figures(tx, unit.id, new_kind.id).as_dict()},
+                     detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),
+                             "from": old_kind.code, "to": new_kind.code})
+
+

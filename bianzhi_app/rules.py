@@ -1,0 +1,82 @@
+"""The rules of DOMAIN.md as pure checks on plain numbers; each refusal names the figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bianzhi_app.errors import PoolExceeded, PostLimitExceeded, QuotaExceeded
+
+
+@dataclass
+class QuotaFigures:
+    approved: int
+    used: int
+    reserved: int
+    allowance: int
+
+    @property
+    def vacancy(self) -> int:
+        return max(0, self.approved - self.used - self.reserved)
+
+    @property
+    def overage(self) -> int:
+        return max(0, self.used + self.reserved - self.approved)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"approved": self.approved, "used": self.used, "reserved": self.reserved,
+                "allowance": self.allowance}
+
+    def shrunk_allowance(self) -> int:
+        """Rule 6: the allowance only ever covers the overage that is left (只出不进)."""
+        return min(self.allowance, self.overage)
+
+    def describe(self) -> str:
+        text = f"核定{self.approved}名,实有{self.used}名,在途{self.reserved}名"
+        if self.overage:
+            text += f",超编{self.overage}名"
+            if self.allowance:
+                text += "(只出不进)"
+        elif self.vacancy:
+            text += f",空编{self.vacancy}名"
+        else:
+            text += ",无空编"
+        return text
+
+
+def check_room(unit: str, kind: str, figures: QuotaFigures, count: int, action: str) -> None:
+    """Rules 1 and 6: `count` more slots fit only inside the approved quota (never the allowance)."""
+    if figures.used + figures.reserved + count > figures.approved:
+        need = f"需{count}名," if count > 1 else ""
+        raise QuotaExceeded(f"{unit} {kind} {figures.describe()},{need}不能{action}")
+
+
+def check_quota_cut(unit: str, kind: str, figures: QuotaFigures, new_approved: int) -> None:
+    """Rule 7: a quota below the persons (and reservations) on it is refused."""
+    if figures.used + figures.reserved > new_approved + figures.allowance:
+        raise QuotaExceeded(
+            f"{unit} {kind} 实有{figures.used}名,在途{figures.reserved}名,不能核定为{new_approved}名"
+            f"(低于实有与在途之和;改革中确需如此的,须以文件将超出部分记为超编只出不进)")
+
+
+def check_pool(kind: str, total: int, allocated: int, delta: int, unit: str) -> None:
+    """Rule 2: the sum of approved quotas stays within the region pool."""
+    if delta > 0 and allocated + delta > total:
+        raise PoolExceeded(
+            f"{kind} 编制总额{total}名,已分配{allocated}名,未分配{total - allocated}名,"
+            f"不能为{unit}增加{delta}名")
+
+
+def check_pool_total(kind: str, new_total: int, allocated: int) -> None:
+    if new_total < allocated:
+        raise PoolExceeded(f"{kind} 已分配{allocated}名,编制总额不能核定为{new_total}名")
+
+
+def check_post_room(unit: str, post: str, limit: int, used: int) -> None:
+    """Rule 3: posts used stay within the post limit."""
+    if used + 1 > limit:
+        raise PostLimitExceeded(f"{unit} {post} 职数{limit}名,已配{used}名,无空缺职数,不能任职")
+
+
+def check_post_cut(unit: str, post: str, used: int, allowance: int, new_limit: int) -> None:
+    if used > new_limit + allowance:
+        raise PostLimitExceeded(f"{unit} {post} 已配{used}名,职数不能核定为{new_limit}名")
