@@ -143,6 +143,22 @@ class Tx:
         self.changes.append(change)
         return change
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run part of a batch so that a refusal undoes only that part (import --skip-invalid, demo)."""
+        head, pending, changes = self.head, len(self._pending), len(self.changes)
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            self.head = head
+            del self._pending[pending:]
+            del self.changes[changes:]
+            self._documents.clear()
+            raise
+        nested.commit()
+
     def flush(self) -> None:
         if self._pending:
             self.conn.execute(insert(ledger), self._pending)

@@ -74,14 +74,15 @@ def _clean_name(name: str) -> str:
 
 def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tuple[int, BianzhiError]] | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> list[Change]:
+                  cancelled: Callable[[], bool] | None = None, initial: bool = False) -> list[Change]:
     """Enter persons on establishment (入编), one ledger entry each, in the open transaction.
 
     Refuses (per person): a bad ID number or name; a future date, or one before the unit existed;
     a person already on establishment or entered twice (rule 4); a unit and kind without a
     vacancy (rules 1, 6); no usable approval where the unit requires one (rule 5). With `errors`
     given, refused persons are listed there (by index) and skipped; otherwise the first refusal
-    raises and the caller's transaction rolls back. Checks read the counters once, inside the
+    raises and the caller's transaction rolls back. `initial` records persons already on
+    establishment when the book is first filled (import --initial, demo): no approval is needed. Checks read the counters once, inside the
     write transaction, so the batch costs O(persons), not O(persons × book).
     """
     units_cache: dict[str, UnitRef] = {}
@@ -124,7 +125,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
             figures = quota_cache.get(key)
             if figures is None:
                 figures = quota_cache[key] = quota_figures(tx, unit.id, kind.id)
-            chosen = _choose_approval(tx, approval_cache, unit, kind, request.approval, effective_on)
+            chosen = (None if initial and not request.approval else
+                      _choose_approval(tx, approval_cache, unit, kind, request.approval, effective_on))
             before = figures.as_dict()
             if chosen is None:
                 check_room(unit.name, kind.name, figures, 1, "入编")
@@ -151,7 +153,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
                                  before={kind.code: before}, after={kind.code: figures.as_dict()},
                                  person_ids={person_id}, result=person_id,
                                  detail={"person_id": person_id, "name": name, "id": mask_id(id_number),
-                                         "kind": kind.code, "approval": chosen.number if chosen else None}))
+                                         "kind": kind.code, "approval": chosen.number if chosen else None,
+                                         **({"initial": True} if initial else {})}))
         if progress is not None and index % 1000 == 0:
             progress(index, total)
     _write_entries(tx, new_persons, approval_cache, slots)

@@ -1,0 +1,1 @@
+"""Excel import and export, without the database."""
