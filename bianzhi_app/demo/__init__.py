@@ -351,21 +351,18 @@ class DemoBuilder:
         for person in movers:
             day = self.random_day(self.day0 + dt.timedelta(days=1), last_day)
             add(day, lambda tx, i=person.id_number, d=day: self.transfer_somewhere(tx, i, d, open_units))
+        top = self.short
+        by_name = {p.name: p for p in plans if not p.over}
         quota_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
-        centers = [p for p in plans if p.category == "事业单位" and not p.over and "sy" in p.quotas]
-        if len(centers) >= 4:
-            a, b = centers[0], centers[1]
-            add(quota_day, lambda tx, d=quota_day: quotas.transfer_quota(tx, a.name, b.name, "sy", 1,
-                                                                         doc=self.doc(), on=d))
-            rename_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
-            c = centers[2]
-            add(rename_day, lambda tx, d=rename_day: units.rename_unit(tx, c.name, c.name.replace("中心", "服务中心", 1)
-                                                                       if "中心" in c.name else c.name + "(新)",
-                                                                       doc=self.doc(), on=d))
-            merge_day = self.random_day(self.day0 + dt.timedelta(days=60), last_day)
-            x, y = centers[3], centers[4]
-            add(merge_day, lambda tx, d=merge_day: units.merge_units(
-                tx, [x.name, y.name], x.name.replace("中心", "") + "综合服务中心", doc=self.doc(), on=d))
+        if top + "档案馆" in by_name and top + "融媒体中心" in by_name:
+            add(quota_day, lambda tx, d=quota_day: quotas.transfer_quota(
+                tx, top + "档案馆", top + "融媒体中心", "sy", 1, doc=self.doc(), on=d))
+        rename_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
+        add(rename_day, lambda tx, d=rename_day: units.rename_unit(
+            tx, top + "机关事务服务中心", top + "机关事务管理服务中心", doc=self.doc(), on=d))
+        merge_day = self.random_day(self.day0 + dt.timedelta(days=60), last_day)
+        add(merge_day, lambda tx, d=merge_day: units.merge_units(
+            tx, [top + "文化馆", top + "图书馆"], top + "文化馆图书馆服务中心", doc=self.doc(), on=d))
         events.sort(key=lambda e: (e[0], e[1]))
         skipped = 0
         for start in range(0, len(events), 2000):
@@ -395,5 +392,14 @@ class DemoBuilder:
 
 
 def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Progress | None = None) -> dict[str, Any]:
-    """Fill an empty book with a demo region; returns a summary (region, units, persons, ledger_seq)."""
-    return DemoBuilder(book, scale, seed, progress).build()
+    """Fill an empty book with a demo region; returns a summary (region, units, persons, ledger_seq).
+
+    The ledger's recording time is pinned to 09:00 today, so one seed gives one ledger head per day.
+    """
+    real_clock = book.clock
+    recorded = real_clock().replace(hour=9, minute=0, second=0, microsecond=0)
+    book.clock = lambda: recorded
+    try:
+        return DemoBuilder(book, scale, seed, progress).build()
+    finally:
+        book.clock = real_clock

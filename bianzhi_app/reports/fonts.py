@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
@@ -61,6 +61,47 @@ class MissingGlyph(BianzhiError):
         self.codepoint = ord(char)
         self.text = text
         super().__init__(f"字符“{char}”(U+{ord(char):04X})在所有可用字体中都没有字形,无法打印")
+
+
+# --------------------------------------------------------------------------- ToUnicode fix
+
+
+def _utf16_hex(codepoint: int) -> str:
+    if codepoint > 0xFFFF:
+        codepoint -= 0x10000
+        return f"{0xD800 + (codepoint >> 10):04X}{0xDC00 + (codepoint & 0x3FF):04X}"
+    return f"{codepoint:04X}"
+
+
+def _make_to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap, but with characters beyond the BMP written as UTF-16
+    surrogate pairs: reportlab 5.1 writes ``<20BB7>``, an odd-length hex string that PDF
+    readers reject, so 𠮷 could not be copied or searched (it extracted as U+20BB)."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *[f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)],
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ])
+
+
+ttfonts.makeToUnicodeCMap = _make_to_unicode_cmap  # looked up by name when a PDF is written
 
 
 # --------------------------------------------------------------------------- candidates
@@ -191,7 +232,7 @@ def font_dirs() -> list[Path]:
     dirs: list[Path] = [Path(p) for p in os.environ.get("BIANZHI_FONT_DIRS", "").split(os.pathsep) if p]
     home = Path.home()
     if sys.platform == "win32":
-        windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot") or "C:\\Windows"
+        windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT") or "C:\\Windows"
         local = os.environ.get("LOCALAPPDATA")
         if local:
             dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
@@ -388,8 +429,8 @@ class FontRegistry:
         self.chain(role).check(text)
 
     def string_width(self, text: str, role: str, size: float) -> float:
-        return sum(pdfmetrics.stringWidth(run.replace("\n", " "), font, size)
-                   for font, run in self.chain(role).runs(text))
+        return float(sum(pdfmetrics.stringWidth(run.replace("\n", " "), font, size)
+                         for font, run in self.chain(role).runs(text)))
 
     def draw_string(self, canvas: Any, x: float, y: float, text: str, role: str = "body",
                     size: float = 12, align: Align = "left") -> float:
@@ -398,12 +439,12 @@ class FontRegistry:
         runs = [(font, run.replace("\r", " ").replace("\n", " ").replace("\t", " "))
                 for font, run in self.chain(role).runs(text)]
         widths = [pdfmetrics.stringWidth(run, font, size) for font, run in runs]
-        total = sum(widths)
+        total = float(sum(widths))
         if align in ("centre", "center"):
             x -= total / 2
         elif align == "right":
             x -= total
-        for (font, run), width in zip(runs, widths):
+        for (font, run), width in zip(runs, widths, strict=True):
             canvas.setFont(font, size)
             canvas.drawString(x, y, run)
             x += width

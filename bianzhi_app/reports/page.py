@@ -39,6 +39,7 @@ ColumnAlign = Literal["left", "center", "right"]
 A4_PORTRAIT: tuple[float, float] = A4
 A4_LANDSCAPE: tuple[float, float] = landscape(A4)
 RED = colors.CMYKColor(0, 1, 1, 0)  # 公文红
+HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 
 
 def format_date_cn(value: dt.date | str) -> str:
@@ -170,7 +171,7 @@ class TableLook:
     leading: float | None = None  # default 1.25 × font size
     padding: float = 2.5
     grid_width: float = 0.5
-    header_background: colors.Color | None = colors.Color(0.9, 0.9, 0.9)
+    header_background: colors.Color | None = HEADER_GREY
     zebra: colors.Color | None = None  # background of every other body row
     min_row_height: float = 0
     body_role: str = "table"
@@ -222,7 +223,7 @@ class _TableData:
         heights = self.heights = []
         for row in self.body:
             h = one_line
-            for cell, w in zip(row, widths):
+            for cell, w in zip(row, widths, strict=False):
                 if isinstance(cell, str):
                     if "\n" in cell:
                         h = max(h, leading * (cell.count("\n") + 1) + pad)
@@ -267,14 +268,20 @@ class ChunkedTable(Flowable):
     def row_count(self) -> int:
         return len(self._data.body) - self._start
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def as_table(self) -> Table:
+        """All remaining rows as one reportlab ``Table`` (header repeated by ``repeatRows``),
+        for short tables that must nest in another flowable.  Do not use it for long ones."""
+        self._data.ensure_heights()
+        return self._data.table(self._start, len(self._data.body))
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         d = self._data
         d.ensure_heights()
         height = sum(d.header_heights) + d.cum[-1] - d.cum[self._start]
         self.width, self.height = self._width, height
         return self._width, height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         d = self._data
         d.ensure_heights()
         n, start = len(d.body), self._start
@@ -351,7 +358,7 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], *,
     header_heights = []
     for hr in header:
         h = look.header_size * 1.25 + 2 * pad
-        for cell, w in zip(hr, inner):
+        for cell, w in zip(hr, inner, strict=False):
             if isinstance(cell, Paragraph):
                 h = max(h, cell.wrap(w, 1e9)[1] + 2 * pad)
         header_heights.append(h)
@@ -409,7 +416,7 @@ class OfficialLayout:
 
     @property
     def bottom(self) -> float:
-        return A4[1] - self.top - self.block_height
+        return float(A4[1]) - self.top - self.block_height
 
     @property
     def line_pitch(self) -> float:
@@ -454,7 +461,7 @@ class OfficialDocTemplate(BaseDocTemplate):
         """Baseline that puts the top of the number's em box ``page_number_gap`` below the block."""
         gb = self.gb
         top = gb.bottom - gb.page_number_gap
-        descent = pdfmetrics.getDescent(font, gb.page_number_size)  # negative
+        descent = float(pdfmetrics.getDescent(font, gb.page_number_size))  # negative
         return top - gb.page_number_size - descent
 
     def decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -533,7 +540,7 @@ class DocNumberRule(Flowable):
         self.doc_number = doc_number
         self.size, self.gap, self.thickness, self.color = size, gap, thickness, color
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         self.height = self.size + self.gap + self.thickness / 2
         return self.width, self.height

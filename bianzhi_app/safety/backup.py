@@ -120,10 +120,13 @@ def make_backup(
         raise BackupFailed(f"备份失败:找不到数据库文件「{db}」。")
     created = _aware(now)
     extra = dict(manifest_extra or {})
+    try:
+        json.dumps(extra)
+    except (TypeError, ValueError) as e:
+        raise BackupFailed(f"备份失败:附加的清单信息无法保存为 JSON({e})。") from e
     tmp: Path | None = None
     final: Path | None = None
     try:
-        json.dumps(extra)
         dest.mkdir(parents=True, exist_ok=True)
         tmp = _files.make_temp(dest)
         stats = _files.copy_database(db, tmp, full_check=True)
@@ -139,7 +142,7 @@ def make_backup(
         }
         _files.write_json_atomic(manifest_path_for(final), manifest)
         os.replace(tmp, final)
-        tmp = None
+        tmp = final  # from here on, a failure removes the placed file too
         _files.fsync_dir(dest)
     except _files.SourceCorrupt as e:
         _files.remove_quietly(tmp, final and manifest_path_for(final))
@@ -147,10 +150,8 @@ def make_backup(
             f"备份失败:数据库「{db.name}」没有通过完整性检查({e.problems[0]}),已损坏的数据不做备份。"
             "请先运行数据库检查,必要时从较早的备份恢复。"
         ) from e
-    except (OSError, sqlite3.Error, TypeError, ValueError) as e:
+    except (OSError, sqlite3.Error) as e:
         _files.remove_quietly(tmp, final and manifest_path_for(final))
-        if isinstance(e, (TypeError, ValueError)):
-            raise BackupFailed(f"备份失败:附加的清单信息无法保存为 JSON({e})。") from e
         raise BackupFailed(f"备份失败:{_files.explain(e, dest)}。数据库本身没有改动。") from e
     assert final is not None
     return BackupInfo(

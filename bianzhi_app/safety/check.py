@@ -38,7 +38,8 @@ def readonly_uri(path: str | os.PathLike[str], *, immutable: bool = False) -> st
     p = Path(path).absolute().as_posix()
     if not p.startswith("/"):
         p = "/" + p  # Windows: file:/C:/…
-    return "file:" + urllib.parse.quote(p, safe="/:") + "?mode=ro" + ("&immutable=1" if immutable else "")
+    scheme = "file://" if p.startswith("//") else "file:"  # a UNC //server/share needs an empty authority
+    return scheme + urllib.parse.quote(p, safe="/:") + "?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def open_readonly(path: str | os.PathLike[str], *, timeout: float = 5.0, immutable: bool = False

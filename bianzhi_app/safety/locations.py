@@ -107,18 +107,22 @@ def classify_location(
 
     ``mounts`` is a list of (mount point, fs type), ``drive_type`` maps ``"Z:\\\\"`` to a
     ``GetDriveTypeW`` code, ``env`` replaces ``os.environ``; each defaults to the running system's, and
-    a fake ``platform`` with no injected source simply skips that source.
+    a fake ``platform`` with no injected source simply skips that source.  Symlinks (and on Windows
+    junctions, which may reveal a share behind a drive letter) are resolved only when nothing is
+    injected, i.e. against the live system; the file itself is never opened.
     """
     windows = platform.startswith("win")
     env = os.environ if env is None else env
     raw = os.fspath(path)
-    native = platform == sys.platform
+    native = platform == sys.platform  # symlinks are resolved only against the live system
     if windows:
-        verdict, norm = _classify_windows(raw, native, drive_type)
+        verdict, norm = _classify_windows(raw, native and drive_type is None, drive_type)
     else:
-        norm = os.path.realpath(raw) if native else posixpath.normpath(raw)
         if mounts is None:
+            norm = os.path.realpath(raw) if native else posixpath.normpath(raw)
             mounts = _system_mounts(platform) if native else []
+        else:
+            norm = posixpath.normpath(posixpath.join("/", raw))
         verdict = _classify_mount(norm, mounts, windows)
     if verdict is not None:
         return verdict

@@ -30,6 +30,7 @@ import psutil
 
 from bianzhi_app import __version__
 from bianzhi_app.errors import BianzhiError, Busy, RefusedError
+from bianzhi_app.safety._files import fsync_dir
 
 LOCK_SUFFIX = ".lock"
 # A recorded process start time within this many seconds of the live process's is the same process.
@@ -203,16 +204,6 @@ def _current_holder(user: str | None, app_version: str | None) -> Holder:
     )
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def read_holder(db_path: str | os.PathLike[str]) -> Holder | None:
     """The holder named in the lock file of ``db_path``, or None when there is no lock file.  Never
     raises on bad content: an unparsable file gives a Holder with ``readable=False``."""
@@ -272,7 +263,7 @@ def acquire(
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         except OSError as e:
             path.unlink(missing_ok=True)
             raise LockError(f"无法写入锁文件「{path.name}」({e.strerror}),请检查磁盘空间和权限。") from e
@@ -344,7 +335,7 @@ def break_stale(db_path: str | os.PathLike[str]) -> Holder:
         _put_back(aside, path)
         raise LockedByOther(fresh, path)
     aside.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return holder
 
 

@@ -127,6 +127,8 @@ def restore_backup(
     try:
         tmp = _files.make_temp(db.parent)
         _files.copy_database(source, tmp, full_check=False)  # verified above; quick_check is enough
+        if db.exists():
+            shutil.copymode(db, tmp)  # keep the book's permissions (the temp file is private, 0600)
         _files.fsync_file(tmp)
         for side in _files.sidecars(db):
             side.unlink(missing_ok=True)

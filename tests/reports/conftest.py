@@ -1,0 +1,63 @@
+"""Fixtures of the report tests; makes the checkout importable when pytest runs from anywhere."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bianzhi_app.reports.fonts import FontRegistry, get_fonts  # noqa: E402
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def fonts() -> FontRegistry:
+    """The bundled fonts only, so results do not depend on the machine's fonts."""
+    return get_fonts(use_system=False)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    exe = shutil.which("pdffonts")
+    if exe is None:
+        pytest.fail("pdffonts is missing: apt-get install -y poppler-utils")
+    out = subprocess.run([exe, str(path)], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()[2:]
+    fonts = []
+    for line in lines:
+        # name type… encoding emb sub uni object-id generation
+        m = re.match(r"^(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line)
+        assert m, line
+        fonts.append({"name": m[1], "type": m[2], "emb": m[4], "sub": m[5], "uni": m[6]})
+    return fonts
+
+
+def _assert_fonts_embedded(path: Path) -> list[dict[str, str]]:
+    fonts = pdffonts(path)
+    assert fonts
+    for f in fonts:
+        assert f["emb"] == "yes" and f["sub"] == "yes", f
+        assert f["type"].startswith("TrueType"), f
+        assert re.match(r"^[A-Z]{6}\+", f["name"]), f
+    return fonts
+
+
+@pytest.fixture(scope="session")
+def assert_fonts_embedded() -> Callable[[Path], list[dict[str, str]]]:
+    """pdffonts (poppler-utils) says every font is an embedded TrueType subset."""
+    return _assert_fonts_embedded
