@@ -137,6 +137,23 @@ def _is_subheader(group_row: list[str], row: Row) -> bool:
     return seen
 
 
+def repeats_header(row: Row) -> bool:
+    """A header line repeated inside the table (rosters pasted together, printed page headers)."""
+    count = 0
+    for value in row:
+        if value == "" or value is None:
+            continue
+        if not isinstance(value, str):
+            return False
+        key = header_key(value)
+        if not key:
+            continue
+        if key not in _EXACT and key not in _TOTALS and _figure_field("", key) is None:
+            return False
+        count += 1
+    return count >= 2
+
+
 def _fill_groups(upper: list[str], lower: list[str], row_index: int, col0: int,
                  merged: Merged | None) -> None:
     """Spread a group header (核定编制, 领导职数 …) over the columns it spans."""

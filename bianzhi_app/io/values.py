@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal
 
 from bianzhi_app.idcodes import id_from_15, id_problem, normalize_code
 
@@ -50,6 +51,8 @@ def display(value: object) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
+        if value.is_integer() and abs(value) < 1e21:  # as Excel's formula bar: 15 digits, then zeros
+            return format(Decimal(f"{value:.15g}"), "f")
         return f"{value:.15G}"
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
@@ -90,7 +93,7 @@ def unit_name(value: object) -> str:
 
 def loose_unit_key(name: str) -> str:
     """Key that ignores full-/half-width differences, to suggest a near match."""
-    return fold(name).replace("〔", "[").replace("〕", "]")
+    return fold(name)
 
 
 # ---------------------------------------------------------------- numbers
@@ -191,7 +194,7 @@ def _date_from_number(number: float, what: str) -> dt.date:
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 
 
-def parse_id(value: object) -> str | None:
+def parse_id(value: object, today: dt.date | None = None) -> str | None:
     """An ID number cell → the 18-character number (upper-case X); None when empty.
 
     A number cell is trusted only while it is an integer a double holds exactly (below 2**53):
@@ -204,7 +207,7 @@ def parse_id(value: object) -> str | None:
         raise CellError("身份证号格式错误")
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
-            raise CellError(PRECISION_LOST if abs(value) >= 1e14 else "身份证号格式错误")
+            raise CellError("身份证号格式错误")
         if abs(value) >= _EXACT_LIMIT:
             raise CellError(PRECISION_LOST)
         text = str(int(value))
@@ -214,7 +217,7 @@ def parse_id(value: object) -> str | None:
             raise CellError(PRECISION_LOST)
     if len(text) == 15 and text.isdigit():
         text = id_from_15(text)
-    problem = id_problem(text)
+    problem = id_problem(text, today)
     if problem:
         raise CellError(problem)
     return text

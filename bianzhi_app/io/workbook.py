@@ -22,13 +22,13 @@ from os import PathLike
 from pathlib import Path
 
 import python_calamine
-from python_calamine import CalamineSheet, CalamineWorkbook
 
 from bianzhi_app import errors
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.idcodes import id_birth_date, id_gender, normalize_code, uscc_problem
 from bianzhi_app.io import values as v
-from bianzhi_app.io.headers import FIELD_NAMES, SCAN_ROWS, Layout, Row, detect
+from bianzhi_app.io.files import load_sheet, open_workbook
+from bianzhi_app.io.headers import FIELD_NAMES, SCAN_ROWS, Layout, Row, detect, repeats_header
 from bianzhi_app.io.values import CellError
 
 PROGRESS_EVERY = 500  # rows between two progress/cancel calls
@@ -92,47 +92,6 @@ class Cancelled(errors.Cancelled):
         super().__init__(message)
 
 
-# ---------------------------------------------------------------- opening
-
-_ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
-_OLE_SUFFIXES = {".xls", ".xla"}
-
-
-def _open(path: Path) -> CalamineWorkbook:
-    name = path.name
-    if not path.is_file():
-        raise errors.NotFound(f"找不到文件「{name}」")
-    with path.open("rb") as handle:
-        magic = handle.read(512)
-    if not magic:
-        raise InvalidInput(f"文件「{name}」是空文件")
-    if magic.startswith(b"PK\x03\x04"):
-        native = path.suffix.lower() in _ZIP_SUFFIXES
-    elif magic.startswith(b"\xd0\xcf\x11\xe0"):
-        native = path.suffix.lower() in _OLE_SUFFIXES
-    elif magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise InvalidInput(f"文件「{name}」是网页(HTML/XML)格式,不是真正的Excel工作簿;"
-                           "请用Excel打开后另存为.xlsx再导入")
-    else:
-        raise InvalidInput(f"文件「{name}」不是Excel工作簿(.xlsx或.xls)")
-    try:
-        if native:
-            return CalamineWorkbook.from_path(str(path))
-        with path.open("rb") as handle:  # extension and content disagree: let calamine sniff
-            return CalamineWorkbook.from_filelike(handle)
-    except python_calamine.PasswordError:
-        raise InvalidInput(f"文件「{name}」设有密码,请在Excel中取消密码后再导入") from None
-    except Exception as exc:  # calamine raises several types for a damaged file
-        raise InvalidInput(f"无法读取文件「{name}」:文件已损坏或不是Excel工作簿({exc})") from None
-
-
-def _load_sheet(book: CalamineWorkbook, sheet_name: str, file_name: str) -> CalamineSheet:
-    try:
-        return book.get_sheet_by_name(sheet_name)
-    except Exception as exc:
-        raise InvalidInput(f"无法读取文件「{file_name}」的工作表「{sheet_name}」:{exc}") from None
-
-
 @dataclass
 class _Pending:
     name: str
@@ -153,7 +112,7 @@ def read_workbook(path: str | PathLike[str], *, progress: Callable[[int, int], N
     or holds neither a persons sheet (姓名 + 身份证号) nor a units sheet (单位名称 + 编制数).
     """
     file = Path(path)
-    book = _open(file)
+    book = open_workbook(file)
     result = ParsedWorkbook([], [], [])
     pending: list[_Pending] = []
     try:
@@ -164,7 +123,7 @@ def read_workbook(path: str | PathLike[str], *, progress: Callable[[int, int], N
     for sheet_name in worksheets:
         if cancel and cancel():
             raise Cancelled()
-        sheet = _load_sheet(book, sheet_name, file.name)
+        sheet = load_sheet(book, sheet_name, file.name)
         rows = sheet.iter_rows()
         head = list(islice(rows, SCAN_ROWS + 1))
         try:
@@ -195,32 +154,41 @@ def read_workbook(path: str | PathLike[str], *, progress: Callable[[int, int], N
     return result
 
 
-_SUBTOTAL = re.compile(r"合\s*计|小\s*计|总\s*计")
-_FOOTER = re.compile(r"\s*(填表人|制表人|审核人|填报人|单位负责人|负责人|填表日期|制表日期|填报日期"
-                     r"|注\s*[:：]|说明\s*[:：])")
+# Subtotal words anywhere in a text cell, or signature lines at the start of one (cells joined by \0).
+_SKIP_ROW = re.compile(r"合\s*计|小\s*计|总\s*计|(?:^|\0)\s*(?:填表人|制表人|审核人|填报人|单位负责人|负责人"
+                       r"|填表日期|制表日期|填报日期|注\s*[:：]|说明\s*[:：])")
 _NUMBERING = set("甲乙丙丁戊己庚辛壬癸")
+_NOTE_ONLY = re.compile(r"[(\[【].*[)\]】]|必填项?|选填项?")
 
 
 def _skipped(row: Row, used: list[int]) -> bool:
     """Blank rows, subtotal rows (合计/小计/总计) and the signature lines under a table."""
-    if all(v.is_blank(row[i]) for i in used):
+    for i in used:
+        cell = row[i]
+        if cell != "" and not (type(cell) is str and cell.isspace()):
+            break
+    else:
         return True
-    return any(type(c) is str and (_SUBTOTAL.search(c) or _FOOTER.match(c)) for c in row)
+    return _SKIP_ROW.search("\0".join([c for c in row if type(c) is str and c])) is not None
 
 
-def _is_numbering(row: Row) -> bool:
-    """The 「1 2 3 …」 or 「甲 乙 1 2 …」 line some forms put right under the header."""
+def _is_annotation(row: Row) -> bool:
+    """The line some forms put right under the header: 「1 2 3 …」, 「甲 乙 1 2 …」 or 「(必填) (选填) …」."""
     numbers: list[int] = []
+    notes = 0
     for cell in row:
         if v.is_blank(cell):
             continue
         text = v.fold(v.display(cell))
-        if text in _NUMBERING:
-            continue
-        if not text.isdigit():
+        if text in _NUMBERING or _NOTE_ONLY.fullmatch(text):
+            notes += 1
+        elif text.isdigit():
+            numbers.append(int(text))
+        else:
             return False
-        numbers.append(int(text))
-    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    if numbers:
+        return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    return notes > 0
 
 
 class _SheetReader:
@@ -232,6 +200,7 @@ class _SheetReader:
         self.total = total
         self.done = 0
         self.seen_ids: dict[str, tuple[str, int, str]] = {}
+        self.today = date.today()
         self.seen_units: dict[str, tuple[str, int]] = {}
 
     def report(self, force: bool = False) -> None:
@@ -246,7 +215,8 @@ class _SheetReader:
             self.done += 1
             if self.done % PROGRESS_EVERY == 0:
                 self.report()
-            if _skipped(row, used) or (index == item.layout.data_start and _is_numbering(row)):
+            if _skipped(row, used) or repeats_header(row) or (
+                    index == item.layout.data_start and _is_annotation(row)):
                 continue
             yield index + 1, row
 
@@ -301,7 +271,7 @@ class _SheetReader:
         sheet, layout = item.name, item.layout
         cols, labels = layout.columns, layout.labels
         problems = self.result.problems
-        header_row = layout.header_rows[0] + 1
+        header_row = layout.header_rows[-1] + 1
         for fld in ("unit", "kind"):
             if fld not in cols:
                 problems.append(Problem(sheet, header_row, "", "",
@@ -321,7 +291,7 @@ class _SheetReader:
                 complete = False
             id_number: str | None = None
             try:
-                id_number = v.parse_id(cell("id"))
+                id_number = v.parse_id(cell("id"), self.today)
                 if id_number is None:
                     problem("id", "身份证号不能为空")
             except CellError as exc:
