@@ -34,7 +34,8 @@ def per_enter_seconds(path: Path, n: int) -> list[float]:
         for i in range(n):
             first17 = f"990000{dt.date(1970, 1, 1) + dt.timedelta(days=i):%Y%m%d}001"
             start = time.perf_counter()
-            book.run(staff.enter_person, "基准测试局", "xz", name=f"基准{i}", id_number=first17 + id_check_digit(first17))
+            book.run(staff.enter_person, "基准测试局", "xz", name=f"基准{i}",
+                     id_number=first17 + id_check_digit(first17))
             timings.append(time.perf_counter() - start)
     return timings
 

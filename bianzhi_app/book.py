@@ -115,8 +115,8 @@ class Tx:
             return self._documents[number]
         doc_id = self.conn.execute(select(documents.c.id).where(documents.c.number == number)).scalar()
         if doc_id is None:
-            doc_id = self.conn.execute(insert(documents).values(
-                number=number, title=title, issuer=None, issued_on=issued_on or self.today)).inserted_primary_key[0]
+            doc_id = new_id(self.conn.execute(insert(documents).values(
+                number=number, title=title, issuer=None, issued_on=issued_on or self.today)))
         self._documents[number] = doc_id
         return doc_id
 
@@ -163,6 +163,13 @@ class Tx:
         if self._pending:
             self.conn.execute(insert(ledger), self._pending)
             self._pending.clear()
+
+
+def new_id(result: Any) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def normalize_doc_number(number: str | None) -> str:

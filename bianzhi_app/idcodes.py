@@ -24,7 +24,7 @@ def normalize_code(text: str) -> str:
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
 
 
@@ -71,7 +71,7 @@ def mask_id(id_number: str) -> str:
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     value = 31 - total % 31
     return USCC_ALPHABET[0 if value == 31 else value]
 

@@ -169,10 +169,7 @@ def status(conn: Connection, catalog: Catalog, *, as_of: dt.date | None = None,
     p = post_figures(conn, as_of, unit_id)
     rows = unit_rows(conn, as_of, unit_id)
     totals = pool_totals(conn, as_of)
-    if unit_id is None:
-        all_q = q
-    else:
-        all_q = quota_figures(conn, as_of)
+    all_q = q if unit_id is None else quota_figures(conn, as_of)
     pool = {}
     for k in catalog.kinds:
         allocated = sum(f["approved"] for (_uid, kid), f in all_q.items() if kid == k.id)

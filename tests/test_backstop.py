@@ -3,7 +3,7 @@
 import sqlite3
 
 import pytest
-from conftest import DOC, fingerprint, person_id
+from bookhelpers import DOC, fingerprint, person_id
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_raw_sql_cannot_take_a_second_slot_or_rewrite_history(full_unit, db_path
     conn = raw(db_path)
     pid, unit_id = conn.execute("SELECT person_id, unit_id FROM staffing_periods LIMIT 1").fetchone()
     conn.execute("UPDATE quotas SET approved = 10 WHERE unit_id = ? AND kind_id = 1", (unit_id,))
-    with pytest.raises(sqlite3.IntegrityError, match="staffing_periods.person_id"):
+    with pytest.raises(sqlite3.IntegrityError, match=r"staffing_periods\.person_id"):
         conn.execute("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) VALUES (?, ?, 1, "
                      "'2026-01-01')", (pid, unit_id))
     for statement in ("DELETE FROM staffing_periods", "UPDATE staffing_periods SET unit_id = 99",
@@ -72,7 +72,7 @@ def test_check_finds_a_tampered_ledger_row_at_its_seq(full_unit, db_path):
     conn.execute("DROP TRIGGER ledger_no_update")
     conn.execute("UPDATE ledger SET document_number = '杨编发〔2026〕99号' WHERE seq = 4")
     conn.close()
-    rc, out, err = full_unit("check")
+    rc, _out, err = full_unit("check")
     assert rc == 6
     assert "台账第4条的内容与其哈希不符" in err
 
@@ -82,7 +82,7 @@ def test_check_finds_a_tampered_counter(full_unit, db_path):
     conn.execute("DROP TRIGGER quota_approved")
     conn.execute("UPDATE quotas SET used = 1 WHERE used = 2")
     conn.close()
-    rc, out, err = full_unit("check")
+    rc, _out, err = full_unit("check")
     assert rc == 6
     assert "计数不符:区司法局 行政编制 实有计数为1,按人员记录重算为2" in err
 
@@ -92,7 +92,7 @@ def test_check_finds_a_missing_ledger_entry(full_unit, db_path):
     conn.execute("DROP TRIGGER ledger_no_delete")
     conn.execute("DELETE FROM ledger WHERE seq = 3")
     conn.close()
-    rc, out, err = full_unit("check")
+    rc, _out, err = full_unit("check")
     assert rc == 6 and "台账缺少第3条" in err
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from conftest import person_id
+from bookhelpers import person_id
 
 from bianzhi_app.book import Book
 from bianzhi_app.ops import approvals, posts, quotas, region, staff, units

@@ -5,8 +5,18 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bianzhi_app.idcodes import (USCC_ALPHABET, id_birth_date, id_check_digit, id_from_15, id_gender, id_problem,
-                                 mask_id, normalize_code, uscc_check_char, uscc_problem)
+from bianzhi_app.idcodes import (
+    USCC_ALPHABET,
+    id_birth_date,
+    id_check_digit,
+    id_from_15,
+    id_gender,
+    id_problem,
+    mask_id,
+    normalize_code,
+    uscc_check_char,
+    uscc_problem,
+)
 
 
 def test_domain_vectors():

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DOC, ROOT, person_id
+from bookhelpers import DOC, ROOT, person_id
 
 
 def test_sixteen_processes_three_vacancies(region, db_path):

@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pytest
-from conftest import DOC, fingerprint, person_id
+from bookhelpers import DOC, fingerprint, person_id
 
 
 def refused(cli, db_path, *args, code=3):
     """Run a command that must be refused; return stderr after checking nothing changed."""
     before = fingerprint(db_path)
-    rc, out, err = cli(*args)
+    rc, _out, err = cli(*args)
     assert rc == code, f"expected exit {code}, got {rc}: {err}"
     assert "Traceback" not in err
     assert fingerprint(db_path) == before
@@ -217,7 +217,8 @@ def test_rename(region):
      4, "日期「2026-13-01」无效"),
     (("person", "enter", "区农业农村局", "xz", "--name", "甲", "--id", "11010519491231002X", "--on", "2999-01-01"),
      4, "晚于今天"),
-    (("person", "enter", "区不存在局", "xz", "--name", "甲", "--id", "11010519491231002X"), 5, "未找到单位「区不存在局」"),
+    (("person", "enter", "区不存在局", "xz", "--name", "甲", "--id", "11010519491231002X"), 5,
+     "未找到单位「区不存在局」"),
     (("person", "enter", "区农业农村局", "公务员", "--name", "甲", "--id", "11010519491231002X"), 4, "未知的编制类型"),
     (("person", "leave", "11010519491231002X", "--reason", "出国"), 4, "未知的出编原因"),
     (("person", "leave", "11010519491231002X", "--reason", "退休"), 5, "未找到身份证号"),

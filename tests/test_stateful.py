@@ -4,7 +4,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from conftest import fingerprint, person_id
+from bookhelpers import fingerprint, person_id
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule

@@ -8,8 +8,9 @@ triggers in the same transaction; see db/migrations/versions/0001_initial.py.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -190,19 +191,19 @@ class LedgerEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-regions = Region.__table__
-kinds_t = EstablishmentKind.__table__
-post_kinds_t = PostKind.__table__
-documents = Document.__table__
-units = Unit.__table__
-region_pools = RegionPool.__table__
-quotas = Quota.__table__
-quota_history = QuotaHistory.__table__
-pool_history = PoolHistory.__table__
-post_limits = PostLimit.__table__
-post_limit_history = PostLimitHistory.__table__
-approvals = UsageApproval.__table__
-persons = Person.__table__
-staffing = StaffingPeriod.__table__
-appointments = Appointment.__table__
-ledger = LedgerEntry.__table__
+regions = cast(Table, Region.__table__)
+kinds_t = cast(Table, EstablishmentKind.__table__)
+post_kinds_t = cast(Table, PostKind.__table__)
+documents = cast(Table, Document.__table__)
+units = cast(Table, Unit.__table__)
+region_pools = cast(Table, RegionPool.__table__)
+quotas = cast(Table, Quota.__table__)
+quota_history = cast(Table, QuotaHistory.__table__)
+pool_history = cast(Table, PoolHistory.__table__)
+post_limits = cast(Table, PostLimit.__table__)
+post_limit_history = cast(Table, PostLimitHistory.__table__)
+approvals = cast(Table, UsageApproval.__table__)
+persons = cast(Table, Person.__table__)
+staffing = cast(Table, StaffingPeriod.__table__)
+appointments = cast(Table, Appointment.__table__)
+ledger = cast(Table, LedgerEntry.__table__)

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="misc"
 """A deterministic, realistic demo region, built through the same operations as real work.
 
 `generate(book, scale=..., seed=...)` fills an empty book: departments, institutions, schools
@@ -16,9 +17,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bianzhi_app.book import Book, Tx
-from bianzhi_app.demo.names import (CENTERS, GIVEN, GOVERNMENT_DEPARTMENTS, NUMERALS, OTHER_ORGANS,
-                                    PARTY_ORGANS, PLACE_FIRST, PLACE_SECOND, RARE_GIVEN, SCHOOL_KINDS, SURNAMES,
-                                    TOWN_FIRST, TOWN_SECOND)
+from bianzhi_app.demo.names import (
+    CENTERS,
+    GIVEN,
+    GOVERNMENT_DEPARTMENTS,
+    NUMERALS,
+    OTHER_ORGANS,
+    PARTY_ORGANS,
+    PLACE_FIRST,
+    PLACE_SECOND,
+    RARE_GIVEN,
+    SCHOOL_KINDS,
+    SURNAMES,
+    TOWN_FIRST,
+    TOWN_SECOND,
+)
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.idcodes import id_check_digit
 from bianzhi_app.ops import approvals, posts, quotas, region, staff, units
@@ -78,11 +91,13 @@ class DemoBuilder:
         prefix = self.region_name[:2]
         return f"{prefix}编发〔{year or self.today.year}〕{self.doc_no}号"
 
-    def place(self, first: str, second: str, suffix: str) -> str:
+    def place(self, first: str, second: str, suffix: str, used: set[str] | None = None) -> str:
+        """A new place name; `used` scopes uniqueness (towns need only differ within their county)."""
+        taken = self.used_places if used is None else used
         while True:
             name = self.rng.choice(first) + self.rng.choice(second) + suffix
-            if name not in self.used_places:
-                self.used_places.add(name)
+            if name not in taken:
+                taken.add(name)
                 return name
 
     def block(self, prefix: str, level: str, id_prefix: str, *, counties: bool) -> list[UnitPlan]:
@@ -128,8 +143,9 @@ class DemoBuilder:
             plans.append(UnitPlan(prefix + suffix, "事业单位", center_rank, funding, parent_of(suffix), q,
                                   {"zz": 1, "fz": 2 if q["sy"] > 30 else 1}, id_prefix))
         if counties:
+            towns: set[str] = set()
             for _ in range(10):
-                town = self.place(TOWN_FIRST, TOWN_SECOND, "")
+                town = self.place(TOWN_FIRST, TOWN_SECOND, "", towns)
                 if rng.random() < 0.3:
                     name, kinds = f"{prefix}{town}街道办事处", {"xz": 28, "sy": 15}
                 else:
@@ -149,7 +165,10 @@ class DemoBuilder:
             counters[kind] = counters.get(kind, 0) + 1
             n = counters[kind]
             label = f"第{NUMERALS[n - 1]}" if n <= 10 else f"第{n}"
-            name = f"{prefix}{label}{kind}" if kind != "实验小学" else f"{prefix}实验小学" + ("" if n == 1 else f"{n}校区")
+            if kind == "实验小学":
+                name = f"{prefix}实验小学" + ("" if n == 1 else f"{n}校区")
+            else:
+                name = f"{prefix}{label}{kind}"
             q = {"sy": max(10, round(approved * rng.uniform(0.7, 1.3)))}
             plans.append(UnitPlan(name, "事业单位", "未定级", "全额拨款", dept_names.get("教育局"), q,
                                   {"zz": 1, "fz": 2}, id_prefix))

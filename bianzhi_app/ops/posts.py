@@ -34,7 +34,8 @@ def appoint(tx: Tx, id_number: str, post: str, *, on: dt.date | None = None, doc
                                                 start_date=effective_on))
     return tx.record(Op.PERSON_APPOINT, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
                      document_number=doc, person_ids={slot.person_id},
-                     before={p.code: {"limit": limit, "used": used}}, after={p.code: {"limit": limit, "used": used + 1}},
+                     before={p.code: {"limit": limit, "used": used}},
+                     after={p.code: {"limit": limit, "used": used + 1}},
                      detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),
                              "post": p.code})
 
@@ -53,6 +54,7 @@ def dismiss(tx: Tx, id_number: str, *, on: dt.date | None = None, doc: str | Non
     p = tx.catalog.post_kind_by_id(post_kind_id)
     return tx.record(Op.PERSON_DISMISS, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
                      document_number=doc, person_ids={slot.person_id},
-                     before={p.code: {"limit": limit, "used": used}}, after={p.code: {"limit": limit, "used": used - 1}},
+                     before={p.code: {"limit": limit, "used": used}},
+                     after={p.code: {"limit": limit, "used": used - 1}},
                      detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),
                              "post": p.code})

@@ -82,7 +82,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     vacancy (rules 1, 6); no usable approval where the unit requires one (rule 5). With `errors`
     given, refused persons are listed there (by index) and skipped; otherwise the first refusal
     raises and the caller's transaction rolls back. `initial` records persons already on
-    establishment when the book is first filled (import --initial, demo): no approval is needed. Checks read the counters once, inside the
+    establishment when the book is first filled (import --initial, demo): no approval is needed.
+    Checks read the counters once, inside the
     write transaction, so the batch costs O(persons), not O(persons × book).
     """
     units_cache: dict[str, UnitRef] = {}
@@ -230,7 +231,8 @@ def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit
                                .where(approvals.c.unit_id == unit.id, approvals.c.kind_id == kind.id,
                                       approvals.c.status == "active")
                                .order_by(approvals.c.valid_until, approvals.c.id)).all()
-        cache[key] = [_Approval(r.id, r.number, r.count, r.used_count, r.issued_on, r.valid_until) for r in rows]
+        cache[key] = [_Approval(r.id, r.number, r._mapping["count"], r.used_count, r.issued_on, r.valid_until)
+                      for r in rows]
     usable = [a for a in cache[key] if a.remaining > 0 and a.issued_on <= on
               and (a.valid_until is None or a.valid_until >= on)]
     if number:

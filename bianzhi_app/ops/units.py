@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx
+from bianzhi_app.book import Change, Op, Tx, new_id
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS, check_choice
 from bianzhi_app.db.models import appointments, approvals, post_limits, quotas, staffing, units
 from bianzhi_app.errors import InvalidInput, StateRefused
@@ -60,10 +60,10 @@ def add_unit(tx: Tx, name: str, *, category: str, rank: str, doc: str, funding: 
             raise InvalidInput(f"统一社会信用代码「{uscc}」无效:{problem}")
         if tx.conn.execute(select(units.c.name).where(units.c.uscc == code)).first():
             raise StateRefused(f"统一社会信用代码{code}已被其他单位使用")
-    unit_id = tx.conn.execute(insert(units).values(
+    unit_id = new_id(tx.conn.execute(insert(units).values(
         name=name, category=category, rank=rank, funding=funding, parent_id=parent_id, uscc=code,
         status="active", requires_approval=requires_approval, functions=functions, created_on=effective_on,
-        document_id=doc_id)).inserted_primary_key[0]
+        document_id=doc_id)))
     tx.conn.execute(insert(quotas), [{"unit_id": unit_id, "kind_id": k.id, "approved": 0, "used": 0,
                                       "reserved": 0, "allowance": 0} for k in tx.catalog.kinds])
     tx.conn.execute(insert(post_limits), [{"unit_id": unit_id, "post_kind_id": p.id, "post_limit": 0,
@@ -149,7 +149,7 @@ def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt
         target_id = _insert_unit_row(tx, into_name, category or first.category, rank or first.rank,
                                      funding if funding is not None else first.funding, effective_on, doc)
     else:
-        target_id = int(existing)
+        target_id = int(existing or 0)
     if target_id in {s.id for s in srcs}:
         raise InvalidInput(f"「{into_name}」既是被合并单位又是合并后的单位")
     target = find_unit(tx, target_id)
@@ -172,9 +172,9 @@ def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt
 def _insert_unit_row(tx: Tx, name: str, category: str, rank: str, funding: str | None,
                      effective_on: dt.date, doc: str) -> int:
     _check_name_free(tx, name)
-    unit_id = tx.conn.execute(insert(units).values(
+    unit_id = new_id(tx.conn.execute(insert(units).values(
         name=name, category=category, rank=rank, funding=funding, status="active", requires_approval=True,
-        created_on=effective_on, document_id=tx.document(doc))).inserted_primary_key[0]
+        created_on=effective_on, document_id=tx.document(doc))))
     tx.conn.execute(insert(quotas), [{"unit_id": unit_id, "kind_id": k.id, "approved": 0, "used": 0,
                                       "reserved": 0, "allowance": 0} for k in tx.catalog.kinds])
     tx.conn.execute(insert(post_limits), [{"unit_id": unit_id, "post_kind_id": p.id, "post_limit": 0,
@@ -233,7 +233,7 @@ def _move_everything(tx: Tx, src: UnitRef, target: UnitRef, effective_on: dt.dat
             write_quota(tx, target.id, k.id, approved=t.approved, allowance=t.shrunk_allowance(),
                         effective_on=effective_on, seq=seq)
     for p in tx.catalog.post_kinds:
-        limit, used, allowance = post_figures(tx, src.id, p.id)
+        limit, _used, allowance = post_figures(tx, src.id, p.id)
         if limit or allowance:
             write_post_limit(tx, src.id, p.id, limit=0, allowance=0, effective_on=effective_on, seq=seq)
     return {s.person_id for s in open_slots}

@@ -319,7 +319,8 @@ SQLITE_TRIGGERS = [
     # --- the ledger: append-only and chained --------------------------------------------------
     """CREATE TRIGGER ledger_append BEFORE INSERT ON ledger
     WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger)
-      OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000')
+      OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1),
+                   '0000000000000000000000000000000000000000000000000000000000000000')
     BEGIN
         SELECT RAISE(ABORT, 'ledger entries must extend the chain');
     END""",
