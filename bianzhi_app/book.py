@@ -50,6 +50,11 @@ class Op(StrEnum):
     PERSON_CHANGE_KIND = "person.change_kind"
     PERSON_APPOINT = "person.appoint"
     PERSON_DISMISS = "person.dismiss"
+    KIND_ADD = "kind.add"
+    POST_KIND_ADD = "post_kind.add"
+    SNAPSHOT = "snapshot"
+    LOCK_BROKEN = "lock.broken"
+    BOOK_RESTORED = "book.restore"
 
     @property
     def label(self) -> str:
@@ -63,6 +68,8 @@ OP_LABELS = {
     Op.APPROVAL_ADD: "用编核准", Op.APPROVAL_CANCEL: "撤销用编核准", Op.APPROVAL_EXPIRE: "用编核准到期",
     Op.PERSON_ENTER: "入编", Op.PERSON_LEAVE: "出编", Op.PERSON_TRANSFER: "调动",
     Op.PERSON_CHANGE_KIND: "变更编制类型", Op.PERSON_APPOINT: "任职", Op.PERSON_DISMISS: "免职",
+    Op.KIND_ADD: "增设编制类型", Op.POST_KIND_ADD: "增设职务类别", Op.SNAPSHOT: "季度数据封存",
+    Op.LOCK_BROKEN: "解除失效锁", Op.BOOK_RESTORED: "从备份恢复",
 }
 
 
@@ -249,7 +256,11 @@ class Book:
     def run(self, op_function: Callable[..., Change], /, *args: Any, **kwargs: Any) -> Change:
         """Run one operation in its own transaction and return what it changed."""
         with self.transact() as tx:
-            return op_function(tx, *args, **kwargs)
+            change = op_function(tx, *args, **kwargs)
+        if change.op in (Op.KIND_ADD, Op.POST_KIND_ADD):
+            with self.read() as conn:
+                self.catalog = Catalog.load(conn)
+        return change
 
     def is_empty(self) -> bool:
         with self.read() as conn:

@@ -287,6 +287,22 @@ def cmd_ledger(args: argparse.Namespace) -> None:
                              f"{e['doc'] or ''}\t{e['actor']}\t{e['hash'][:12]}\n")
 
 
+def cmd_kind_add(args: argparse.Namespace) -> None:
+    from bianzhi_app.ops.catalog_ops import add_kind, add_post_kind
+
+    function = add_kind if args.command == "kind" else add_post_kind
+    change = _write(args, function, args.code, args.name, doc=args.doc)
+    _change_out(args, change, f"已增设 {args.name}({args.code})")
+
+
+def cmd_approval_expire(args: argparse.Namespace) -> None:
+    from bianzhi_app.ops.approvals import expire_approvals
+
+    with open_book(args) as book, book.transact() as tx:
+        changes = expire_approvals(tx)
+    _out(args, {"ok": True, "expired": [c.seq for c in changes]}, f"已关闭到期用编核准{len(changes)}项")
+
+
 def cmd_check(args: argparse.Namespace) -> None:
     from bianzhi_app.check import run_check
 
@@ -401,6 +417,7 @@ def build_parser() -> ArgumentParser:
     p = command("cancel", cmd_approval_cancel, "撤销用编核准", approval)
     p.add_argument("number")
     dated(p)
+    command("expire", cmd_approval_expire, "关闭已到期的用编核准", approval)
     p = command("list", cmd_approval_list, "列出用编核准", approval)
     p.add_argument("--all", action="store_true")
 
@@ -448,6 +465,18 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--since", type=parse_date_arg)
     p.add_argument("--unit")
     command("check", cmd_check, "检查数据库、计数与台账哈希链")
+    for name, label in (("kind", "编制类型"), ("post-kind", "职务类别")):
+        area = command(name, lambda a: None, label).add_subparsers(dest="action", required=True,
+                                                                   parser_class=ArgumentParser)
+        p = command("add", cmd_kind_add, f"增设{label}", area)
+        p.add_argument("code")
+        p.add_argument("name")
+        p.add_argument("--doc", required=True)
+    # Commands of the other areas (reports, Excel, backups) register themselves the same way.
+    from bianzhi_app import cli_io, cli_reports, cli_safety
+
+    for module in (cli_reports, cli_io, cli_safety):
+        module.register(sub, command)
     return parser
 
 

@@ -242,3 +242,15 @@ def test_init_and_demo_refuse_a_book_with_data(region, db_path):
 def test_json_errors_keep_exit_codes(region, db_path):
     rc, out, err = region("--json", "person", "enter", "区农业农村局", "xz", "--name", "甲", "--id", person_id(1))
     assert rc == 3 and out == "" and "先核准后进人" in err
+
+
+def test_configurable_kinds(region, db_path):
+    region.ok("kind", "add", "sh", "社区专项编制", "--doc", DOC)
+    region.ok("pool", "set", "社区专项编制", "10", "--doc", DOC)
+    region.ok("quota", "set", "区农业农村局", "sh", "3", "--doc", DOC)
+    q = region.json("status")["units"][0]["quota"]["sh"]
+    assert q["approved"] == 3
+    assert "已存在" in refused(region, db_path, "kind", "add", "sh", "别的名称", "--doc", DOC)
+    region.ok("post-kind", "add", "zx", "总师", "--doc", DOC)
+    assert region.json("status")["units"][0]["posts"]["zx"]["limit"] == 0
+    assert region.json("check")["ok"]

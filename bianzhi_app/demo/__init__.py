@@ -67,7 +67,7 @@ class UnitPlan:
     posts: dict[str, int]
     id_prefix: str
     fill: dict[str, int] = field(default_factory=dict)
-    over: int = 0
+    over: dict[str, int] = field(default_factory=dict)
 
 
 class DemoBuilder:
@@ -197,8 +197,8 @@ class DemoBuilder:
                 if roll < 0.03:  # at quota
                     p.fill[kind] = approved
                 elif roll < 0.045:  # over quota, kept as an allowance (只出不进)
-                    p.over = max(1, approved // 20)
-                    p.fill[kind] = approved + p.over
+                    p.over[kind] = max(1, approved // 20)
+                    p.fill[kind] = approved + p.over[kind]
                 else:
                     p.fill[kind] = max(0, approved - self.rng.randint(1, max(1, approved // 8 + 1)))
         return plans
@@ -239,7 +239,7 @@ class DemoBuilder:
             totals: dict[str, int] = {}
             for p in plans:
                 for kind, approved in p.quotas.items():
-                    totals[kind] = totals.get(kind, 0) + approved + p.over
+                    totals[kind] = totals.get(kind, 0) + approved + p.over.get(kind, 0)
             pool_doc = self.doc(2019)
             for kind, total in totals.items():
                 region.set_pool(tx, kind, round(total * 1.04) + 5, doc=pool_doc, on=REFORM_DATE)
@@ -263,8 +263,8 @@ class DemoBuilder:
                             requests.append(EnterRequest(p.name, kind, name, id_number, on=entry))
                 staff.enter_persons(tx, requests, initial=True)
                 for p in plans[start:start + chunk]:
-                    if p.over:
-                        for kind, approved in p.quotas.items():
+                    for kind, approved in p.quotas.items():
+                        if p.over.get(kind):
                             quotas.set_quota(tx, p.name, kind, approved, doc=self.reform_doc, on=self.day0,
                                              as_allowance=True)
                 self.appoint_leaders(tx, plans[start:start + chunk])
@@ -296,7 +296,7 @@ class DemoBuilder:
         units.add_unit(tx, p.name, category=p.category, rank=p.rank, funding=p.funding, parent=p.parent,
                        doc=doc, on=REFORM_DATE)
         for kind, approved in p.quotas.items():
-            quotas.set_quota(tx, p.name, kind, approved + p.over, doc=doc, on=REFORM_DATE)
+            quotas.set_quota(tx, p.name, kind, approved + p.over.get(kind, 0), doc=doc, on=REFORM_DATE)
         for post, limit in p.posts.items():
             if limit:
                 quotas.set_post_limit(tx, p.name, post, limit, doc=doc, on=REFORM_DATE)
