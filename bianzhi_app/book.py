@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exc, insert, inspect, select
+from sqlalchemy import Connection, Engine, exc, insert, inspect, select, update
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
@@ -118,9 +118,12 @@ class Tx:
         number = normalize_doc_number(number)
         if not number:
             raise DocumentRequired("此项变动必须注明文件依据(文号),如 杨编发〔2026〕12号")
-        if number in self._documents:
+        if number in self._documents and not title:
             return self._documents[number]
-        doc_id = self.conn.execute(select(documents.c.id).where(documents.c.number == number)).scalar()
+        row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
+        doc_id = row.id if row else None
+        if row is not None and title and not row.title:
+            self.conn.execute(update(documents).where(documents.c.id == row.id).values(title=title))
         if doc_id is None:
             doc_id = new_id(self.conn.execute(insert(documents).values(
                 number=number, title=title, issuer=None, issued_on=issued_on or self.today)))

@@ -63,8 +63,14 @@ def _change_out(args: argparse.Namespace, change: Any, text: str) -> None:
 
 def _write(args: argparse.Namespace, function: Any, *fargs: Any, **kwargs: Any) -> Any:
     """Run one operation (after closing expired approvals) and return its Change."""
+    title = getattr(args, "doc_title", None)
     with open_book(args) as book:
         book.approvals.expire_due()
+        if title and kwargs.get("doc"):
+            def titled(tx: Any, *a: Any, **k: Any) -> Any:
+                tx.document(k["doc"], title)  # registers the title with the document
+                return function(tx, *a, **k)
+            return book.run(titled, *fargs, **kwargs)
         return book.run(function, *fargs, **kwargs)
 
 
@@ -330,6 +336,15 @@ def build_parser() -> ArgumentParser:
     def command(name: str, handler: Handler, helptext: str, parent: Any = sub) -> ArgumentParser:
         p = parent.add_parser(name, help=helptext)
         p.set_defaults(handler=handler)
+        original = p.add_argument
+
+        def add_argument(*names: str, **kwargs: Any) -> Any:
+            action = original(*names, **kwargs)
+            if names == ("--doc",):  # every command citing a document may also give its title
+                original("--doc-title", help="文件标题(可选)")
+            return action
+
+        p.add_argument = add_argument  # type: ignore[method-assign]
         return p
 
     def dated(p: ArgumentParser) -> None:

@@ -254,3 +254,14 @@ def test_configurable_kinds(region, db_path):
     region.ok("post-kind", "add", "zx", "总师", "--doc", DOC)
     assert region.json("status")["units"][0]["posts"]["zx"]["limit"] == 0
     assert region.json("check")["ok"]
+
+
+def test_document_title_is_recorded(region, db_path):
+    import sqlite3
+
+    region.ok("quota", "set", "区农业农村局", "xz", "14", "--doc", "杨编发〔2026〕21号",
+              "--doc-title", "关于调整编制的通知")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT title FROM documents WHERE number = '杨编发〔2026〕21号'").fetchone()[0] == \
+        "关于调整编制的通知"
+    conn.close()
