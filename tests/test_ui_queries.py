@@ -1,0 +1,136 @@
+"""The read-only queries of the window (bianzhi_app.ui_queries) on real SQLite books."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bianzhi_app import ui_queries as q  # noqa: E402
+from bianzhi_app.book import Book  # noqa: E402
+from bianzhi_app.idcodes import id_check_digit  # noqa: E402
+
+DOC = "杨编发〔2026〕1号"
+
+
+def make_id(serial: int) -> str:
+    first17 = f"61040319850101{serial:03d}"
+    return first17 + id_check_digit(first17)
+
+
+NAMES = ["王伟", "王芳", "李娜", "张敏", "刘洋", "陈静", "杨磊", "赵军", "黄勇", "周杰", "吴婷", "徐强"]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("uiq") / "book.db"
+    with Book.open(path) as b:
+        b.region.init(name="杨陵区", code="610403")
+        b.region.set_pool("行政编制", 30, doc=DOC)
+        b.units.add("区农业农村局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.units.add("区财政局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.units.add("区水利站", category="事业单位", rank="正股", doc=DOC, parent="区农业农村局")
+        b.quotas.set("区农业农村局", "行政编制", 10, doc=DOC)
+        b.quotas.set("区财政局", "行政编制", 2, doc=DOC)
+        b.quotas.set_post_limit("区农业农村局", "正职", 1, doc=DOC)
+        for i, name in enumerate(NAMES):
+            b.staff.enter("区农业农村局" if i < 10 else "区财政局", "行政编制", name=name, id_number=make_id(i + 1))
+        b.staff.appoint(make_id(1), "正职")
+        b.staff.leave(make_id(2), reason="退休")
+    with Book.open(path) as b:
+        yield b
+
+
+def all_pages(conn, flt, size=3):  # type: ignore[no-untyped-def]
+    rows, after = [], None
+    while True:
+        page = q.roster_page(conn, flt, after, size)
+        rows += page
+        if len(page) < size:
+            return rows
+        after = page[-1].key(flt.sort)
+
+
+@pytest.mark.parametrize("sort", q.ROSTER_SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_roster_pages_by_key_in_every_order(book, sort, descending):  # type: ignore[no-untyped-def]
+    flt = q.RosterFilter(sort=sort, descending=descending)
+    with book.read() as conn:
+        rows = all_pages(conn, flt)
+    assert len(rows) == 11 and len({r.person_id for r in rows}) == 11  # the leaver is gone
+    keys = [r.key(sort) for r in rows]
+    assert keys == sorted(keys, reverse=descending)
+
+
+def test_roster_search_by_name_prefix_and_id_number(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        assert [r.name for r in q.roster_page(conn, q.RosterFilter(search="王"))] == ["王伟"]  # 王芳 left
+        assert [r.name for r in q.roster_page(conn, q.RosterFilter(search=make_id(3)[:-1].lower() + "x"))] == []
+        assert [r.name for r in q.roster_page(conn, q.RosterFilter(search=make_id(3)))] == ["李娜"]
+        assert len(q.roster_page(conn, q.RosterFilter(search="6104031985"))) == 11
+
+
+def test_roster_filters_by_unit_and_post(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        finance = q.person_slot(conn, make_id(11))["unit_id"]
+        assert {r.name for r in q.roster_page(conn, q.RosterFilter(unit_id=finance))} == {"吴婷", "徐强"}
+        head = q.roster_page(conn, q.RosterFilter(post_kind_id=book.catalog.post_kind("正职").id))
+        assert [r.name for r in head] == ["王伟"]
+
+
+def test_person_slot(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        assert q.person_slot(conn, make_id(1))["post_kind_id"] == book.catalog.post_kind("正职").id
+        assert q.person_slot(conn, make_id(2))["on_establishment"] is False
+        assert q.person_slot(conn, make_id(99)) is None
+
+
+def test_unit_tree_marks_units_at_quota(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        nodes = {n.name: n for n in q.unit_tree_rows(conn)}
+    assert nodes["区财政局"].state == "at"
+    assert nodes["区农业农村局"].state == ""
+    assert nodes["区水利站"].parent_id == nodes["区农业农村局"].id
+
+
+def test_dashboard_figures(book):  # type: ignore[no-untyped-def]
+    xz = book.catalog.kind("行政编制").id
+    with book.read() as conn:
+        figures = q.dashboard(conn, book.catalog, dt.date.today())
+    assert figures["pool"][xz] == (30, 12)
+    assert figures["per_kind"][xz] == (12, 11, 0)
+    assert figures["per_category"]["政府工作部门"] == (12, 11)
+    assert [r["name"] for r in figures["at"]] == ["区财政局"]
+    assert figures["over"] == [] and figures["expiring"] == []
+
+
+def test_unit_detail_has_quota_posts_and_holders(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        agri = q.person_slot(conn, make_id(1))["unit_id"]
+        detail = q.unit_detail(conn, book.catalog, agri)
+    figures = dict((k.name, f) for k, f in detail["kinds"])["行政编制"]
+    assert (figures.approved, figures.used, figures.vacancy) == (10, 9, 1)
+    head = next(p for p in detail["posts"] if p["kind"].name == "正职")
+    assert head["holders"] == ["王伟"] and head["limit"] == 1
+
+
+def test_ledger_pages_newest_first_with_filters(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        first = q.ledger_page(conn, q.LedgerFilter(), None, 5)
+        second = q.ledger_page(conn, q.LedgerFilter(), first[-1]["seq"], 5)
+        leaves = q.ledger_page(conn, q.LedgerFilter(op="person.leave"))
+    assert [r["seq"] for r in first + second] == list(range(book.head().seq, book.head().seq - 10, -1))
+    assert len(leaves) == 1 and "退休" in leaves[0]["detail"]
+
+
+def test_documents_and_approvals(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        docs = q.documents_page(conn, "编发")
+        assert [d["number"] for d in docs] == [DOC]
+        assert q.approvals_list(conn) == []

@@ -1,0 +1,109 @@
+"""`run(argv)`: the desktop application (main.py calls it when given no command)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui import settings
+from ui.i18n import install_language
+
+STARTED = time.perf_counter()
+UI_FONT_FILES = ("BianzhiSansSC-Regular.ttf", "LXGWWenKai-Regular.ttf")
+
+
+def fonts_dir():  # type: ignore[no-untyped-def]
+    try:
+        from bianzhi_app.resources import resource_path
+
+        return resource_path("fonts")
+    except ImportError:  # an older core without the helper
+        from pathlib import Path
+
+        return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+
+
+def load_cjk_font(app: QApplication) -> str | None:
+    """Load the first bundled CJK font found and make it the application font; else keep the system's."""
+    folder = fonts_dir()
+    candidates = [folder / name for name in UI_FONT_FILES] + sorted(folder.glob("*.ttf"))
+    for path in candidates:
+        if path.is_file():
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if families:
+                font = QFont(families[0])
+                font.setPointSize(max(app.font().pointSize(), 10))
+                app.setFont(font)
+                return families[0]
+    return None
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bianzhi", description="编制台账")
+    parser.add_argument("--db", help="数据库文件或URL")
+    parser.add_argument("--page", choices=("dashboard", "unit", "roster", "approvals", "ledger", "documents"))
+    parser.add_argument("--lang", help="界面语言 zh_CN / en")
+    parser.add_argument("--exit-after-paint", action="store_true", help="基准测试用:窗口绘制后退出")
+    parser.add_argument("--screenshot", help="测试用:绘制后把窗口截图存为PNG并退出")
+    args, _unknown = parser.parse_known_args(list(argv))
+    return args
+
+
+class _PaintProbe(QObject):
+    """Quit right after the first paint of a widget (start-up benchmark, screenshot test)."""
+
+    def __init__(self, parent: QObject, window: QWidget, screenshot: str | None):
+        super().__init__(parent)
+        self.window, self.screenshot = window, screenshot
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        print(f"painted {time.perf_counter() - STARTED:.3f}", flush=True)
+        if self.screenshot:
+            QTimer.singleShot(400, self._shoot)
+        else:
+            QApplication.quit()
+
+    def _shoot(self) -> None:
+        font = QApplication.font()
+        covers = QFontMetrics(font).inFontUcs4(ord("编"))
+        print(f"font {font.family()} covers_cjk={covers}", flush=True)
+        screen = self.window.screen()
+        image = screen.grabWindow(self.window.winId()) if screen is not None else self.window.grab()
+        image.save(self.screenshot, "PNG")
+        QApplication.quit()
+
+
+def run(argv: Sequence[str]) -> int:
+    args = parse(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bianzhi"])
+    app.setApplicationName("Bianzhi")
+    app.setOrganizationName("Bianzhi")
+    load_cjk_font(app)
+    install_language(app, args.lang or settings.get("ui/language"))
+    from ui.launcher import Launcher
+
+    launcher = Launcher(start_page=args.page)
+    shown = launcher.start(args.db)
+    if args.exit_after_paint or args.screenshot:
+        probe = _PaintProbe(app, shown, args.screenshot)
+        target = shown
+        if launcher.window is not None and args.page == "roster":
+            target = launcher.window.roster.view.viewport()
+        target.installEventFilter(probe)
+    code = app.exec()
+    if launcher.window is not None:
+        launcher.window.session.worker.wait()
+    return int(code)

@@ -1,0 +1,142 @@
+"""Dialogs for units (机构): 设立, 更名, 撤销, 合并."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem
+
+from bianzhi_app import ui_queries as q
+from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
+from bianzhi_app.idcodes import normalize_code, uscc_problem
+from bianzhi_app.ops import units
+from ui.dialogs.base import OpDialog, Submit, figures_line
+from ui.fields import ChoiceCombo, DateEdit, DocEdit, UnitPicker
+from ui.i18n import tr
+
+
+class _UnitDialog(OpDialog):
+    def add_doc_and_date(self) -> None:
+        self.doc = self.add(tr("文号(必填)"), DocEdit(self), "doc", None)
+        self.doc.textChanged.connect(self.refresh)
+        self.on = self.add(tr("生效日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+
+    def doc_missing(self) -> str | None:
+        return None if self.doc.text().strip() else tr("须注明文件依据(文号)")
+
+    def unit_figures(self, conn: Any, unit_id: int) -> str:
+        lines = []
+        for kind in self.session.catalog.kinds:
+            figures = q.live_quota(conn, unit_id, kind.id)
+            if figures.approved or figures.used or figures.reserved:
+                lines.append(f"{kind.name}:{figures_line(figures)}")
+        return "\n".join(lines) or tr("未核定编制")
+
+
+class AddUnitDialog(_UnitDialog):
+    def build(self, conn: Any) -> None:
+        self.setWindowTitle(tr("设立机构"))
+        self.name = self.line(tr("单位名称"), "name")
+        self.category = self.add(tr("机构类别"), ChoiceCombo(CATEGORIES, self), "category", None)
+        self.rank = self.add(tr("机构规格"), ChoiceCombo(RANKS, self), "rank", None)
+        self.funding = self.add(tr("经费形式"), ChoiceCombo(["", *FUNDINGS], self), "funding", None)
+        self.parent_unit = self.add(tr("上级单位"), UnitPicker(q.unit_names(conn), self), "parent", None)
+        self.parent_unit.set_unit(self.preset.get("unit_id"))
+        self.uscc = self.line(tr("统一社会信用代码"), "uscc", tr("可不填"))
+        self.requires = self.add("", QCheckBox(tr("进人须先办理用编核准"), self), "requires_approval", None)
+        self.requires.setChecked(True)
+        self.add_doc_and_date()
+
+    def live(self, conn: Any) -> tuple[str, str | None]:
+        if not self.name.text().strip():
+            return "", tr("请输入单位名称")
+        code = normalize_code(self.uscc.text())
+        if code:
+            problem = uscc_problem(code)
+            if problem:
+                return "", problem
+        if self.parent_unit.currentText().strip() and self.parent_unit.unit_id() is None:
+            return "", tr("未找到上级单位「{0}」").format(self.parent_unit.currentText())
+        return "", self.doc_missing()
+
+    def request(self) -> Submit:
+        return units.add_unit, (self.name.text(),), {
+            "category": self.category.currentText(), "rank": self.rank.currentText(),
+            "funding": self.funding.currentText() or None, "parent": self.parent_unit.unit_id(),
+            "uscc": normalize_code(self.uscc.text()) or None, "requires_approval": self.requires.isChecked(),
+            "doc": self.doc.text(), "on": self.on.day()}
+
+
+class RenameUnitDialog(_UnitDialog):
+    def build(self, conn: Any) -> None:
+        self.setWindowTitle(tr("机构更名"))
+        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit.unit_changed.connect(self.refresh)
+        self.unit.set_unit(self.preset.get("unit_id"))
+        self.name = self.line(tr("新名称"), "new_name")
+        self.add_doc_and_date()
+
+    def live(self, conn: Any) -> tuple[str, str | None]:
+        if self.unit.unit_id() is None:
+            return "", tr("请选择单位")
+        if not self.name.text().strip():
+            return "", tr("请输入新名称")
+        return "", self.doc_missing()
+
+    def request(self) -> Submit:
+        return units.rename_unit, (self.unit.unit_id(), self.name.text()), {"doc": self.doc.text(),
+                                                                           "on": self.on.day()}
+
+
+class AbolishUnitDialog(_UnitDialog):
+    def build(self, conn: Any) -> None:
+        self.setWindowTitle(tr("撤销机构"))
+        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit.unit_changed.connect(self.refresh)
+        self.unit.set_unit(self.preset.get("unit_id"))
+        self.add_doc_and_date()
+
+    def live(self, conn: Any) -> tuple[str, str | None]:
+        unit_id = self.unit.unit_id()
+        if unit_id is None:
+            return "", tr("请选择单位")
+        return self.unit_figures(conn, unit_id) + "\n" + tr("撤销后其核定编制收回编制总额"), self.doc_missing()
+
+    def request(self) -> Submit:
+        return units.abolish_unit, (self.unit.unit_id(),), {"doc": self.doc.text(), "on": self.on.day()}
+
+
+class MergeUnitsDialog(_UnitDialog):
+    def build(self, conn: Any) -> None:
+        self.setWindowTitle(tr("机构合并"))
+        self.sources = QListWidget(self)
+        self.sources.setObjectName("sources")
+        preset = self.preset.get("unit_id")
+        for unit_id, name in q.unit_names(conn):
+            item = QListWidgetItem(name, self.sources)
+            item.setData(Qt.ItemDataRole.UserRole, unit_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if unit_id == preset else Qt.CheckState.Unchecked)
+        self.sources.itemChanged.connect(self.refresh)
+        self.form.addRow(tr("被合并单位"), self.sources)
+        self.into = self.line(tr("合并后的单位(已有或新设)"), "into")
+        self.add_doc_and_date()
+
+    def checked(self) -> list[tuple[int, str]]:
+        items = (self.sources.item(i) for i in range(self.sources.count()))
+        return [(it.data(Qt.ItemDataRole.UserRole), it.text()) for it in items
+                if it.checkState() == Qt.CheckState.Checked]
+
+    def live(self, conn: Any) -> tuple[str, str | None]:
+        chosen = self.checked()
+        if not chosen:
+            return "", tr("请勾选被合并的单位")
+        text = "\n".join(f"{name}:" + self.unit_figures(conn, unit_id).replace("\n", ";") for unit_id, name in chosen)
+        if not self.into.text().strip():
+            return text, tr("请输入合并后的单位名称")
+        return text, self.doc_missing()
+
+    def request(self) -> Submit:
+        return units.merge_units, ([unit_id for unit_id, _name in self.checked()], self.into.text()), {
+            "doc": self.doc.text(), "on": self.on.day()}

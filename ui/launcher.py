@@ -1,0 +1,198 @@
+"""Which window is on screen: the welcome page or the main window of one open book.
+
+Every path out of here ends in a working window: a book that cannot be opened brings the
+welcome page back with the reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from bianzhi_app.book import Book
+from bianzhi_app.errors import BianzhiError, Cancelled
+from ui import settings
+from ui.i18n import tr
+from ui.main_window import MainWindow
+from ui.progress import attach_progress
+from ui.session import Session, error_text
+from ui.settings_dialog import SettingsDialog
+from ui.welcome import WelcomePage
+from ui.worker import Job
+
+
+def default_db() -> str:
+    from bianzhi_app.cli import default_db as cli_default
+
+    return cli_default()
+
+
+def _exists(path: str) -> bool:
+    return "://" in path or os.path.exists(path)
+
+
+def _remove_book_files(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.remove(path + suffix)
+
+
+class Launcher(QObject):
+    def __init__(self, start_page: str | None = None):
+        super().__init__()
+        self.window: MainWindow | None = None
+        self.welcome: WelcomePage | None = None
+        self.start_page = start_page
+        self.busy_session: Session | None = None
+
+    # --- entry ----------------------------------------------------------------------------
+    def start(self, db: str | None = None) -> QWidget:
+        path = db or settings.get("db/last") or default_db()
+        if _exists(path):
+            self.open_path(path)
+        else:
+            self.show_welcome(path)
+        return self.current()
+
+    def current(self) -> QWidget:
+        return self.window if self.window is not None else self.welcome  # type: ignore[return-value]
+
+    def actor(self) -> str | None:
+        return settings.get("ui/actor") or None
+
+    # --- welcome --------------------------------------------------------------------------
+    def show_welcome(self, path: str | None = None, message: str = "") -> WelcomePage:
+        if self.welcome is None:
+            self.welcome = WelcomePage(path or default_db(), message)
+            self.welcome.create_requested.connect(self.create)
+            self.welcome.open_requested.connect(self.open_path)
+            self.welcome.demo_requested.connect(self.demo)
+        else:
+            if path:
+                self.welcome.path.setText(path)
+            self.welcome.show_message(message)
+        self.welcome.show()
+        self.welcome.raise_()
+        return self.welcome
+
+    def _fail(self, path: str, message: str) -> None:
+        self.show_welcome(path if self.window is None else None, message)
+
+    # --- opening --------------------------------------------------------------------------
+    def open_path(self, path: str) -> bool:
+        try:
+            book = Book.open(path, actor=self.actor())
+        except BianzhiError as error:
+            self._fail(path, error.message)
+            return False
+        except Exception as error:  # an unreadable file must still end on a working window
+            self._fail(path, tr("无法打开「{0}」:{1}").format(path, error))
+            return False
+        if book.is_empty():
+            book.close()
+            self._fail(path, tr("「{0}」中还没有编制台账,请先新建").format(path))
+            return False
+        self.show_book(Session(book, path))
+        return True
+
+    def show_book(self, session: Session) -> MainWindow:
+        old = self.window
+        window = MainWindow(session)
+        window.request_open.connect(self.choose_file)
+        window.request_open_path.connect(self.open_path)
+        window.request_new.connect(lambda: self.show_welcome())
+        window.request_demo.connect(lambda: self.show_welcome())
+        window.request_settings.connect(lambda: SettingsDialog(window).exec())
+        window.destroyed.connect(session.close)
+        self.window = window
+        if self.start_page:
+            window.show_page(self.start_page)
+        window.show()
+        if old is not None:
+            old.save_layout()
+            old.close()
+            old.deleteLater()
+            old.session.close()
+        if self.welcome is not None:
+            self.welcome.hide()
+        settings.remember_db(session.path)
+        session.expire_due()
+        return window
+
+    def choose_file(self) -> None:
+        parent = self.current()
+        path, _filter = QFileDialog.getOpenFileName(parent, tr("打开台账"), settings.get("db/last"),
+                                                    tr("编制台账 (*.db);;所有文件 (*)"))
+        if path:
+            self.open_path(path)
+
+    # --- creating -------------------------------------------------------------------------
+    def _new_book(self, path: str) -> Book | None:
+        if not path:
+            self._fail(path, tr("请指定数据库文件"))
+            return None
+        try:
+            if "://" not in path:
+                Path(path).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
+            book = Book.open(path, actor=self.actor())
+        except (BianzhiError, OSError) as error:
+            self._fail(path, error_text(error))
+            return None
+        if not book.is_empty():
+            book.close()
+            self._fail(path, tr("「{0}」已有编制台账;请换一个文件名,或直接打开它").format(path))
+            return None
+        return book
+
+    def create(self, path: str, name: str, code: str) -> None:
+        """Create a region book (ops.region.init_region) and open it."""
+        from bianzhi_app.ops.region import init_region
+
+        book = self._new_book(path)
+        if book is None:
+            return
+        session = Session(book, path)
+
+        def failed(error: BaseException) -> None:
+            session.close()
+            self._fail(path, error_text(error))
+
+        session.run_op(self.welcome, init_region, name=name, code=code,
+                       on_success=lambda _change: self.show_book(session), on_failure=failed)
+
+    def demo(self, path: str, scale: str) -> Job | None:
+        """Generate a demo region on the worker thread with a (delayed, cancellable) progress dialog."""
+        from bianzhi_app.demo import generate
+
+        book = self._new_book(path)
+        if book is None:
+            return None
+        session = Session(book, path)
+        self.busy_session = session
+
+        def work(job: Job) -> object:
+            def progress(done: int, total: int, what: str) -> None:
+                if job.cancelled():  # generate() has no cancel flag; stopping at a progress call is as good
+                    raise Cancelled(tr("已取消生成演示区域"))
+                job.progress(done, total, what)
+
+            return generate(book, scale=scale, seed=1, progress=progress)
+
+        def done(_summary: object) -> None:
+            self.busy_session = None
+            self.show_book(session)
+
+        def failed(error: BaseException) -> None:
+            self.busy_session = None
+            session.close()
+            if "://" not in path:
+                _remove_book_files(path)  # a half-made demo is no use to anyone
+            self._fail(path, error_text(error))
+
+        job = session.run_job(work, done, failed)
+        attach_progress(self.current(), job, tr("正在生成演示区域"))
+        return job

@@ -1,0 +1,241 @@
+"""The main window: unit tree on the left, the pages on the right, menus, toolbar, status bar.
+
+Views refresh from the Change an operation returns (Session.op_executed): the tree re-marks
+the units it names, the unit page reloads when its unit is among them, the roster when
+persons changed; pages not on screen are only marked stale and reload when shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar, QWidget
+
+from bianzhi_app.book import Change
+from ui import settings
+from ui.dialogs.base import OpDialog
+from ui.dialogs.registry import OPERATIONS, OpEntry
+from ui.i18n import tr
+from ui.pages.dashboard import DashboardPage
+from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage
+from ui.pages.roster import RosterPage
+from ui.pages.unit_page import UnitPage
+from ui.session import Session
+from ui.unit_tree import UnitTree
+
+PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents")
+
+
+class MainWindow(QMainWindow):
+    request_open = Signal()
+    request_open_path = Signal(str)
+    request_new = Signal()
+    request_demo = Signal()
+    request_settings = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("main_window")
+        self.setWindowTitle(tr("编制台账 — {0}").format(session.path))
+        self.tree = UnitTree(session, self)
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("pages")
+        self.dashboard = DashboardPage(session, self)
+        self.unit_page = UnitPage(session, self)
+        self.roster = RosterPage(session, self)
+        self.approvals = ApprovalsPage(session, self)
+        self.ledger = LedgerPage(session, self)
+        self.documents = DocumentsPage(session, self)
+        for widget, label in ((self.dashboard, tr("概览")), (self.unit_page, tr("单位")), (self.roster, tr("人员")),
+                              (self.approvals, tr("用编")), (self.ledger, tr("台账")),
+                              (self.documents, tr("文件"))):
+            self.pages.addTab(widget, label)
+        self.stale = set(PAGES)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 1000])
+        self.setCentralWidget(self.splitter)
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        self._build_status()
+        self.tree.unit_selected.connect(self.show_unit)
+        self.dashboard.unit_activated.connect(self.select_unit)
+        self.pages.currentChanged.connect(self._page_shown)
+        session.op_executed.connect(self.on_op_executed)
+        session.head_changed.connect(self._show_head)
+        self._restore()
+        self._page_shown(self.pages.currentIndex())
+
+    # --- building -------------------------------------------------------------------------
+    def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
+        action = QAction(label, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.actions[key] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("文件(&F)"))
+        file_menu.addAction(self._action("new", tr("新建编制台账…"), self.request_new.emit, "Ctrl+N"))
+        file_menu.addAction(self._action("open", tr("打开…"), self.request_open.emit, "Ctrl+O"))
+        self.recent_menu = file_menu.addMenu(tr("最近打开"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(self._action("demo", tr("生成演示区域…"), self.request_demo.emit))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("check", tr("检查台账完整性"), self.run_check))
+        file_menu.addAction(self._action("settings", tr("设置…"), self.request_settings.emit, "Ctrl+,"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", tr("退出"), self.close, "Ctrl+Q"))
+        menus: dict[str, QMenu] = {}
+        toolbar = QToolBar(tr("常用操作"), self)
+        toolbar.setObjectName("toolbar")
+        self.addToolBar(toolbar)
+        for entry in OPERATIONS:
+            menu = menus.get(entry.menu)
+            if menu is None:
+                menu = menus[entry.menu] = bar.addMenu(tr(entry.menu))
+            action = self._action(entry.key, tr(entry.label), lambda _c=False, e=entry: self.open_dialog(e),
+                                  entry.shortcut)
+            menu.addAction(action)
+            if entry.toolbar:
+                toolbar.addAction(action)
+        view_menu = bar.addMenu(tr("查看(&V)"))
+        for i, key in enumerate(PAGES):
+            view_menu.addAction(self._action(f"page_{key}", self.pages.tabText(i),
+                                             lambda _c=False, i=i: self.pages.setCurrentIndex(i), f"Ctrl+{i + 1}"))
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("refresh", tr("刷新"), self.refresh_all, QKeySequence.StandardKey.Refresh))
+        help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self._action("about", tr("关于"), self._about))
+
+    def _build_status(self) -> None:
+        self.path_label = QLabel(self.session.path, self)
+        self.actor_label = QLabel(tr("经办人:{0}").format(self.session.book.actor), self)
+        self.head_label = QLabel(self)
+        self.head_label.setObjectName("status_head")
+        for label in (self.path_label, self.actor_label, self.head_label):
+            self.statusBar().addPermanentWidget(label)
+        self._show_head(self.session.head())
+
+    def _show_head(self, head: Any) -> None:
+        self.head_label.setText(tr("台账 {0}").format(head.short))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.get("db/recent"):
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.request_open_path.emit(p))
+
+    def _restore(self) -> None:
+        geometry = settings.get("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 840)
+        state = settings.get("window/state")
+        if state:
+            self.restoreState(state)
+        splitter = settings.get("window/splitter")
+        if splitter:
+            self.splitter.restoreState(splitter)
+
+    # --- pages ----------------------------------------------------------------------------
+    def page_key(self) -> str:
+        return PAGES[self.pages.currentIndex()]
+
+    def show_page(self, key: str) -> None:
+        self.pages.setCurrentIndex(PAGES.index(key))
+
+    def _page_shown(self, index: int) -> None:
+        key = PAGES[index]
+        if key == "roster":
+            self.roster.ensure_loaded()
+        if key in self.stale:
+            self.stale.discard(key)
+            {"dashboard": self.dashboard.refresh, "unit": self.unit_page.refresh,
+             "roster": self.roster.refresh_persons_all, "approvals": self.approvals.refresh,
+             "ledger": self.ledger.refresh, "documents": self.documents.refresh}[key]()
+
+    def show_unit(self, unit_id: int) -> None:
+        self.unit_page.show_unit(unit_id)
+        self.stale.discard("unit")
+        if self.page_key() != "unit":
+            self.show_page("unit")
+
+    def select_unit(self, unit_id: int) -> None:
+        self.tree.select_unit(unit_id)
+        self.show_unit(unit_id)
+
+    def refresh_all(self) -> None:
+        self.tree.reload()
+        self.stale = set(PAGES)
+        self._page_shown(self.pages.currentIndex())
+
+    def on_op_executed(self, changes: list[Change], _initiator: object) -> None:
+        unit_ids = set().union(*(c.unit_ids for c in changes)) if changes else set()
+        person_ids = set().union(*(c.person_ids for c in changes)) if changes else set()
+        if unit_ids:
+            self.tree.refresh_units(unit_ids)
+        stale = {"dashboard", "approvals", "ledger", "documents"}
+        if self.unit_page.unit_id in unit_ids:
+            stale.add("unit")
+        if person_ids or unit_ids:
+            stale.add("roster")
+        self.stale |= stale
+        self._page_shown(self.pages.currentIndex())
+
+    # --- operations -----------------------------------------------------------------------
+    def context(self) -> dict[str, Any]:
+        """What the selection suggests for a dialog: the current unit, the selected person."""
+        preset: dict[str, Any] = {}
+        if self.tree.current_unit() is not None:
+            preset["unit_id"] = self.tree.current_unit()
+        if self.page_key() == "roster" and self.roster.selected_id_number():
+            preset["id_number"] = self.roster.selected_id_number()
+        if self.page_key() == "approvals" and self.approvals.selected_number():
+            preset["number"] = self.approvals.selected_number()
+        return preset
+
+    def make_dialog(self, key: str) -> OpDialog:
+        entry = next(e for e in OPERATIONS if e.key == key)
+        return entry.dialog(self.session, self, **self.context())
+
+    def open_dialog(self, entry: OpEntry) -> OpDialog:
+        dialog = self.make_dialog(entry.key)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def run_check(self) -> None:
+        from bianzhi_app.check import run_check
+
+        with self.session.read() as conn:
+            report = run_check(conn, self.session.catalog, full_integrity=False)
+        if report.ok:
+            QMessageBox.information(self, tr("检查台账完整性"),
+                                    tr("检查通过:台账{0}条,哈希链完整,各项计数相符").format(report.entries_checked))
+        else:
+            QMessageBox.warning(self, tr("检查台账完整性"), "\n".join(report.problems[:10]))
+
+    def _about(self) -> None:
+        from bianzhi_app import __version__
+
+        QMessageBox.about(self, tr("关于"), tr("编制台账 {0}\n机构编制实名制管理").format(__version__))
+
+    def save_layout(self) -> None:
+        settings.set("window/geometry", self.saveGeometry())
+        settings.set("window/state", self.saveState())
+        settings.set("window/splitter", self.splitter.saveState())
+        settings.qsettings().sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

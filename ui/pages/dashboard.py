@@ -1,0 +1,88 @@
+"""概览: the region pool per kind, use against quota as bar charts, units over or at quota,
+approvals expiring within 30 days."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
+
+from bianzhi_app import ui_queries as q
+from bianzhi_app.catalog import CATEGORIES
+from ui.charts import BarChart
+from ui.i18n import tr
+from ui.pages.common import fill_table, heading, make_table
+from ui.session import Session
+
+
+class DashboardPage(QScrollArea):
+    unit_activated = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWidgetResizable(True)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        self.title = QLabel(body)
+        self.title.setObjectName("dashboard_title")
+        self.title.setStyleSheet("font-size:20px;font-weight:bold")
+        layout.addWidget(self.title)
+        layout.addWidget(heading(tr("编制总额"), body))
+        self.pool = make_table(body, "pool_table")
+        self.pool.setMaximumHeight(170)
+        layout.addWidget(self.pool)
+        charts = QGridLayout()
+        charts.addWidget(heading(tr("各类编制使用情况"), body), 0, 0)
+        charts.addWidget(heading(tr("各类机构使用情况"), body), 0, 1)
+        self.kind_chart = BarChart(body)
+        self.kind_chart.setObjectName("kind_chart")
+        self.category_chart = BarChart(body)
+        self.category_chart.setObjectName("category_chart")
+        charts.addWidget(self.kind_chart, 1, 0, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.category_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(charts)
+        lists = QGridLayout()
+        self.over = make_table(body, "over_table")
+        self.at = make_table(body, "at_table")
+        self.expiring = make_table(body, "expiring_table")
+        for column, (label, table) in enumerate(((tr("超编单位"), self.over), (tr("满编单位"), self.at),
+                                                 (tr("30天内到期的用编核准"), self.expiring))):
+            lists.addWidget(heading(label, body), 0, column)
+            lists.addWidget(table, 1, column)
+            table.setMinimumHeight(220)
+            table.itemDoubleClicked.connect(self._activated)
+        layout.addLayout(lists)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        table = item.tableWidget()
+        unit_id = table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        if unit_id is not None:
+            self.unit_activated.emit(unit_id)
+
+    def refresh(self) -> None:
+        catalog = self.session.catalog
+        today = self.session.book.clock().date()
+        with self.session.read() as conn:
+            from bianzhi_app.queries import region_info
+
+            region = region_info(conn)
+            figures = q.dashboard(conn, catalog, today)
+        self.title.setText(tr("{0}({1})机构编制概览").format(region["name"], region["code"]))
+        kinds = {k.id: k.name for k in catalog.kinds}
+        fill_table(self.pool, [tr("编制类型"), tr("编制总额"), tr("已分配"), tr("未分配"), tr("实有"), tr("在途")],
+                   [[kinds[kid], total, allocated, total - allocated, figures["per_kind"][kid][1],
+                     figures["per_kind"][kid][2]] for kid, (total, allocated) in figures["pool"].items()])
+        self.kind_chart.set_rows([(kinds[kid], used, approved)
+                                  for kid, (approved, used, _reserved) in figures["per_kind"].items()])
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        self.category_chart.set_rows([(tr(category), used, approved) for category, (approved, used) in
+                                      sorted(figures["per_category"].items(), key=lambda kv: order.get(kv[0], 99))])
+        quota_headers = [tr("单位"), tr("编制类型"), tr("核定"), tr("实有"), tr("在途")]
+        for table, rows in ((self.over, figures["over"]), (self.at, figures["at"])):
+            fill_table(table, quota_headers, [[r["name"], kinds[r["kind_id"]], r["approved"], r["used"], r["reserved"]]
+                                              for r in rows], [r["id"] for r in rows])
+        fill_table(self.expiring, [tr("单位"), tr("核准编号"), tr("编制类型"), tr("剩余"), tr("有效期至")],
+                   [[r["unit"], r["number"], kinds[r["kind_id"]], r["remaining"], r["valid_until"]]
+                    for r in figures["expiring"]], [r["unit_id"] for r in figures["expiring"]])

@@ -1,0 +1,142 @@
+"""用编, 台账 and 文件 pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from bianzhi_app import ui_queries as q
+from bianzhi_app.book import OP_LABELS, Op
+from ui.fields import UnitPicker
+from ui.i18n import tr
+from ui.models import DocumentsModel, LedgerModel
+from ui.pages.common import fill_table, make_table
+from ui.pages.paged_view import paged_view
+from ui.session import Session
+
+STATUSES = {"active": "有效", "used": "已用完", "cancelled": "已撤销", "expired": "已过期"}
+
+
+class ApprovalsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.status = QComboBox(self)
+        self.status.setObjectName("approval_status")
+        self.status.addItem(tr("全部"), None)
+        for code, label in STATUSES.items():
+            self.status.addItem(tr(label), code)
+        self.status.setCurrentIndex(1)
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar.addWidget(QLabel(tr("状态"), self))
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.table = make_table(self, "approvals_table")
+        layout.addWidget(self.table)
+
+    def refresh(self) -> None:
+        kinds = {k.id: k.name for k in self.session.catalog.kinds}
+        with self.session.read() as conn:
+            rows = q.approvals_list(conn, status=self.status.currentData())
+        fill_table(self.table, [tr("核准编号"), tr("单位"), tr("编制类型"), tr("核准数"), tr("已用"), tr("剩余"),
+                                tr("补充方式"), tr("状态"), tr("核准日期"), tr("有效期至"), tr("文号")],
+                   [[r["number"], r["unit"], kinds[r["kind_id"]], r["count"], r["used"], r["remaining"],
+                     r["method"], tr(STATUSES.get(r["status"], r["status"])), r["issued_on"], r["valid_until"],
+                     r["doc"]] for r in rows], [r["number"] for r in rows])
+
+    def selected_number(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class _DateFilter(QWidget):
+    def __init__(self, label: str, day: dt.date, parent: QWidget):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox(label, self)
+        self.edit = QDateEdit(QDate(day.year, day.month, day.day), self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit)
+
+    def day(self) -> dt.date | None:
+        if not self.enabled.isChecked():
+            return None
+        d = self.edit.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+
+class LedgerPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        today = session.book.clock().date()
+        self.since = _DateFilter(tr("自"), today.replace(day=1), self)
+        self.until = _DateFilter(tr("至"), today, self)
+        with session.read() as conn:
+            self.unit = UnitPicker(q.unit_names(conn), self)
+        self.unit.setObjectName("ledger_unit")
+        self.unit.lineEdit().setPlaceholderText(tr("全部单位"))
+        self.op = QComboBox(self)
+        self.op.setObjectName("ledger_op")
+        self.op.addItem(tr("全部变动"), None)
+        for op in Op:
+            self.op.addItem(tr(OP_LABELS[op]), op.value)
+        for widget in (self.since, self.until, self.unit, self.op):
+            bar.addWidget(widget)
+        layout.addLayout(bar)
+        self.head = QLabel(self)
+        self.head.setObjectName("ledger_head")
+        self.head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.head)
+        self.model = LedgerModel(session, self)
+        self.view = paged_view(self.model, self, "ledger_view")
+        layout.addWidget(self.view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.refresh)
+        for signal in (self.since.enabled.toggled, self.since.edit.dateChanged, self.until.enabled.toggled,
+                       self.until.edit.dateChanged, self.op.currentIndexChanged):
+            signal.connect(lambda *_a: self._timer.start())
+        self.unit.unit_changed.connect(self._timer.start)
+
+    def refresh(self) -> None:
+        head = self.session.head()
+        self.head.setText(tr("台账链头:第{0}条 哈希 {1}").format(head.seq, head.hash))
+        unit_text = self.unit.currentText().strip()
+        self.model.set_filter(q.LedgerFilter(since=self.since.day(), until=self.until.day(),
+                                             unit_id=self.unit.unit_id() if unit_text else None,
+                                             op=self.op.currentData()))
+
+
+class DocumentsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("documents_search")
+        self.search.setPlaceholderText(tr("文号或标题中的文字"))
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.model = DocumentsModel(session, self)
+        self.view = paged_view(self.model, self, "documents_view")
+        layout.addWidget(self.view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+
+    def refresh(self) -> None:
+        self.model.set_search(self.search.text())

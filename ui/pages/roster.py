@@ -1,0 +1,102 @@
+"""人员: the real-name roster, searched by name or ID number, filtered by unit/kind/post,
+sorted on indexed columns, paged from SQL as the user scrolls."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from bianzhi_app import ui_queries as q
+from ui.fields import KindCombo, UnitPicker
+from ui.i18n import tr
+from ui.models import RosterModel
+from ui.pages.paged_view import paged_view
+from ui.session import Session
+
+
+class RosterPage(QWidget):
+    person_activated = Signal(str)  # ID number
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("roster_search")
+        self.search.setPlaceholderText(tr("姓名或身份证号(前几位)"))
+        self.search.setClearButtonEnabled(True)
+        with session.read() as conn:
+            names = q.unit_names(conn)
+        self.unit = UnitPicker(names, self)
+        self.unit.setObjectName("roster_unit")
+        self.unit.lineEdit().setPlaceholderText(tr("全部单位"))
+        self.kind = KindCombo(session.catalog.kinds, self, blank=tr("全部编制类型"))
+        self.kind.setObjectName("roster_kind")
+        self.post = KindCombo(session.catalog.post_kinds, self, blank=tr("全部职务"))
+        self.post.setObjectName("roster_post")
+        for widget, stretch in ((self.search, 3), (self.unit, 3), (self.kind, 1), (self.post, 1)):
+            bar.addWidget(widget, stretch)
+        layout.addLayout(bar)
+        self.model = RosterModel(session, self)
+        self.view = paged_view(self.model, self, "roster_view")
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.view.doubleClicked.connect(self._activated)
+        layout.addWidget(self.view)
+        self.status = QLabel(self)
+        self.status.setObjectName("roster_status")
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.unit.unit_changed.connect(self._timer.start)
+        self.kind.currentIndexChanged.connect(lambda _i: self._timer.start())
+        self.post.currentIndexChanged.connect(lambda _i: self._timer.start())
+        self.model.modelReset.connect(self._update_status)
+        self.model.rowsInserted.connect(self._update_status)
+        self.loaded = False
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            self.model.reload()
+            self.view.resizeColumnsToContents()
+
+    def apply_filter(self) -> None:
+        kind, post = self.kind.kind(), self.post.kind()
+        unit_text = self.unit.currentText().strip()
+        self.model.set_filter(replace(self.model.filter, search=self.search.text(),
+                                      unit_id=self.unit.unit_id() if unit_text else None,
+                                      kind_id=kind.id if kind else None, post_kind_id=post.id if post else None))
+        self.loaded = True
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if not self.model.sortable(column):
+            self.view.horizontalHeader().blockSignals(True)
+            self.view.horizontalHeader().setSortIndicator(-1, order)
+            self.view.horizontalHeader().blockSignals(False)
+
+    def _update_status(self, *_args: object) -> None:
+        more = tr(",向下滚动载入更多") if not self.model.exhausted else ""
+        self.status.setText(tr("已载入{0}人").format(len(self.model.rows)) + more)
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.person_activated.emit(row.id_number)
+
+    def selected_id_number(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return row.id_number if row else None
+
+    def refresh_persons_all(self) -> None:
+        """Reload the loaded pages (called when an operation changed persons or units)."""
+        if self.loaded:
+            self.model.reload()

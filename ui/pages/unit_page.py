@@ -1,0 +1,72 @@
+"""单位: one unit's details, quota per kind, post limits and holders, staff and ledger."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from bianzhi_app import ui_queries as q
+from ui.i18n import tr
+from ui.models import LedgerModel, RosterModel
+from ui.pages.common import fill_table, make_table
+from ui.pages.paged_view import paged_view
+from ui.session import Session
+
+
+class UnitPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.unit_id: int | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel(tr("在左侧选择单位"), self)
+        self.title.setObjectName("unit_title")
+        self.title.setStyleSheet("font-size:18px;font-weight:bold")
+        self.info = QLabel(self)
+        self.info.setObjectName("unit_info")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.info)
+        self.tabs = QTabWidget(self)
+        self.quota = make_table(self, "unit_quota")
+        self.posts = make_table(self, "unit_posts")
+        self.staff_model = RosterModel(session, self)
+        self.staff = paged_view(self.staff_model, self, "unit_staff")
+        self.ledger_model = LedgerModel(session, self)
+        self.ledger = paged_view(self.ledger_model, self, "unit_ledger")
+        self.tabs.addTab(self.quota, tr("编制"))
+        self.tabs.addTab(self.posts, tr("领导职数"))
+        self.tabs.addTab(self.staff, tr("人员"))
+        self.tabs.addTab(self.ledger, tr("台账"))
+        layout.addWidget(self.tabs, 1)
+
+    def show_unit(self, unit_id: int | None) -> None:
+        self.unit_id = unit_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.unit_id is None:
+            return
+        with self.session.read() as conn:
+            detail = q.unit_detail(conn, self.session.catalog, self.unit_id)
+        if detail is None:
+            return
+        status = "" if detail["status"] == "active" else tr("(已撤销)")
+        self.title.setText(detail["name"] + status)
+        parts = [tr("类别:") + tr(detail["category"]), tr("规格:") + tr(detail["rank"]),
+                 tr("经费:") + (tr(detail["funding"]) if detail["funding"] else "—"),
+                 tr("上级:") + (detail["parent"] or "—"), tr("设立:") + str(detail["created_on"]),
+                 tr("文件依据:") + (detail["document"] or "—"),
+                 tr("统一社会信用代码:") + (detail["uscc"] or "—"),
+                 tr("进人须先核准") if detail["requires_approval"] else tr("进人无须核准")]
+        self.info.setText("  ".join(parts))
+        fill_table(self.quota, [tr("编制类型"), tr("核定"), tr("实有"), tr("在途"), tr("空编"), tr("超编"),
+                                tr("只出不进")],
+                   [[k.name, f.approved, f.used, f.reserved, f.vacancy, f.overage, f.allowance]
+                    for k, f in detail["kinds"]])
+        fill_table(self.posts, [tr("职务"), tr("职数"), tr("已配"), tr("空缺"), tr("超配"), tr("任职人员")],
+                   [[p["kind"].name, p["limit"], p["used"], max(0, p["limit"] - p["used"]),
+                     max(0, p["used"] - p["limit"]), "、".join(p["holders"])] for p in detail["posts"]])
+        self.staff_model.set_filter(replace(self.staff_model.filter, unit_id=self.unit_id))
+        self.ledger_model.set_filter(q.LedgerFilter(unit_id=self.unit_id))

@@ -1,0 +1,40 @@
+"""A progress dialog that appears only when work lasts longer than ~0.5 s, with cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui.i18n import tr
+from ui.worker import Job
+
+SHOW_AFTER_MS = 500
+
+
+def attach_progress(parent: QWidget | None, job: Job, title: str) -> QProgressDialog:
+    """Show `job`'s progress in a modal dialog after a short delay; Cancel asks the job to stop."""
+    dialog = QProgressDialog(title, tr("取消"), 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+
+    def on_progress(done: int, total: int, what: str) -> None:
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+        if what:
+            dialog.setLabelText(f"{title}:{what} {done}/{total}")
+
+    def on_end(*_args: object) -> None:
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
+
+    job.signals.progress.connect(on_progress)
+    job.signals.done.connect(on_end)
+    job.signals.failed.connect(on_end)
+    dialog.canceled.connect(job.cancel)
+    return dialog

@@ -1,0 +1,1326 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en">
+<context>
+    <name />
+    <message>
+        <location filename="../charts.py" line="62" />
+        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/unit_page.py" line="64" />
+        <source>实有</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <location filename="../charts.py" line="63" />
+        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/unit_page.py" line="64" />
+        <source>核定</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="21" />
+        <location filename="../dialogs/staff.py" line="87" />
+        <location filename="../dialogs/staff.py" line="137" />
+        <location filename="../vocab.py" line="23" />
+        <source>用编核准</source>
+        <translation>Usage approval</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="23" />
+        <location filename="../dialogs/quota.py" line="34" />
+        <location filename="../dialogs/quota.py" line="102" />
+        <location filename="../dialogs/staff.py" line="79" />
+        <location filename="../dialogs/units.py" line="74" />
+        <location filename="../dialogs/units.py" line="95" />
+        <location filename="../main_window.py" line="52" />
+        <location filename="../models.py" line="94" />
+        <location filename="../models.py" line="130" />
+        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/lists.py" line="46" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="26" />
+        <location filename="../dialogs/quota.py" line="37" />
+        <location filename="../dialogs/quota.py" line="73" />
+        <location filename="../dialogs/quota.py" line="131" />
+        <location filename="../dialogs/staff.py" line="82" />
+        <location filename="../dialogs/staff.py" line="135" />
+        <location filename="../models.py" line="94" />
+        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/unit_page.py" line="64" />
+        <source>编制类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="28" />
+        <location filename="../pages/lists.py" line="46" />
+        <source>核准数</source>
+        <translation>Slots approved</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="29" />
+        <location filename="../pages/lists.py" line="47" />
+        <source>补充方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="30" />
+        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/lists.py" line="47" />
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="32" />
+        <location filename="../dialogs/quota.py" line="23" />
+        <location filename="../dialogs/units.py" line="21" />
+        <source>文号(必填)</source>
+        <translation>Document no. (required)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="34" />
+        <location filename="../pages/lists.py" line="47" />
+        <source>核准日期</source>
+        <translation>Approval date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="39" />
+        <location filename="../dialogs/quota.py" line="48" />
+        <location filename="../dialogs/quota.py" line="115" />
+        <location filename="../dialogs/staff.py" line="95" />
+        <location filename="../dialogs/units.py" line="82" />
+        <location filename="../dialogs/units.py" line="103" />
+        <source>请选择单位</source>
+        <translation>Choose a unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="44" />
+        <source>核准{0}名用编</source>
+        <translation>approve {0} slots</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="46" />
+        <location filename="../dialogs/quota.py" line="28" />
+        <location filename="../dialogs/units.py" line="26" />
+        <source>须注明文件依据(文号)</source>
+        <translation>A document number is required</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="57" />
+        <location filename="../vocab.py" line="23" />
+        <source>撤销用编核准</source>
+        <translation>Cancel usage approval</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="59" />
+        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/lists.py" line="46" />
+        <source>核准编号</source>
+        <translation>Approval no.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="65" />
+        <location filename="../dialogs/staff.py" line="171" />
+        <location filename="../dialogs/staff.py" line="197" />
+        <location filename="../dialogs/staff.py" line="219" />
+        <location filename="../models.py" line="131" />
+        <location filename="../models.py" line="151" />
+        <location filename="../pages/lists.py" line="47" />
+        <source>文号</source>
+        <translation>Document no.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="66" />
+        <source>撤销日期</source>
+        <translation>Cancellation date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="71" />
+        <source>请选择有效的用编核准</source>
+        <translation>Choose an active approval</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/approvals.py" line="74" />
+        <source>{0} {1} 核准{2}名,已用{3}名,撤销后释放{4}名</source>
+        <translation>{0} {1}: {2} approved, {3} used, cancelling releases {4}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/base.py" line="35" />
+        <source>核定{0} 实有{1} 在途{2} 空编{3}</source>
+        <translation>approved {0} used {1} reserved {2} vacancy {3}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/base.py" line="37" />
+        <source> 超编{0}</source>
+        <translation> overage {0}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/base.py" line="75" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/base.py" line="77" />
+        <location filename="../progress.py" line="16" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="18" />
+        <source>{0} 编制总额{1} 已分配{2} 未分配{3}</source>
+        <translation>{0} pool {1} allocated {2} unallocated {3}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="25" />
+        <location filename="../dialogs/units.py" line="23" />
+        <location filename="../models.py" line="129" />
+        <source>生效日期</source>
+        <translation>Effective date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="33" />
+        <location filename="../vocab.py" line="22" />
+        <source>核定编制</source>
+        <translation>Set quota</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="39" />
+        <source>核定编制数</source>
+        <translation>Approved quota</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="40" />
+        <source>低于实有人数的部分记为超编(只出不进)</source>
+        <translation>Record the part below staff as overage (leave only)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="66" />
+        <location filename="../vocab.py" line="22" />
+        <source>编制划转</source>
+        <translation>Transfer quota</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="68" />
+        <source>划出单位</source>
+        <translation>From unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="71" />
+        <source>划入单位</source>
+        <translation>To unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="75" />
+        <source>划转编制数</source>
+        <translation>Slots to transfer</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="81" />
+        <source>请选择划出单位和划入单位</source>
+        <translation>Choose both units</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="86" />
+        <source>划出单位与划入单位不能相同</source>
+        <translation>The two units must differ</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="89" />
+        <source>{0} {1} 核定{2}名,不能划出{3}名</source>
+        <translation>{0} {1} has {2} approved, cannot transfer {3}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="101" />
+        <location filename="../vocab.py" line="22" />
+        <source>核定领导职数</source>
+        <translation>Set post limit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="105" />
+        <location filename="../dialogs/staff.py" line="195" />
+        <location filename="../models.py" line="95" />
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>职务</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="107" />
+        <location filename="../pages/unit_page.py" line="39" />
+        <source>领导职数</source>
+        <translation>Post limit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="108" />
+        <source>超出的已配职数记为只出不进</source>
+        <translation>Record posts above the limit as leave-only</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="117" />
+        <source>{0} {1} 职数{2} 已配{3}</source>
+        <translation>{0} {1} limit {2} held {3}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="130" />
+        <location filename="../vocab.py" line="20" />
+        <source>核定编制总额</source>
+        <translation>Set region pool</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/quota.py" line="133" />
+        <location filename="../pages/dashboard.py" line="30" />
+        <location filename="../pages/dashboard.py" line="74" />
+        <source>编制总额</source>
+        <translation>Region pool</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="27" />
+        <location filename="../main_window.py" line="52" />
+        <location filename="../pages/unit_page.py" line="40" />
+        <source>人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="27" />
+        <source>入编…</source>
+        <translation>Enter…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="28" />
+        <source>出编…</source>
+        <translation>Leave…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="29" />
+        <source>调动…</source>
+        <translation>Transfer…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="30" />
+        <source>变更编制类型…</source>
+        <translation>Change kind…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="31" />
+        <source>任职…</source>
+        <translation>Appoint…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="32" />
+        <source>免职…</source>
+        <translation>Dismiss…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="33" />
+        <location filename="../pages/unit_page.py" line="38" />
+        <source>编制</source>
+        <translation>Quotas</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="33" />
+        <source>核定编制…</source>
+        <translation>Set quota…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="35" />
+        <source>编制划转…</source>
+        <translation>Transfer quota…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="36" />
+        <source>核定领导职数…</source>
+        <translation>Set post limit…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="37" />
+        <source>核定编制总额…</source>
+        <translation>Set region pool…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="38" />
+        <source>用编核准…</source>
+        <translation>Usage approval…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="39" />
+        <source>撤销用编核准…</source>
+        <translation>Cancel approval…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="40" />
+        <source>机构</source>
+        <translation>Units</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="40" />
+        <source>设立机构…</source>
+        <translation>Add unit…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="42" />
+        <source>机构更名…</source>
+        <translation>Rename unit…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="43" />
+        <source>撤销机构…</source>
+        <translation>Abolish unit…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/registry.py" line="44" />
+        <source>机构合并…</source>
+        <translation>Merge units…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="32" />
+        <source>{0} {1} 没有有效的用编核准,不能{2}(先核准后进人)</source>
+        <translation>{0} {1} has no valid usage approval; cannot {2} (approval first)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="41" />
+        <source>自动选用最早到期的用编核准</source>
+        <translation>Use the earliest-expiring approval</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="43" />
+        <source>{0}(余{1}名,有效期至{2})</source>
+        <translation>{0} ({1} left, valid until {2})</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="54" />
+        <location filename="../dialogs/staff.py" line="85" />
+        <location filename="../models.py" line="93" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="65" />
+        <source>未找到身份证号为{0}的人员</source>
+        <translation>No person with ID number {0}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="67" />
+        <source>{0}目前不在编</source>
+        <translation>{0} is not on establishment</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="73" />
+        <source>{0}:{1} {2}</source>
+        <translation>{0}: {1} {2}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="78" />
+        <location filename="../dialogs/staff.py" line="97" />
+        <location filename="../vocab.py" line="24" />
+        <source>入编</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="84" />
+        <location filename="../models.py" line="92" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="89" />
+        <location filename="../models.py" line="95" />
+        <source>入编日期</source>
+        <translation>Entry date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="101" />
+        <source>请输入姓名</source>
+        <translation>Enter a name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="112" />
+        <location filename="../vocab.py" line="24" />
+        <source>出编</source>
+        <translation>Leave</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="114" />
+        <source>出编原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="115" />
+        <source>出编日期</source>
+        <translation>Leave date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="130" />
+        <location filename="../vocab.py" line="24" />
+        <source>调动</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="132" />
+        <source>调入单位</source>
+        <translation>Target unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="134" />
+        <source>不变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="139" />
+        <source>调动日期</source>
+        <translation>Transfer date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="147" />
+        <source>请选择调入单位</source>
+        <translation>Choose the target unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="149" />
+        <source>调入单位不能与调出单位相同</source>
+        <translation>Target unit must differ from the current one</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="152" />
+        <source>调入</source>
+        <translation>transfer in</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="155" />
+        <source>调出:</source>
+        <translation>From: </translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="155" />
+        <source>调入:</source>
+        <translation>To: </translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="167" />
+        <location filename="../vocab.py" line="25" />
+        <source>变更编制类型</source>
+        <translation>Change kind</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="169" />
+        <source>新编制类型</source>
+        <translation>New kind</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="172" />
+        <source>变更日期</source>
+        <translation>Change date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="183" />
+        <source>{0}已是{1}</source>
+        <translation>{0} already holds {1}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="184" />
+        <source>转入</source>
+        <translation>move in</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="193" />
+        <location filename="../vocab.py" line="25" />
+        <source>任职</source>
+        <translation>Appoint</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="198" />
+        <source>任职日期</source>
+        <translation>Appointment date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="207" />
+        <location filename="../dialogs/staff.py" line="230" />
+        <source>{0} 职数{1} 已配{2}</source>
+        <translation>{0} limit {1} held {2}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="217" />
+        <location filename="../vocab.py" line="25" />
+        <source>免职</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/staff.py" line="220" />
+        <source>免职日期</source>
+        <translation>Dismissal date</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="34" />
+        <source>未核定编制</source>
+        <translation>No quota approved</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="39" />
+        <location filename="../vocab.py" line="20" />
+        <source>设立机构</source>
+        <translation>Add unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="40" />
+        <source>单位名称</source>
+        <translation>Unit name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="41" />
+        <source>机构类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="42" />
+        <source>机构规格</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="43" />
+        <source>经费形式</source>
+        <translation>Funding</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="44" />
+        <source>上级单位</source>
+        <translation>Parent unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="46" />
+        <source>统一社会信用代码</source>
+        <translation>USCC</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="46" />
+        <source>可不填</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="47" />
+        <source>进人须先办理用编核准</source>
+        <translation>Entering requires a usage approval</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="53" />
+        <source>请输入单位名称</source>
+        <translation>Enter the unit name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="60" />
+        <source>未找到上级单位「{0}」</source>
+        <translation>Parent unit “{0}” not found</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="73" />
+        <location filename="../vocab.py" line="21" />
+        <source>机构更名</source>
+        <translation>Rename unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="77" />
+        <source>新名称</source>
+        <translation>New name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="84" />
+        <source>请输入新名称</source>
+        <translation>Enter the new name</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="94" />
+        <location filename="../vocab.py" line="21" />
+        <source>撤销机构</source>
+        <translation>Abolish unit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="104" />
+        <source>撤销后其核定编制收回编制总额</source>
+        <translation>Its quota returns to the region pool</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="112" />
+        <location filename="../vocab.py" line="21" />
+        <source>机构合并</source>
+        <translation>Merge units</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="122" />
+        <source>被合并单位</source>
+        <translation>Units merged</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="123" />
+        <source>合并后的单位(已有或新设)</source>
+        <translation>Merged into (existing or new)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="134" />
+        <source>请勾选被合并的单位</source>
+        <translation>Tick the units to merge</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/units.py" line="137" />
+        <source>请输入合并后的单位名称</source>
+        <translation>Enter the merged unit's name</translation>
+    </message>
+    <message>
+        <location filename="../fields.py" line="34" />
+        <source>输入单位名称</source>
+        <translation>Type a unit name</translation>
+    </message>
+    <message>
+        <location filename="../fields.py" line="89" />
+        <source>如 杨编发〔2026〕12号</source>
+        <translation>e.g. 杨编发〔2026〕12号</translation>
+    </message>
+    <message>
+        <location filename="../fields.py" line="103" />
+        <source>18位身份证号</source>
+        <translation>18-character ID number</translation>
+    </message>
+    <message>
+        <location filename="../fields.py" line="116" />
+        <source>请输入身份证号</source>
+        <translation>Enter an ID number</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="93" />
+        <source>无法打开「{0}」:{1}</source>
+        <translation>Cannot open “{0}”: {1}</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="97" />
+        <source>「{0}」中还没有编制台账,请先新建</source>
+        <translation>“{0}” holds no book yet; create one first</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="128" />
+        <location filename="../welcome.py" line="110" />
+        <source>打开台账</source>
+        <translation>Open book</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="129" />
+        <location filename="../welcome.py" line="111" />
+        <source>编制台账 (*.db);;所有文件 (*)</source>
+        <translation>Books (*.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="136" />
+        <source>请指定数据库文件</source>
+        <translation>Choose a database file</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="147" />
+        <source>「{0}」已有编制台账;请换一个文件名,或直接打开它</source>
+        <translation>“{0}” already holds a book; choose another name or open it</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="180" />
+        <source>已取消生成演示区域</source>
+        <translation>Demo generation cancelled</translation>
+    </message>
+    <message>
+        <location filename="../launcher.py" line="197" />
+        <source>正在生成演示区域</source>
+        <translation>Generating demo region</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="42" />
+        <source>编制台账 — {0}</source>
+        <translation>Establishment book — {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="52" />
+        <source>概览</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="53" />
+        <source>用编</source>
+        <translation>Approvals</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="53" />
+        <location filename="../pages/unit_page.py" line="41" />
+        <source>台账</source>
+        <translation>Ledger</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="54" />
+        <source>文件</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="86" />
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="87" />
+        <source>新建编制台账…</source>
+        <translation>New book…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="88" />
+        <source>打开…</source>
+        <translation>Open…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="89" />
+        <source>最近打开</source>
+        <translation>Open recent</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="91" />
+        <source>生成演示区域…</source>
+        <translation>Generate demo region…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="93" />
+        <location filename="../main_window.py" line="223" />
+        <location filename="../main_window.py" line="226" />
+        <source>检查台账完整性</source>
+        <translation>Check book integrity</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="94" />
+        <source>设置…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="96" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="98" />
+        <source>常用操作</source>
+        <translation>Common operations</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="110" />
+        <source>查看(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="115" />
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="116" />
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="117" />
+        <location filename="../main_window.py" line="231" />
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="121" />
+        <source>经办人:{0}</source>
+        <translation>Clerk: {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="129" />
+        <source>台账 {0}</source>
+        <translation>Ledger {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="224" />
+        <source>检查通过:台账{0}条,哈希链完整,各项计数相符</source>
+        <translation>Check passed: {0} ledger entries, chain intact, counters match</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="231" />
+        <source>编制台账 {0}
+机构编制实名制管理</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../models.py" line="92" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="93" />
+        <source>出生日期</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="129" />
+        <source>序号</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="130" />
+        <source>变动</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="131" />
+        <source>内容</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="132" />
+        <location filename="../settings_dialog.py" line="25" />
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="132" />
+        <source>登记时间</source>
+        <translation>Recorded at</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="133" />
+        <source>哈希</source>
+        <translation>Hash</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="151" />
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="152" />
+        <source>发文机关</source>
+        <translation>Issuer</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="152" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="35" />
+        <source>各类编制使用情况</source>
+        <translation>Use by kind</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="36" />
+        <source>各类机构使用情况</source>
+        <translation>Use by category</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="48" />
+        <source>超编单位</source>
+        <translation>Units over quota</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="48" />
+        <source>满编单位</source>
+        <translation>Units at quota</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="49" />
+        <source>30天内到期的用编核准</source>
+        <translation>Approvals expiring within 30 days</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="72" />
+        <source>{0}({1})机构编制概览</source>
+        <translation>{0} ({1}) establishment overview</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="74" />
+        <source>已分配</source>
+        <translation>Allocated</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="74" />
+        <source>未分配</source>
+        <translation>Unallocated</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/unit_page.py" line="64" />
+        <source>在途</source>
+        <translation>Reserved</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/lists.py" line="46" />
+        <source>剩余</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="30" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="35" />
+        <location filename="../pages/lists.py" line="47" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="46" />
+        <source>已用</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="84" />
+        <source>自</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="85" />
+        <source>至</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="89" />
+        <location filename="../pages/roster.py" line="35" />
+        <source>全部单位</source>
+        <translation>All units</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="92" />
+        <source>全部变动</source>
+        <translation>All changes</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="116" />
+        <source>台账链头:第{0}条 哈希 {1}</source>
+        <translation>Ledger head: entry {0}, hash {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="129" />
+        <source>文号或标题中的文字</source>
+        <translation>Text in number or title</translation>
+    </message>
+    <message>
+        <location filename="../pages/roster.py" line="29" />
+        <source>姓名或身份证号(前几位)</source>
+        <translation>Name or ID number (leading part)</translation>
+    </message>
+    <message>
+        <location filename="../pages/roster.py" line="36" />
+        <source>全部编制类型</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <location filename="../pages/roster.py" line="38" />
+        <source>全部职务</source>
+        <translation>All posts</translation>
+    </message>
+    <message>
+        <location filename="../pages/roster.py" line="86" />
+        <source>,向下滚动载入更多</source>
+        <translation>, scroll for more</translation>
+    </message>
+    <message>
+        <location filename="../pages/roster.py" line="87" />
+        <source>已载入{0}人</source>
+        <translation>{0} persons loaded</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="23" />
+        <source>在左侧选择单位</source>
+        <translation>Choose a unit on the left</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="55" />
+        <source>(已撤销)</source>
+        <translation> (abolished)</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="57" />
+        <source>类别:</source>
+        <translation>Category: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="57" />
+        <source>规格:</source>
+        <translation>Rank: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="58" />
+        <source>经费:</source>
+        <translation>Funding: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="59" />
+        <source>上级:</source>
+        <translation>Parent: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="59" />
+        <source>设立:</source>
+        <translation>Created: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="60" />
+        <source>文件依据:</source>
+        <translation>Document: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="61" />
+        <source>统一社会信用代码:</source>
+        <translation>USCC: </translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="62" />
+        <source>进人须先核准</source>
+        <translation>Approval required to enter</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="62" />
+        <source>进人无须核准</source>
+        <translation>No approval required</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="64" />
+        <source>空编</source>
+        <translation>Vacancy</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../unit_tree.py" line="85" />
+        <source>超编</source>
+        <translation>Overage</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="65" />
+        <source>只出不进</source>
+        <translation>Leave-only allowance</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>职数</source>
+        <translation>Limit</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>已配</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>空缺</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>超配</source>
+        <translation>Over</translation>
+    </message>
+    <message>
+        <location filename="../pages/unit_page.py" line="68" />
+        <source>任职人员</source>
+        <translation>Holders</translation>
+    </message>
+    <message>
+        <location filename="../session.py" line="30" />
+        <source>内部错误:</source>
+        <translation>Internal error: </translation>
+    </message>
+    <message>
+        <location filename="../session.py" line="72" />
+        <source>操作未完成</source>
+        <translation>Operation not done</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="14" />
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="23" />
+        <source>留空则用系统登录名</source>
+        <translation>Empty: use the login name</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="24" />
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="26" />
+        <source>语言在重新打开窗口后生效</source>
+        <translation>The language applies when the window is reopened</translation>
+    </message>
+    <message>
+        <location filename="../unit_tree.py" line="28" />
+        <source>查找单位…</source>
+        <translation>Find unit…</translation>
+    </message>
+    <message>
+        <location filename="../unit_tree.py" line="85" />
+        <source>满编</source>
+        <translation>At quota</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="13" />
+        <source>党委工作机关</source>
+        <translation>Party organs</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="13" />
+        <source>政府工作部门</source>
+        <translation>Government departments</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="13" />
+        <source>人大机关</source>
+        <translation>People's Congress</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="14" />
+        <source>政协机关</source>
+        <translation>CPPCC</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="14" />
+        <source>审判机关</source>
+        <translation>Courts</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="14" />
+        <source>检察机关</source>
+        <translation>Procuratorates</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="15" />
+        <source>群团机关</source>
+        <translation>Mass organisations</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="15" />
+        <source>事业单位</source>
+        <translation>Public institutions</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="15" />
+        <source>乡镇(街道)</source>
+        <translation>Townships (streets)</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="17" />
+        <source>有效</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="17" />
+        <source>已用完</source>
+        <translation>Used up</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="17" />
+        <source>已撤销</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="18" />
+        <source>已过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="20" />
+        <source>建立编制台账</source>
+        <translation>Book created</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="23" />
+        <source>用编核准到期</source>
+        <translation>Approval expired</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="27" />
+        <source>区县(约150个单位、5,000人)</source>
+        <translation>County (~150 units, 5,000 staff)</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="27" />
+        <source>地市(约3,000个单位、15万人)</source>
+        <translation>City (~3,000 units, 150,000 staff)</translation>
+    </message>
+    <message>
+        <location filename="../vocab.py" line="28" />
+        <source>省(约4万个单位、150万人,需数分钟)</source>
+        <translation>Province (~40,000 units, 1.5 M staff; minutes)</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="34" />
+        <source>编制台账</source>
+        <translation>Establishment book</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="36" />
+        <source>欢迎使用编制台账</source>
+        <translation>Welcome to the establishment book</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="49" />
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="51" />
+        <location filename="../welcome.py" line="105" />
+        <source>数据库文件</source>
+        <translation>Database file</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="56" />
+        <source>新建本地区的编制台账</source>
+        <translation>Create the book of your region</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="60" />
+        <source>如 杨陵区</source>
+        <translation>e.g. 杨陵区</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="63" />
+        <source>6位行政区划代码,如 610403</source>
+        <translation>6-digit region code, e.g. 610403</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="65" />
+        <source>新建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="68" />
+        <source>行政区域名称</source>
+        <translation>Region name</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="69" />
+        <source>行政区划代码</source>
+        <translation>Region code</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="77" />
+        <source>或者</source>
+        <translation>Or</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="79" />
+        <source>打开已有的台账文件…</source>
+        <translation>Open an existing book…</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="86" />
+        <source>生成演示区域</source>
+        <translation>Generate demo region</translation>
+    </message>
+    <message>
+        <location filename="../welcome.py" line="105" />
+        <source>编制台账 (*.db)</source>
+        <translation>Books (*.db)</translation>
+    </message>
+</context>
+</TS>
