@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bianzhi_app.errors import PoolExceeded, PostLimitExceeded, QuotaExceeded
+from bianzhi_app.errors import ApprovalRequired, PoolExceeded, PostLimitExceeded, QuotaExceeded, StateRefused
 
 
 @dataclass
@@ -80,3 +80,17 @@ def check_post_room(unit: str, post: str, limit: int, used: int) -> None:
 def check_post_cut(unit: str, post: str, used: int, allowance: int, new_limit: int) -> None:
     if used > new_limit + allowance:
         raise PostLimitExceeded(f"{unit} {post} 已配{used}名,职数不能核定为{new_limit}名")
+
+
+def check_approval_available(unit: str, kind: str, requires_approval: bool, usable_approvals: int) -> None:
+    """Rule 5 (先核准后进人): a unit that requires approvals needs a usable one of that kind."""
+    if requires_approval and usable_approvals == 0:
+        raise ApprovalRequired(f"{unit} {kind} 没有有效的用编核准,不能入编(先核准后进人)")
+
+
+def check_abolish(unit: str, staff: int, reserved: int, children: int) -> None:
+    """Rule 9: a unit is abolished only once its staff, reservations and sub-units are gone."""
+    if staff or reserved:
+        raise StateRefused(f"{unit} 尚有实有人员{staff}名、在途{reserved}名,须先调出人员、撤销用编核准后才能撤销")
+    if children:
+        raise StateRefused(f"{unit} 尚有{children}个内设或下属机构,须先撤销或划转")

@@ -32,7 +32,7 @@ from bianzhi_app.demo.names import (
     TOWN_FIRST,
     TOWN_SECOND,
 )
-from bianzhi_app.errors import BianzhiError
+from bianzhi_app.errors import BianzhiError, Cancelled
 from bianzhi_app.idcodes import id_check_digit
 from bianzhi_app.ops import approvals, posts, quotas, region, staff, units
 from bianzhi_app.ops.staff import EnterRequest
@@ -71,11 +71,20 @@ class UnitPlan:
 
 
 class DemoBuilder:
-    def __init__(self, book: Book, scale: str, seed: int, progress: Progress | None):
+    def __init__(self, book: Book, scale: str, seed: int, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None = None):
         if scale not in SCALES:
             raise BianzhiError(f"未知的规模「{scale}」,可用:county、city、province")
         self.book, self.scale, self.rng = book, scale, random.Random(seed)
-        self.progress = progress or (lambda done, total, what: None)
+        report = progress or (lambda done, total, what: None)
+
+        def progress_or_cancel(done: int, total: int, what: str) -> None:
+            # Chunks already written stay: the caller removes a cancelled demo's file.
+            if cancelled is not None and cancelled():
+                raise Cancelled("已取消生成演示数据")
+            report(done, total, what)
+
+        self.progress = progress_or_cancel
         self.today = book.clock().date()
         self.day0 = self.today - dt.timedelta(days=365)
         self.used_ids: set[str] = set()
@@ -410,7 +419,8 @@ class DemoBuilder:
         return None
 
 
-def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Progress | None = None) -> dict[str, Any]:
+def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
     """Fill an empty book with a demo region; returns a summary (region, units, persons, ledger_seq).
 
     The ledger's recording time is pinned to 09:00 today, so one seed gives one ledger head per day.
@@ -419,6 +429,6 @@ def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Prog
     recorded = real_clock().replace(hour=9, minute=0, second=0, microsecond=0)
     book.clock = lambda: recorded
     try:
-        return DemoBuilder(book, scale, seed, progress).build()
+        return DemoBuilder(book, scale, seed, progress, cancelled).build()
     finally:
         book.clock = real_clock

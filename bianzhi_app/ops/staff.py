@@ -32,7 +32,7 @@ from bianzhi_app.ops.common import (
     quota_figures,
     shrink_allowance,
 )
-from bianzhi_app.rules import QuotaFigures, check_room
+from bianzhi_app.rules import QuotaFigures, check_approval_available, check_room
 
 MIN_AGE = 16
 CHUNK = 500
@@ -248,8 +248,7 @@ def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit
                                f"(单位、编制类型、有效期或余额不符)")
     if usable:
         return usable[0]
-    if unit.requires_approval:
-        raise ApprovalRequired(f"{unit.name} {kind.name} 没有有效的用编核准,不能入编(先核准后进人)")
+    check_approval_available(unit.name, kind.name, unit.requires_approval, 0)
     return None
 
 

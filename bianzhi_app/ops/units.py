@@ -23,6 +23,7 @@ from bianzhi_app.ops.common import (
     write_post_limit,
     write_quota,
 )
+from bianzhi_app.rules import check_abolish
 
 
 def _clean_name(name: str) -> str:
@@ -111,11 +112,7 @@ def abolish_unit(tx: Tx, unit: str | int, *, doc: str, on: dt.date | None = None
     before = unit_quota_snapshot(tx, u.id)
     staff = sum(f["used"] for f in before.values())
     reserved = sum(f["reserved"] for f in before.values())
-    if staff or reserved:
-        raise StateRefused(f"{u.name} 尚有实有人员{staff}名、在途{reserved}名,须先调出人员、撤销用编核准后才能撤销")
-    children = count_open_children(tx, u.id)
-    if children:
-        raise StateRefused(f"{u.name} 尚有{children}个内设或下属机构,须先撤销或划转")
+    check_abolish(u.name, staff, reserved, count_open_children(tx, u.id))
     _zero_out(tx, u, effective_on, tx.head.seq + 1)
     tx.conn.execute(update(units).where(units.c.id == u.id).values(status="abolished", abolished_on=effective_on))
     return tx.record(Op.UNIT_ABOLISH, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
