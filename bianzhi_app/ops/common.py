@@ -206,3 +206,13 @@ def end_open_post(tx: Tx, person_id: int, on: dt.date) -> tuple[int, int, int, i
         write_post_limit(tx, row.unit_id, row.post_kind_id, limit=limit,
                          allowance=min(allowance, max(0, used - 1 - limit)), effective_on=on, seq=tx.head.seq + 1)
     return row.unit_id, row.post_kind_id, limit, used
+
+
+def clean_text(value: str, what: str, max_length: int) -> str:
+    """Remove all white space; refuse an empty or over-long value, naming the field."""
+    text = "".join(str(value).split())
+    if not text:
+        raise InvalidInput(f"{what}不能为空")
+    if len(text) > max_length:
+        raise InvalidInput(f"{what}过长({len(text)}字),不超过{max_length}字:「{text}」")
+    return text

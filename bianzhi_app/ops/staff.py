@@ -26,6 +26,7 @@ from bianzhi_app.ops.common import (
     UnitRef,
     check_not_before,
     clean_id_number,
+    clean_text,
     end_open_post,
     find_active_person,
     find_unit,
@@ -63,15 +64,6 @@ class _Approval:
         return self.count - self.used_count - self.consumed
 
 
-def _clean_name(name: str) -> str:
-    text = "".join(str(name).split())
-    if not text:
-        raise InvalidInput("姓名不能为空")
-    if len(text) > 30:
-        raise InvalidInput(f"姓名过长:「{text}」")
-    return text
-
-
 def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tuple[int, BianzhiError]] | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None, initial: bool = False) -> list[Change]:
@@ -102,7 +94,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         try:
             unit = _unit(tx, units_cache, request.unit)
             kind = tx.catalog.kind(request.kind)
-            name = _clean_name(request.name)
+            name = clean_text(request.name, "姓名", 30)
             id_number = clean_id_number(request.id_number)
             effective_on = tx.effective(request.on)
             check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")

@@ -14,6 +14,7 @@ from bianzhi_app.errors import InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.ops.common import (
     UnitRef,
+    clean_text,
     count_open_children,
     find_unit,
     post_figures,
@@ -27,12 +28,7 @@ from bianzhi_app.rules import check_abolish
 
 
 def _clean_name(name: str) -> str:
-    text = "".join(str(name).split())
-    if not text:
-        raise InvalidInput("单位名称不能为空")
-    if len(text) > 100:
-        raise InvalidInput(f"单位名称过长({len(text)}字),不超过100字")
-    return text
+    return clean_text(name, "单位名称", 100)
 
 
 def _check_name_free(tx: Tx, name: str) -> None:

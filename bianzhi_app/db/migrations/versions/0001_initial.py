@@ -76,6 +76,8 @@ def upgrade() -> None:
     op.create_index("ix_units_uscc", "units", ["uscc"], unique=True,
                     sqlite_where=sa.text("uscc IS NOT NULL"), postgresql_where=sa.text("uscc IS NOT NULL"))
     op.create_index("ix_units_parent", "units", ["parent_id"])
+    # Lookups by name bind the status as a parameter, which the partial index cannot serve.
+    op.create_index("ix_units_name", "units", ["name"])
     op.create_table(
         "region_pools",
         sa.Column("kind_id", sa.Integer, sa.ForeignKey("establishment_kinds.id"), primary_key=True),

@@ -1,0 +1,376 @@
+"""The import proper, inside one open write transaction: rows → operations → problems by row.
+
+Each unit row runs in a savepoint (a refused row undoes only itself); persons go through the
+batch entry ``enter_persons`` with its per-row refusal list. The caller (``importer``) decides
+whether the transaction is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from bianzhi_app.book import Tx
+from bianzhi_app.db.models import persons, regions, staffing, units
+from bianzhi_app.errors import (
+    ApprovalRequired,
+    BianzhiError,
+    Cancelled,
+    DocumentRequired,
+    InvalidInput,
+    NotFound,
+    OnePersonOneSlot,
+    PoolExceeded,
+    QuotaExceeded,
+)
+from bianzhi_app.io.pool_sheet import PoolSheet
+from bianzhi_app.io.workbook import ParsedWorkbook, PersonRow, Problem, UnitRow, unknown_units
+from bianzhi_app.ops import approvals, posts, quotas, region, staff
+from bianzhi_app.ops import units as unit_ops
+from bianzhi_app.ops.common import pool_figures, post_figures, quota_figures
+from bianzhi_app.ops.staff import EnterRequest
+
+CHUNK = 500
+COUNTS = ("units_added", "quotas_set", "post_limits_set", "pools_set", "persons_entered", "posts_appointed",
+          "persons_unchanged", "rows_refused")
+
+
+@dataclass(frozen=True)
+class Options:
+    initial: bool
+    skip_invalid: bool
+    doc: str | None
+    file_name: str
+
+
+class _RowRefused(Exception):
+    def __init__(self, fld: str, value: str, error: BianzhiError):
+        super().__init__(error.message)
+        self.field, self.value, self.error = fld, value, error
+
+
+class Apply:
+    def __init__(self, tx: Tx, parsed: ParsedWorkbook, pool_sheet: PoolSheet, options: Options,
+                 progress: Callable[[int, int, str], None] | None, cancel: Callable[[], bool] | None):
+        self.tx, self.parsed, self.pool_sheet, self.options = tx, parsed, pool_sheet, options
+        self.progress, self.cancel = progress, cancel
+        self.problems: list[Problem] = [*parsed.problems, *pool_sheet.problems]
+        self.counts: dict[str, int] = dict.fromkeys(COUNTS, 0)
+        self.failed_units: dict[str, UnitRow] = {}
+        self.start = tx.today
+        self.unit_ids: dict[str, int] = {}  # name → id of the units this import added or updated
+
+    # ------------------------------------------------------------ helpers
+
+    def problem(self, sheet: str, row: int, fld: str, value: object, reason: str) -> None:
+        column = self.parsed.columns.get(sheet, {}).get(fld, "")
+        self.problems.append(Problem(sheet, row, column, "" if value is None else str(value), reason))
+
+    def sorted_problems(self) -> list[Problem]:
+        order = [*self.parsed.unit_sheets, *self.parsed.person_sheets, self.pool_sheet.sheet or ""]
+        return sorted(self.problems, key=lambda p: (order.index(p.sheet) if p.sheet in order else len(order), p.row))
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise Cancelled("已取消导入,数据库未作任何改动")
+
+    def report(self, done: int, total: int, stage: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, stage)
+
+    # ------------------------------------------------------------ the run
+
+    def execute(self) -> None:
+        tx, parsed = self.tx, self.parsed
+        if not self.options.initial:
+            approvals.expire_approvals(tx)
+        book_units: dict[str, int] = {r.name: r.id for r in tx.conn.execute(
+            select(units.c.name, units.c.id).where(units.c.status == "active"))}
+        self.unit_ids.update(book_units)
+        self.problems += unknown_units(parsed, set(book_units))
+        bad = {(p.sheet, p.row) for p in self.problems}
+        unit_rows = [u for u in parsed.units if (u.sheet, u.row) not in bad]
+        for u in parsed.units:
+            if (u.sheet, u.row) in bad:
+                self.failed_units[u.name] = u
+        people = [p for p in parsed.persons if (p.sheet, p.row) not in bad]
+        if self.options.initial:
+            dates = [p.entered_on for p in people if p.entered_on is not None and p.entered_on <= tx.today]
+            self.start = min([*dates, tx.today])
+            self.initial_region()
+            self.initial(unit_rows, people)
+        else:
+            self.regular_units(unit_rows, book_units)
+            self.enter(people)
+
+    # ------------------------------------------------------------ initial
+
+    def initial_region(self) -> None:
+        sheet = self.pool_sheet
+        row = self.tx.conn.execute(select(regions.c.name, regions.c.code)).first()
+        if row is None:
+            assert sheet.region_name and sheet.region_code
+            region.init_region(self.tx, name=sheet.region_name, code=sheet.region_code, on=self.start)
+        elif sheet.region_code and sheet.region_code != row.code:
+            self.problems.append(Problem(sheet.sheet or "", sheet.row, "行政区划代码", sheet.region_code,
+                                         f"工作簿属于行政区划{sheet.region_code},与本台账{row.name}({row.code})不符"))
+
+    def initial(self, unit_rows: list[UnitRow], people: list[PersonRow]) -> None:
+        tx, doc, on = self.tx, self.options.doc, self.start
+        assert doc
+        tx.document(doc, title=f"首次导入文件「{self.options.file_name}」")
+        failed = {u.name for u in self.parsed.units} - {u.name for u in unit_rows}
+        heads = Counter((p.unit, p.kind) for p in people if p.unit not in failed)
+        holders = Counter((p.unit, p.post) for p in people if p.post and p.unit not in failed)
+        quota_plan = {u.name: {k: max(n, heads[(u.name, k)]) for k, n in u.quotas.items()} for u in unit_rows}
+        for (unit, kind), n in heads.items():
+            if unit in quota_plan and kind not in quota_plan[unit]:
+                quota_plan[unit][kind] = n
+        limit_plan = {u.name: {p: max(n, holders[(u.name, p)]) for p, n in u.post_limits.items()} for u in unit_rows}
+        for (unit, post), n in holders.items():
+            if unit in limit_plan and post not in limit_plan[unit]:
+                limit_plan[unit][post] = n
+        stated = {p.kind: p for p in self.pool_sheet.pools}
+        original: dict[str, int] = {}
+        for kind in {k for plan in quota_plan.values() for k in plan} | set(stated):
+            total, _allocated = pool_figures(tx, tx.catalog.kind(kind).id)
+            original[kind] = total
+            needed = sum(plan.get(kind, 0) for plan in quota_plan.values())
+            first = max(total, needed, stated[kind].total if kind in stated else 0)
+            if first != total:
+                region.set_pool(tx, kind, first, doc=doc, on=on)
+                self.counts["pools_set"] += 1
+        for index, u in enumerate(_parents_first(unit_rows, set())):
+            self.unit_row(u, None, quota_plan[u.name], limit_plan[u.name], index, len(unit_rows))
+        self.enter(people)
+        for u in unit_rows:  # overage stated by the file becomes an allowance (只出不进)
+            if u.name in self.failed_units:
+                continue
+            for kind, planned in quota_plan[u.name].items():
+                if planned != u.quotas.get(kind, 0):
+                    quotas.set_quota(tx, self.unit_ids[u.name], kind, u.quotas.get(kind, 0), doc=doc, on=on,
+                                     as_allowance=True)
+            for post, planned in limit_plan[u.name].items():
+                if planned != u.post_limits.get(post, 0):
+                    quotas.set_post_limit(tx, self.unit_ids[u.name], post, u.post_limits.get(post, 0), doc=doc,
+                                          on=on, as_allowance=True)
+        for kind, total in original.items():
+            current, allocated = pool_figures(tx, tx.catalog.kind(kind).id)
+            target = stated[kind].total if kind in stated else max(total, allocated)
+            if target == current:
+                continue
+            try:
+                with tx.savepoint():
+                    region.set_pool(tx, kind, target, doc=doc, on=on)
+                self.counts["pools_set"] += int(current == original[kind])
+            except PoolExceeded as error:
+                row = stated[kind]
+                self.problems.append(Problem(row.sheet, row.row, row.column, str(target), error.message))
+
+    # ------------------------------------------------------------ units
+
+    def regular_units(self, unit_rows: list[UnitRow], book_units: dict[str, int]) -> None:
+        tx = self.tx
+        changes: list[tuple[int, UnitRow, dict[str, int], dict[str, int]]] = []
+        new_rows = []
+        for u in unit_rows:
+            unit_id = book_units.get(u.name)
+            if unit_id is None:
+                new_rows.append(u)
+                continue
+            q = {k: n for k, n in u.quotas.items() if quota_figures(tx, unit_id, tx.catalog.kind(k).id).approved != n}
+            p = {k: n for k, n in u.post_limits.items()
+                 if post_figures(tx, unit_id, tx.catalog.post_kind(k).id)[0] != n}
+            if q or p:
+                delta = sum(n - quota_figures(tx, unit_id, tx.catalog.kind(k).id).approved for k, n in q.items())
+                changes.append((delta, u, q, p))
+        if (changes or new_rows) and not self.options.doc:
+            first = min([c[1] for c in changes] + new_rows, key=lambda r: r.row)
+            raise DocumentRequired(f"导入的单位表将调整核定编制、领导职数或设立单位(如「{first.sheet}」表"
+                                   f"第{first.row}行{first.name}),须注明文件依据:--doc 文号")
+        decreases = [c for c in changes if c[0] <= 0]
+        increases = [c for c in changes if c[0] > 0]
+        ordered: list[tuple[UnitRow, int | None, dict[str, int], dict[str, int]]] = [
+            (c[1], book_units[c[1].name], c[2], c[3]) for c in decreases]
+        ordered += [(u, None, u.quotas, u.post_limits) for u in _parents_first(new_rows, set(book_units))]
+        ordered += [(c[1], book_units[c[1].name], c[2], c[3]) for c in increases]
+        for index, (u, unit_id, q, p) in enumerate(ordered):
+            self.unit_row(u, unit_id, q, p, index, len(ordered))
+
+    def unit_row(self, u: UnitRow, unit_id: int | None, quota_targets: dict[str, int], limit_targets: dict[str, int],
+                 index: int, total: int) -> None:
+        """Add the unit (when unit_id is None) and set its quotas and post limits, in one savepoint."""
+        tx, doc = self.tx, self.options.doc
+        on = self.start if self.options.initial else None
+        if index % 100 == 0:
+            self.check_cancel()
+            self.report(index, total, "导入单位")
+        done = Counter[str]()
+        try:
+            with tx.savepoint():
+                if unit_id is None:
+                    unit_id = self.add_unit(u, on)
+                    done["units_added"] += 1
+                    fresh = True
+                else:
+                    fresh = False
+
+                uid = unit_id
+
+                def current(kind: str) -> int:
+                    return 0 if fresh else quota_figures(tx, uid, tx.catalog.kind(kind).id).approved
+
+                for kind, n in sorted(quota_targets.items(), key=lambda kn: kn[1] - current(kn[0])):
+                    if n or not fresh:
+                        _run(f"quota:{kind}", n, quotas.set_quota, tx, uid, kind, n, doc=doc, on=on)
+                        done["quotas_set"] += 1
+                for post, n in limit_targets.items():
+                    if n or not fresh:
+                        _run(f"limit:{post}", n, quotas.set_post_limit, tx, uid, post, n, doc=doc, on=on)
+                        done["post_limits_set"] += 1
+        except DocumentRequired:
+            raise
+        except _RowRefused as refused:
+            self.problem(u.sheet, u.row, refused.field, refused.value, refused.error.message)
+            self.failed_units[u.name] = u
+            self.counts["rows_refused"] += 1
+            return
+        self.counts.update({key: self.counts[key] + n for key, n in done.items()})
+        self.unit_ids[u.name] = uid
+
+    def add_unit(self, u: UnitRow, on: dt.date | None) -> int:
+        for fld, what in (("category", "机构类别"), ("rank", "机构规格")):
+            if getattr(u, fld) is None:
+                raise _RowRefused(fld, "", InvalidInput(f"新设单位「{u.name}」须填写{what}"))
+        try:
+            parent = self.unit_ids.get(u.parent, u.parent) if u.parent else None
+            change = unit_ops.add_unit(self.tx, u.name, category=u.category or "", rank=u.rank or "",
+                                       funding=u.funding, parent=parent, uscc=u.uscc, doc=self.options.doc or "",
+                                       on=on)
+            return int(change.result)
+        except DocumentRequired:
+            raise
+        except BianzhiError as error:
+            text = error.message
+            if isinstance(error, NotFound) and u.parent:
+                raise _RowRefused("parent", u.parent, error) from None
+            if "统一社会信用代码" in text:
+                raise _RowRefused("uscc", u.uscc or "", error) from None
+            raise _RowRefused("unit", u.name, error) from None
+
+    # ------------------------------------------------------------ persons
+
+    def enter(self, people: list[PersonRow]) -> None:
+        tx = self.tx
+        self.check_cancel()
+        wanted: list[PersonRow] = []
+        for p in people:
+            failed = self.failed_units.get(p.unit)
+            if failed is not None:
+                where = f"「{failed.sheet}」表第{failed.row}行"
+                self.problem(p.sheet, p.row, "unit", p.unit, f"所在单位「{p.unit}」未能导入(见{where})")
+                continue
+            wanted.append(p)
+        if not self.options.initial:
+            on_book = _open_slots(tx, [p.id_number for p in wanted])
+            kept = []
+            for p in wanted:
+                slot = on_book.get(p.id_number)
+                if slot is not None and slot == (p.unit, p.kind):
+                    self.counts["persons_unchanged"] += 1
+                else:
+                    kept.append(p)
+            wanted = kept
+        ids = self.unit_ids
+        requests = [EnterRequest(ids.get(p.unit, p.unit), p.kind, p.name, p.id_number, None, p.entered_on)
+                    for p in wanted]
+        errors: list[tuple[int, BianzhiError]] = []
+
+        def entering(done: int, total: int) -> None:
+            self.report(done, total, "登记人员")
+
+        staff.enter_persons(tx, requests, errors=errors, progress=entering, cancelled=self.cancel,
+                            initial=self.options.initial)
+        refused = set()
+        for index, error in errors:
+            p = wanted[index]
+            fld, value = _person_field(p, error, tx.catalog.kind(p.kind).name)
+            self.problem(p.sheet, p.row, fld, value, error.message)
+            refused.add(index)
+        self.counts["persons_entered"] += len(wanted) - len(refused)
+        self.counts["rows_refused"] += len(refused)
+        appointing = [p for i, p in enumerate(wanted) if p.post and i not in refused]
+        for index, p in enumerate(appointing):
+            if index % CHUNK == 0:
+                self.check_cancel()
+                self.report(index, len(appointing), "任职")
+            try:
+                with tx.savepoint():
+                    posts.appoint(tx, p.id_number, p.post or "", on=p.entered_on)
+                self.counts["posts_appointed"] += 1
+            except BianzhiError as error:
+                self.problem(p.sheet, p.row, "post", tx.catalog.post_kind(p.post or "").name,
+                             f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
+
+
+def _run(fld: str, value: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    try:
+        function(*args, **kwargs)
+    except DocumentRequired:
+        raise
+    except BianzhiError as error:
+        raise _RowRefused(fld, str(value), error) from None
+
+
+def _parents_first(rows: list[UnitRow], known: set[str]) -> list[UnitRow]:
+    """Unit rows ordered so that a parent named in the file is added before its children."""
+    names = {u.name for u in rows}
+    done = set(known)
+    ordered: list[UnitRow] = []
+    pending = list(rows)
+    while pending:
+        rest = [u for u in pending if u.parent and u.parent in names and u.parent not in done]
+        ready = [u for u in pending if u not in rest]
+        if not ready:  # a cycle: add_unit will refuse the parent it cannot find
+            ordered += rest
+            break
+        ordered += ready
+        done |= {u.name for u in ready}
+        pending = rest
+    return ordered
+
+
+def _open_slots(tx: Tx, id_numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """ID number → (unit name, kind code) of the persons on establishment among ``id_numbers``."""
+    wanted = sorted(set(id_numbers))
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = tx.conn.execute(select(persons.c.id_number, units.c.name, staffing.c.kind_id)
+                               .join(staffing, staffing.c.person_id == persons.c.id)
+                               .join(units, units.c.id == staffing.c.unit_id)
+                               .where(persons.c.id_number.in_(wanted[start:start + CHUNK]),
+                                      staffing.c.end_date.is_(None))).all()
+        for r in rows:
+            found[r.id_number] = (r.name, tx.catalog.kind_by_id(r.kind_id).code)
+    return found
+
+
+def _person_field(p: PersonRow, error: BianzhiError, kind_name: str) -> tuple[str, str]:
+    """The column a refusal of ``enter_persons`` concerns, and the value shown."""
+    text = error.message
+    if isinstance(error, OnePersonOneSlot):
+        return "id", p.id_number
+    if isinstance(error, QuotaExceeded | ApprovalRequired):
+        return "kind", kind_name
+    if isinstance(error, NotFound) or ("单位" in text and "日期" not in text):
+        return "unit", p.unit
+    if "日期" in text:
+        return "entered", p.entered_on.isoformat() if p.entered_on else ""
+    if "姓名" in text or "已登记为" in text:
+        return "name", p.name
+    return "id", p.id_number
