@@ -46,6 +46,8 @@ def make_engine(target: str | os.PathLike[str], *, read_only: bool = False) -> E
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data must not linger in free pages
+        # A province book is over 1 GB: keep the upper index levels of every table in memory.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")

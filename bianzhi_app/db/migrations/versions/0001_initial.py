@@ -156,7 +156,9 @@ def upgrade() -> None:
         sa.CheckConstraint("used_count >= 0 AND used_count <= count AND count > 0", name="approval_counts"),
         sa.CheckConstraint("status IN ('active', 'used', 'cancelled', 'expired')", name="approval_status"),
     )
-    op.create_index("ix_approvals_open", "usage_approvals", ["unit_id", "kind_id", "status"])
+    # Serves "this unit's usable approvals, earliest expiry first" without a sort, so the planner
+    # never prefers scanning every active approval of the region.
+    op.create_index("ix_approvals_open", "usage_approvals", ["unit_id", "kind_id", "status", "valid_until"])
     op.create_index("ix_approvals_due", "usage_approvals", ["status", "valid_until"])
     op.create_table(
         "persons",
