@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, exc, insert, inspect, select, update
@@ -212,20 +213,106 @@ class Book:
         self.approvals = managers.ApprovalsArea(self)
         self.staff = managers.StaffArea(self)
 
+    # Set by `open`; a Book built directly on an engine has none of the file-level safety.
+    path: Path | None = None
+    read_only: bool = False
+    _lock: Any = None
+    _write_guard: Callable[[], None] | None = None
+
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, actor: str | None = None,
-             clock: Callable[[], dt.datetime] | None = None) -> Book:
-        """Open (creating and migrating as needed) the book at a path or URL."""
-        engine = make_engine(target)
-        try:
-            upgrade(engine)
-        except exc.DatabaseError as error:
-            engine.dispose()
-            raise InvalidInput(f"无法打开数据库「{os.fspath(target)}」:不是有效的编制台账文件({error.orig})") from error
-        return cls(engine, actor=actor, clock=clock)
+             clock: Callable[[], dt.datetime] | None = None, lock: bool = False, read_only: bool = False,
+             check: bool = True, allow_unsafe_location: bool | None = None) -> Book:
+        """Open (creating and migrating as needed) the book at a path or URL.
 
-    def close(self) -> None:
-        self.engine.dispose()
+        For a SQLite file, first: refuses a network / cloud-sync / removable location (UnsafeLocation,
+        unless ``allow_unsafe_location`` or BIANZHI_ALLOW_UNSAFE_LOCATION=1); with ``lock`` (the window's
+        session) takes the single-writer lock file or refuses with LockedByOther naming the holder; runs
+        the fast start-up check and refuses a damaged file with BookCorrupt (never writing to it).
+        ``read_only`` opens without migrating and refuses every change (for a book another program holds).
+        """
+        from bianzhi_app.safety import session
+        from bianzhi_app.safety.storage import storage_error
+
+        plan = session.prepare_open(target, lock=lock, read_only=read_only, check=check,
+                                    allow_unsafe_location=allow_unsafe_location, actor=actor)
+        engine = make_engine(target, read_only=read_only)
+        try:
+            if read_only:
+                session.require_current_schema(engine, target)
+            else:
+                upgrade(engine)
+            if plan.lock is not None:
+                with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                    pass  # barrier: a CLI write that began before our lock file existed has now finished
+            book = cls(engine, actor=actor, clock=clock)
+        except BaseException as error:
+            engine.dispose()
+            if plan.lock is not None:
+                plan.lock.release()
+            if isinstance(error, exc.DatabaseError):
+                mapped = storage_error(error, plan.path.parent if plan.path else None)
+                if mapped is not None:
+                    raise mapped from error
+                raise InvalidInput(f"无法打开数据库「{os.fspath(target)}」:"
+                                   f"不是有效的编制台账文件({error.orig})") from error
+            raise
+        book.path = plan.path
+        book.read_only = read_only
+        book._lock = plan.lock
+        if plan.path is not None and plan.lock is None and not read_only:
+            book._write_guard = session.write_guard(plan.path)
+        return book
+
+    @classmethod
+    def break_stale_lock(cls, target: str | os.PathLike[str], *, actor: str | None = None) -> Any:
+        """Remove the lock left by a program that is no longer running (same computer, dead process) and
+        record it in the ledger (Op.LOCK_BROKEN, the old holder in the detail); returns the old Holder.
+        Refuses with LockNotStale when the holder may be alive or is on another computer."""
+        from bianzhi_app.safety.session import break_stale_lock
+
+        return break_stale_lock(target, actor=actor)[0]
+
+    def close(self, *, backup: bool = False) -> Any:
+        """Close the book and release its lock; with ``backup`` first make the on-exit backup when the
+        ledger moved since the newest backup (returns its BackupInfo, else None).  A failed backup
+        (BackupFailed) is raised after the book has been closed all the same."""
+        info = None
+        try:
+            if backup and self.path is not None and not self.read_only:
+                from bianzhi_app.safety.session import backup_on_close
+
+                info = backup_on_close(self)
+        finally:
+            self.engine.dispose()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+        return info
+
+    @property
+    def holds_lock(self) -> bool:
+        """True when this Book holds the single-writer lock file (opened with ``lock=True``)."""
+        return self._lock is not None and bool(self._lock.held)
+
+    def backup(self, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Any:
+        """A verified backup now (integrity_check, manifest with the ledger head, atomic rename) into
+        ``dest`` or the backup folder (then thinned); returns its BackupInfo.  Refuses with BackupFailed."""
+        from bianzhi_app.safety.session import backup_book
+
+        return backup_book(self, dest, reason=reason)
+
+    def backup_if_due(self) -> Any:
+        """The at-most-daily backup while open: a BackupInfo when one was made, else None."""
+        from bianzhi_app.safety.session import backup_if_due
+
+        return backup_if_due(self)
+
+    def list_restore_candidates(self, *, verify: bool = False) -> list[Any]:
+        """Backups of this book, newest first (see safety.session.list_restore_candidates)."""
+        from bianzhi_app.safety.session import list_restore_candidates
+
+        return [] if self.path is None else list_restore_candidates(self.path, verify=verify)
 
     def __enter__(self) -> Book:
         return self
@@ -235,10 +322,18 @@ class Book:
 
     @contextmanager
     def transact(self) -> Iterator[Tx]:
-        """One write transaction; commit on success, roll everything back on any error."""
+        """One write transaction; commit on success, roll everything back on any error.  Refuses with
+        ReadOnlyBook on a book opened read-only, LockedByOther when another program's window holds the
+        book, StorageError when the disk is full or read-only (nothing is written then)."""
+        if self.read_only:
+            from bianzhi_app.safety.errors import ReadOnlyBook
+
+            raise ReadOnlyBook("数据库是以只读方式打开的(另一个程序正在使用它),不能修改。")
         try:
             with self.engine.connect().execution_options(**{WRITE: True}) as conn:
                 with conn.begin():
+                    if self._write_guard is not None:
+                        self._write_guard()  # under SQLite's write lock: refuse if a window holds the book
                     tx = Tx(conn, self.catalog, self.actor, self.clock)
                     yield tx
                     tx.flush()
@@ -247,7 +342,18 @@ class Book:
         except exc.OperationalError as error:
             if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
+            self._raise_storage_error(error)
             raise
+        except exc.DatabaseError as error:
+            self._raise_storage_error(error)
+            raise
+
+    def _raise_storage_error(self, error: BaseException) -> None:
+        from bianzhi_app.safety.storage import storage_error
+
+        mapped = storage_error(error, self.path.parent if self.path is not None else None)
+        if mapped is not None:
+            raise mapped from error
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

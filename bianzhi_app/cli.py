@@ -39,14 +39,14 @@ def default_db() -> str:
 
 
 def open_book(args: argparse.Namespace, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
-    from bianzhi_app.book import Book
+    from bianzhi_app.cli_safety import open_for_command
 
     target = args.db or default_db()
     if "://" not in target:
         if must_exist and not os.path.exists(target):
             raise NotFound(f"数据库文件不存在:{target}(先用 init 或 demo 建立)")
         os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    return Book.open(target, actor=args.user)
+    return open_for_command(args, target)
 
 
 def _out(args: argparse.Namespace, payload: Any, text: str | None = None) -> None:
@@ -330,6 +330,8 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--db", help="数据库文件路径或数据库URL(默认:用户数据目录中的 bianzhi.db;环境变量 BIANZHI_DB)")
     parser.add_argument("--user", help="记入台账的操作人(默认:系统登录名)")
     parser.add_argument("--json", action="store_true", help="以JSON输出")
+    parser.add_argument("--allow-unsafe-location", action="store_true",
+                        help="允许打开网络共享盘或同步文件夹中的数据库(有损坏风险)")
     parser.add_argument("--version", action="version", version=f"bianzhi {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 

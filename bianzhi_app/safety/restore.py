@@ -13,7 +13,7 @@ Order of work, each step safe to interrupt:
    (TRUNCATE) and close, so that the main file alone holds every committed transaction and the
    ``-wal``/``-shm`` are gone (a ``-wal`` left beside the new file would be replayed into it);
 3. back up the current book into ``backup_dir`` (pinned, never thinned); when it is too damaged to be
-   read, copy its raw bytes (and any ``-wal``/``-journal``) there as ``….damaged`` instead;
+   read or fails the integrity check, copy its raw bytes (and any ``-wal``/``-journal``) there as ``….damaged`` instead;
 4. copy ``src`` with the backup API into a temp file next to the book, check and fsync it;
 5. delete leftover sidecars of the old book, ``os.replace`` the temp file over it, fsync the folder.
 """
@@ -68,6 +68,14 @@ def _settle(db: Path) -> bool:
     return True
 
 
+def _damaged(cause: BaseException | None) -> bool:
+    """Did a backup of the book fail because the book itself is damaged (not the target folder)?"""
+    if isinstance(cause, _files.SourceCorrupt):
+        return True
+    code = (getattr(cause, "sqlite_errorcode", None) or 0) & 0xFF
+    return isinstance(cause, sqlite3.DatabaseError) and code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def _preserve_raw(db: Path, backup_dir: Path, created: dt.datetime) -> BackupInfo:
     """Copy the unreadable book byte for byte (with its -wal/-journal) into ``backup_dir``."""
     base = backup_dir / f"{db.stem}-{created.strftime('%Y%m%d-%H%M%S')}{DAMAGED_SUFFIX}"
@@ -119,7 +127,12 @@ def restore_backup(
     if db.exists():
         if _settle(db):
             extra = {"reason": "before_restore", "restored_from": source.name}
-            pre = make_backup(db, backup_dir, manifest_extra=extra, now=created, pinned=True)
+            try:
+                pre = make_backup(db, backup_dir, manifest_extra=extra, now=created, pinned=True)
+            except BackupFailed as e:  # opens, but fails integrity_check: keep its raw bytes instead
+                if not _damaged(e.__cause__):
+                    raise
+                pre = _preserve_raw(db, Path(backup_dir), created)
         else:
             pre = _preserve_raw(db, Path(backup_dir), created)
     db.parent.mkdir(parents=True, exist_ok=True)

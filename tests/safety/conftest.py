@@ -113,3 +113,28 @@ def readonly_tmpfs(tmp_path: Path) -> Iterator[Path]:
         yield target
     finally:
         subprocess.run(["umount", str(target)], capture_output=True, check=False)
+
+
+@pytest.fixture(autouse=True)
+def _backups_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Book-level backups go to tmp_path/backups, never into the user's data folder."""
+    folder = tmp_path / "backups"
+    monkeypatch.setenv("BIANZHI_BACKUP_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def tmpfs_factory(tmp_path: Path) -> Iterator[object]:
+    """``tmpfs_factory(name, options)`` mounts a tmpfs under tmp_path (skips where impossible)."""
+    mounted: list[Path] = []
+
+    def mount(name: str, options: str) -> Path:
+        target = tmp_path / name
+        if not _mount_tmpfs(target, options):
+            pytest.skip("cannot mount a tmpfs here (needs root on Linux)")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], capture_output=True, check=False)
