@@ -84,13 +84,19 @@ class Launcher(QObject):
 
     # --- opening --------------------------------------------------------------------------
     def open_path(self, path: str) -> bool:
-        try:
-            book = Book.open(path, actor=self.actor())
+        from ui.dialogs.safety import open_book
+
+        try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
+            book = open_book(self.current(), path, self.actor())
         except BianzhiError as error:
             self._fail(path, error.message)
             return False
         except Exception as error:  # an unreadable file must still end on a working window
             self._fail(path, tr("无法打开「{0}」:{1}").format(path, error))
+            return False
+        if book is None:  # the user cancelled
+            if self.window is None:
+                self.show_welcome(path)
             return False
         if book.is_empty():
             book.close()
@@ -138,7 +144,7 @@ class Launcher(QObject):
         try:
             if "://" not in path:
                 Path(path).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
-            book = Book.open(path, actor=self.actor())
+            book = Book.open(path, actor=self.actor(), lock=True)
         except (BianzhiError, OSError) as error:
             self._fail(path, error_text(error))
             return None

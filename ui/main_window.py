@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 from bianzhi_app.book import Change
 from ui import settings
 from ui.dialogs.base import OpDialog
+from ui.dialogs.book_actions import BookActions
 from ui.dialogs.registry import OPERATIONS, OpEntry
 from ui.i18n import tr
 from ui.pages.dashboard import DashboardPage
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 1000])
         self.setCentralWidget(self.splitter)
         self.actions: dict[str, QAction] = {}
+        self.book_actions = BookActions(self)
         self._build_menus()
         self._build_status()
         self.tree.unit_selected.connect(self.show_unit)
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         session.head_changed.connect(self._show_head)
         self._restore()
         self._page_shown(self.pages.currentIndex())
+        self.book_actions.start()
 
     # --- building -------------------------------------------------------------------------
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
@@ -90,7 +93,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addAction(self._action("demo", tr("生成演示区域…"), self.request_demo.emit))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("check", tr("检查台账完整性"), self.run_check))
+        for key, label, slot in self.book_actions.file_items():
+            file_menu.addAction(self._action(key, label, slot))
+            if key == "template":
+                file_menu.addSeparator()
+        file_menu.addSeparator()
         file_menu.addAction(self._action("settings", tr("设置…"), self.request_settings.emit, "Ctrl+,"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", tr("退出"), self.close, "Ctrl+Q"))
@@ -113,6 +120,8 @@ class MainWindow(QMainWindow):
                                              lambda _c=False, i=i: self.pages.setCurrentIndex(i), f"Ctrl+{i + 1}"))
         view_menu.addSeparator()
         view_menu.addAction(self._action("refresh", tr("刷新"), self.refresh_all, QKeySequence.StandardKey.Refresh))
+        tools_menu = bar.addMenu(tr("工具(&T)"))
+        tools_menu.addAction(self._action("check", tr("检查数据库"), self.run_check))
         help_menu = bar.addMenu(tr("帮助(&H)"))
         help_menu.addAction(self._action("about", tr("关于"), self._about))
 
@@ -215,15 +224,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def run_check(self) -> None:
-        from bianzhi_app.check import run_check
-
-        with self.session.read() as conn:
-            report = run_check(conn, self.session.catalog, full_integrity=False)
-        if report.ok:
-            QMessageBox.information(self, tr("检查台账完整性"),
-                                    tr("检查通过:台账{0}条,哈希链完整,各项计数相符").format(report.entries_checked))
-        else:
-            QMessageBox.warning(self, tr("检查台账完整性"), "\n".join(report.problems[:10]))
+        """工具 → 检查数据库: integrity, counters and the ledger chain, on the worker."""
+        self.book_actions.check_database()
 
     def _about(self) -> None:
         from bianzhi_app import __version__
@@ -238,4 +240,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.book_actions.on_close()  # the on-exit backup of a book this window holds
         super().closeEvent(event)

@@ -7,9 +7,12 @@ view (frozen), column widths for Chinese text, ID numbers stored as text and dat
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +89,18 @@ def _new_workbook() -> Workbook:
     return wb
 
 
-def _save(wb: Workbook, path: str | os.PathLike[str]) -> None:
-    """Write to a temporary file next to the target and rename: a failed export leaves no half file."""
+def _check_target(path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise errors.InvalidInput(f"导出文件须为.xlsx格式:「{target.name}」")
     if not target.parent.is_dir():
         raise errors.NotFound(f"导出目录不存在:「{target.parent}」")
+    return target
+
+
+def _save(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Write to a temporary file next to the target and rename: a failed export leaves no half file."""
+    target = _check_target(path)
     temp = target.with_name(f".{target.name}.part")
     try:
         wb.save(temp)
@@ -193,3 +201,103 @@ def write_template(path: str | os.PathLike[str]) -> None:
         persons.append([None] * id_column + [blank])
     _Sheet(wb, L.POOL_SHEET, "编制总额", L.POOL_COLUMNS, L.POOL_WIDTHS)
     _save(wb, path)
+
+
+# --- any list as shown in the window -------------------------------------------------------------
+
+COLUMN_KINDS = ("auto", "text", "date", "number")
+WIDTH_SAMPLE = 200  # rows looked at to size the columns (the rest is streamed)
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column of a list export. ``kind``: "text" keeps the value as text (ID numbers, codes),
+    "date" writes a date cell, "number" a number, "auto" decides by the value's type."""
+
+    header: str
+    kind: str = "auto"
+    width: int | None = None
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _cell(sheet: _Sheet, kind: str, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if kind == "text":
+        return sheet.text(str(value))
+    if kind == "date" or (kind == "auto" and isinstance(value, dt.date)):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        try:
+            return sheet.date(value)
+        except ValueError:  # not an ISO date after all: keep what was shown
+            return str(value)
+    if kind == "number" and isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def export_rows(path: str | os.PathLike[str], title: str, columns: Sequence[ExportColumn | str],
+                rows: Iterable[Sequence[Any]], *, progress: Progress | None = None,
+                cancel: Callable[[], bool] | None = None, total: int = 0, sheet: str = "列表") -> int:
+    """Write one list to an .xlsx file: a title row, a frozen bold header, widths sized from the first
+    rows, text columns (ID numbers) as text, dates as dates. ``rows`` is consumed once and streamed
+    (a generator over keyset pages exports a province's roster without holding it). ``progress(done,
+    total, stage)`` and ``cancel()`` are called every few thousand rows. Returns the number of rows.
+
+    Refuses with InvalidInput for a non-.xlsx name or a file open in Excel, NotFound for a missing
+    folder, Cancelled when ``cancel()`` returns True (no file is written then)."""
+    _check_target(path)
+    cols = [c if isinstance(c, ExportColumn) else ExportColumn(c) for c in columns]
+    for column in cols:
+        if column.kind not in COLUMN_KINDS:
+            raise ValueError(column.kind)
+    iterator = iter(rows)
+    sample = list(islice(iterator, WIDTH_SAMPLE))
+    widths = []
+    for index, column in enumerate(cols):
+        if column.width is not None:
+            widths.append(column.width)
+            continue
+        seen = [_display_width(row[index]) for row in sample if index < len(row)]
+        widths.append(min(MAX_WIDTH, max([_display_width(column.header), *seen, 4]) + 2))
+    wb = _new_workbook()
+    out = _Sheet(wb, sheet, title, [c.header for c in cols], widths)
+    done = 0
+    try:
+        for row in chain(sample, iterator):
+            out.append([_cell(out, column.kind, value) for column, value in zip(cols, row, strict=False)])
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                if cancel is not None and cancel():
+                    raise Cancelled("已取消导出,未写入文件")
+                if progress is not None:
+                    progress(done, total, "导出")
+        if cancel is not None and cancel():
+            raise Cancelled("已取消导出,未写入文件")
+    except BaseException:
+        _abandon(out)
+        raise
+    if progress is not None:
+        progress(done, total, "保存文件")
+    _save(wb, path)
+    return done
+
+
+def _abandon(sheet: _Sheet) -> None:
+    """Finish and delete the half-written temporary sheet of a cancelled export."""
+    with contextlib.suppress(Exception):
+        sheet.ws.close()
+        os.remove(sheet.ws._writer.out)

@@ -24,6 +24,8 @@ from uihelpers import build_template  # noqa: E402
 def _settings_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("settings") / "bianzhi.ini"
     os.environ["BIANZHI_SETTINGS"] = str(path)
+    # the window backs up on exit and daily: never into the user's data folder
+    os.environ["BIANZHI_BACKUP_DIR"] = str(tmp_path_factory.mktemp("backups"))
     from ui import settings
 
     settings.reset()

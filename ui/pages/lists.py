@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLab
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.book import OP_LABELS, Op
+from ui.dialogs.export import ExportSource, dated, documents_source, export_button, ledger_source, table_source
 from ui.fields import UnitPicker
 from ui.i18n import tr
 from ui.models import DocumentsModel, LedgerModel
@@ -35,6 +36,7 @@ class ApprovalsPage(QWidget):
         bar.addWidget(QLabel(tr("状态"), self))
         bar.addWidget(self.status)
         bar.addStretch(1)
+        bar.addWidget(export_button(self, self.export_source, session, "approvals_export"))
         layout.addLayout(bar)
         self.table = make_table(self, "approvals_table")
         layout.addWidget(self.table)
@@ -48,6 +50,11 @@ class ApprovalsPage(QWidget):
                    [[r["number"], r["unit"], kinds[r["kind_id"]], r["count"], r["used"], r["remaining"],
                      r["method"], tr(STATUSES.get(r["status"], r["status"])), r["issued_on"], r["valid_until"],
                      r["doc"]] for r in rows], [r["number"] for r in rows])
+
+    def export_source(self) -> ExportSource:
+        title = tr("用编核准") + (f"({self.status.currentText()})" if self.status.currentData() else "")
+        return table_source(self.table, dated(title, self.session.book.clock().date()),
+                            {0: "text", 3: "number", 4: "number", 5: "number", 8: "date", 9: "date", 10: "text"})
 
     def selected_number(self) -> str | None:
         row = self.table.currentRow()
@@ -94,6 +101,7 @@ class LedgerPage(QWidget):
             self.op.addItem(tr(OP_LABELS[op]), op.value)
         for widget in (self.since, self.until, self.unit, self.op):
             bar.addWidget(widget)
+        bar.addWidget(export_button(self, self.export_source, session, "ledger_export"))
         layout.addLayout(bar)
         self.head = QLabel(self)
         self.head.setObjectName("ledger_head")
@@ -111,6 +119,11 @@ class LedgerPage(QWidget):
             signal.connect(lambda *_a: self._timer.start())
         self.unit.unit_changed.connect(self._timer.start)
 
+    def export_source(self) -> ExportSource:
+        unit = self.unit.currentText().strip()
+        title = tr("台账") + (f" — {unit}" if unit else "")
+        return ledger_source(self.model, dated(title, self.session.book.clock().date()))
+
     def refresh(self) -> None:
         head = self.session.head()
         self.head.setText(tr("台账链头:第{0}条 哈希 {1}").format(head.seq, head.hash))
@@ -123,12 +136,16 @@ class LedgerPage(QWidget):
 class DocumentsPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self.session = session
         layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
         self.search = QLineEdit(self)
         self.search.setObjectName("documents_search")
         self.search.setPlaceholderText(tr("文号或标题中的文字"))
         self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(export_button(self, self.export_source, session, "documents_export"))
+        layout.addLayout(bar)
         self.model = DocumentsModel(session, self)
         self.view = paged_view(self.model, self, "documents_view")
         layout.addWidget(self.view)
@@ -140,3 +157,6 @@ class DocumentsPage(QWidget):
 
     def refresh(self) -> None:
         self.model.set_search(self.search.text())
+
+    def export_source(self) -> ExportSource:
+        return documents_source(self.model, dated(tr("文件依据"), self.session.book.clock().date()))

@@ -39,6 +39,9 @@ class RosterPage(QWidget):
         self.post.setObjectName("roster_post")
         for widget, stretch in ((self.search, 3), (self.unit, 3), (self.kind, 1), (self.post, 1)):
             bar.addWidget(widget, stretch)
+        from ui.dialogs.export import export_button, roster_export_source
+
+        bar.addWidget(export_button(self, lambda: roster_export_source(self), session, "roster_export"))
         layout.addLayout(bar)
         self.model = RosterModel(session, self)
         self.view = paged_view(self.model, self, "roster_view")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
+from ui.dialogs.export import ExportSource, dated, export_button, ledger_source, roster_source, table_source
 from ui.i18n import tr
 from ui.models import LedgerModel, RosterModel
 from ui.pages.common import fill_table, make_table
@@ -39,7 +40,19 @@ class UnitPage(QWidget):
         self.tabs.addTab(self.posts, tr("领导职数"))
         self.tabs.addTab(self.staff, tr("人员"))
         self.tabs.addTab(self.ledger, tr("台账"))
+        self.tabs.setCornerWidget(export_button(self, self.export_source, session, "unit_export"))
         layout.addWidget(self.tabs, 1)
+
+    def export_source(self) -> ExportSource:
+        """The tab on screen: 编制, 领导职数, 人员 (every page, not only those loaded) or 台账."""
+        index = self.tabs.currentIndex()
+        name = self.title.text() if self.unit_id is not None else ""
+        title = dated(f"{name} {self.tabs.tabText(index)}".strip(), self.session.book.clock().date())
+        if index == 2 and self.unit_id is not None:
+            return roster_source(self.staff_model, title)
+        if index == 3 and self.unit_id is not None:
+            return ledger_source(self.ledger_model, title)
+        return table_source(self.quota if index == 0 else self.posts, title)
 
     def show_unit(self, unit_id: int | None) -> None:
         self.unit_id = unit_id

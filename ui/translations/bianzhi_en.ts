@@ -6,14 +6,14 @@
         <location filename="../charts.py" line="62" />
         <location filename="../pages/dashboard.py" line="74" />
         <location filename="../pages/dashboard.py" line="82" />
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/unit_page.py" line="77" />
         <source>实有</source>
         <translation>Used</translation>
     </message>
     <message>
         <location filename="../charts.py" line="63" />
         <location filename="../pages/dashboard.py" line="82" />
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/unit_page.py" line="77" />
         <source>核定</source>
         <translation>Approved</translation>
     </message>
@@ -21,6 +21,7 @@
         <location filename="../dialogs/approvals.py" line="21" />
         <location filename="../dialogs/staff.py" line="87" />
         <location filename="../dialogs/staff.py" line="137" />
+        <location filename="../pages/lists.py" line="55" />
         <location filename="../vocab.py" line="23" />
         <source>用编核准</source>
         <translation>Usage approval</translation>
@@ -32,12 +33,12 @@
         <location filename="../dialogs/staff.py" line="79" />
         <location filename="../dialogs/units.py" line="74" />
         <location filename="../dialogs/units.py" line="95" />
-        <location filename="../main_window.py" line="52" />
+        <location filename="../main_window.py" line="53" />
         <location filename="../models.py" line="94" />
         <location filename="../models.py" line="130" />
         <location filename="../pages/dashboard.py" line="82" />
         <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/lists.py" line="48" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
@@ -52,27 +53,27 @@
         <location filename="../pages/dashboard.py" line="74" />
         <location filename="../pages/dashboard.py" line="82" />
         <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="46" />
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/lists.py" line="48" />
+        <location filename="../pages/unit_page.py" line="77" />
         <source>编制类型</source>
         <translation>Kind</translation>
     </message>
     <message>
         <location filename="../dialogs/approvals.py" line="28" />
-        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/lists.py" line="48" />
         <source>核准数</source>
         <translation>Slots approved</translation>
     </message>
     <message>
         <location filename="../dialogs/approvals.py" line="29" />
-        <location filename="../pages/lists.py" line="47" />
+        <location filename="../pages/lists.py" line="49" />
         <source>补充方式</source>
         <translation>Method</translation>
     </message>
     <message>
         <location filename="../dialogs/approvals.py" line="30" />
         <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="47" />
+        <location filename="../pages/lists.py" line="49" />
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
@@ -85,7 +86,7 @@
     </message>
     <message>
         <location filename="../dialogs/approvals.py" line="34" />
-        <location filename="../pages/lists.py" line="47" />
+        <location filename="../pages/lists.py" line="49" />
         <source>核准日期</source>
         <translation>Approval date</translation>
     </message>
@@ -120,7 +121,7 @@
     <message>
         <location filename="../dialogs/approvals.py" line="59" />
         <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/lists.py" line="48" />
         <source>核准编号</source>
         <translation>Approval no.</translation>
     </message>
@@ -131,7 +132,7 @@
         <location filename="../dialogs/staff.py" line="219" />
         <location filename="../models.py" line="131" />
         <location filename="../models.py" line="151" />
-        <location filename="../pages/lists.py" line="47" />
+        <location filename="../pages/lists.py" line="49" />
         <source>文号</source>
         <translation>Document no.</translation>
     </message>
@@ -167,6 +168,10 @@
     </message>
     <message>
         <location filename="../dialogs/base.py" line="77" />
+        <location filename="../dialogs/import_wizard.py" line="94" />
+        <location filename="../dialogs/import_wizard.py" line="175" />
+        <location filename="../dialogs/safety.py" line="60" />
+        <location filename="../dialogs/safety.py" line="143" />
         <location filename="../progress.py" line="16" />
         <source>取消</source>
         <translation>Cancel</translation>
@@ -184,10 +189,169 @@
         <translation>Effective date</translation>
     </message>
     <message>
+        <location filename="../dialogs/import_wizard.py" line="41" />
         <location filename="../dialogs/quota.py" line="33" />
         <location filename="../vocab.py" line="22" />
         <source>核定编制</source>
         <translation>Set quota</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="41" />
+        <source>新设单位</source>
+        <translation>units added</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="42" />
+        <source>核定职数</source>
+        <translation>post limits set</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="44" />
+        <source>无变化人员</source>
+        <translation>persons unchanged</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="44" />
+        <source>未导入的行</source>
+        <translation>rows not imported</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="50" />
+        <source>无变动</source>
+        <translation>no changes</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="57" />
+        <location filename="../dialogs/import_wizard.py" line="69" />
+        <source>导入Excel</source>
+        <translation>Import Excel</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="58" />
+        <source>Excel 工作簿 (*.xlsx *.xls);;所有文件 (*)</source>
+        <translation>Excel workbooks (*.xlsx *.xls);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="89" />
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="90" />
+        <source>检查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="91" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="92" />
+        <source>仅导入无误的行</source>
+        <translation>Import only rows without problems</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="111" />
+        <source>Excel 工作簿(.xlsx 或 .xls)</source>
+        <translation>Excel workbook (.xlsx or .xls)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="118" />
+        <source>初始导入:向空台账载入本地区现有的机构、编制和在编人员</source>
+        <translation>Initial import: load the region's current units, quotas and staff into an empty book</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="124" />
+        <location filename="../dialogs/import_wizard.py" line="158" />
+        <source>如 杨编发〔2026〕12号(设立单位、核定编制或职数时必填)</source>
+        <translation>e.g. 杨编发〔2026〕12号 (required to add units or set quotas or post limits)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="125" />
+        <source>文件依据(文号)</source>
+        <translation>Document number</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="126" />
+        <source>先检查:程序按导入时的全部规则试导入一遍,列出每一处问题,不改动数据。可用「文件 → 下载导入模板…」得到空白模板。</source>
+        <translation>Check first: a trial import under every rule lists each problem without changing data. File → Download import template… gives a blank template.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="142" />
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="142" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="142" />
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="142" />
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="142" />
+        <location filename="../dialogs/safety.py" line="116" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="157" />
+        <source>默认为「初始导入:文件名」</source>
+        <translation>Default: "初始导入:&lt;file name&gt;"</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="175" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="216" />
+        <source>正在检查工作簿</source>
+        <translation>Checking the workbook</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="233" />
+        <source>检查发现{0}处问题,涉及{1}行({2})。可以修改文件后重新检查,或「仅导入无误的行」:{3}。</source>
+        <translation>The check found {0} problems in {1} rows ({2}). Fix the file and check again, or import only the rows without problems: {3}.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="237" />
+        <source>检查通过,没有发现问题。导入将:{0}。</source>
+        <translation>Check passed, no problems. The import will: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="260" />
+        <source>未导入任何数据:文件中有{0}处问题</source>
+        <translation>Nothing imported: the file has {0} problems</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="263" />
+        <source>已导入:{0}(文件依据:{1})。</source>
+        <translation>Imported: {0} (document: {1}).</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="264" />
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="272" />
+        <source>已取消导入,数据库未作任何改动</source>
+        <translation>Import cancelled; the database was not changed</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/import_wizard.py" line="275" />
+        <source>正在导入</source>
+        <translation>Importing</translation>
     </message>
     <message>
         <location filename="../dialogs/quota.py" line="39" />
@@ -245,13 +409,13 @@
         <location filename="../dialogs/quota.py" line="105" />
         <location filename="../dialogs/staff.py" line="195" />
         <location filename="../models.py" line="95" />
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>职务</source>
         <translation>Post</translation>
     </message>
     <message>
         <location filename="../dialogs/quota.py" line="107" />
-        <location filename="../pages/unit_page.py" line="39" />
+        <location filename="../pages/unit_page.py" line="40" />
         <source>领导职数</source>
         <translation>Post limit</translation>
     </message>
@@ -272,6 +436,7 @@
         <translation>Set region pool</translation>
     </message>
     <message>
+        <location filename="../dialogs/import_wizard.py" line="42" />
         <location filename="../dialogs/quota.py" line="133" />
         <location filename="../pages/dashboard.py" line="30" />
         <location filename="../pages/dashboard.py" line="74" />
@@ -280,8 +445,8 @@
     </message>
     <message>
         <location filename="../dialogs/registry.py" line="27" />
-        <location filename="../main_window.py" line="52" />
-        <location filename="../pages/unit_page.py" line="40" />
+        <location filename="../main_window.py" line="53" />
+        <location filename="../pages/unit_page.py" line="41" />
         <source>人员</source>
         <translation>Staff</translation>
     </message>
@@ -317,7 +482,7 @@
     </message>
     <message>
         <location filename="../dialogs/registry.py" line="33" />
-        <location filename="../pages/unit_page.py" line="38" />
+        <location filename="../pages/unit_page.py" line="39" />
         <source>编制</source>
         <translation>Quotas</translation>
     </message>
@@ -414,6 +579,7 @@
         <translation>{0}: {1} {2}</translation>
     </message>
     <message>
+        <location filename="../dialogs/import_wizard.py" line="43" />
         <location filename="../dialogs/staff.py" line="78" />
         <location filename="../dialogs/staff.py" line="97" />
         <location filename="../vocab.py" line="24" />
@@ -526,6 +692,7 @@
         <translation>move in</translation>
     </message>
     <message>
+        <location filename="../dialogs/import_wizard.py" line="43" />
         <location filename="../dialogs/staff.py" line="193" />
         <location filename="../vocab.py" line="25" />
         <source>任职</source>
@@ -688,161 +855,166 @@
         <translation>Enter an ID number</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="93" />
+        <location filename="../launcher.py" line="95" />
         <source>无法打开「{0}」:{1}</source>
         <translation>Cannot open “{0}”: {1}</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="97" />
+        <location filename="../launcher.py" line="103" />
         <source>「{0}」中还没有编制台账,请先新建</source>
         <translation>“{0}” holds no book yet; create one first</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="128" />
+        <location filename="../launcher.py" line="134" />
         <location filename="../welcome.py" line="110" />
         <source>打开台账</source>
         <translation>Open book</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="129" />
+        <location filename="../launcher.py" line="135" />
         <location filename="../welcome.py" line="111" />
         <source>编制台账 (*.db);;所有文件 (*)</source>
         <translation>Books (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="136" />
+        <location filename="../launcher.py" line="142" />
         <source>请指定数据库文件</source>
         <translation>Choose a database file</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="147" />
+        <location filename="../launcher.py" line="153" />
         <source>「{0}」已有编制台账;请换一个文件名,或直接打开它</source>
         <translation>“{0}” already holds a book; choose another name or open it</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="180" />
+        <location filename="../launcher.py" line="186" />
         <source>已取消生成演示区域</source>
         <translation>Demo generation cancelled</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="197" />
+        <location filename="../launcher.py" line="203" />
         <source>正在生成演示区域</source>
         <translation>Generating demo region</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="42" />
+        <location filename="../main_window.py" line="43" />
         <source>编制台账 — {0}</source>
         <translation>Establishment book — {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="52" />
+        <location filename="../main_window.py" line="53" />
         <source>概览</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="54" />
         <source>用编</source>
         <translation>Approvals</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="53" />
-        <location filename="../pages/unit_page.py" line="41" />
+        <location filename="../main_window.py" line="54" />
+        <location filename="../pages/lists.py" line="124" />
+        <location filename="../pages/unit_page.py" line="42" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="54" />
+        <location filename="../dialogs/import_wizard.py" line="117" />
+        <location filename="../dialogs/safety.py" line="116" />
+        <location filename="../main_window.py" line="55" />
         <source>文件</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="86" />
+        <location filename="../main_window.py" line="89" />
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="87" />
+        <location filename="../main_window.py" line="90" />
         <source>新建编制台账…</source>
         <translation>New book…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="88" />
+        <location filename="../main_window.py" line="91" />
         <source>打开…</source>
         <translation>Open…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="89" />
+        <location filename="../main_window.py" line="92" />
         <source>最近打开</source>
         <translation>Open recent</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="91" />
+        <location filename="../main_window.py" line="94" />
         <source>生成演示区域…</source>
         <translation>Generate demo region…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="93" />
-        <location filename="../main_window.py" line="223" />
-        <location filename="../main_window.py" line="226" />
         <source>检查台账完整性</source>
-        <translation>Check book integrity</translation>
+        <translation type="vanished">Check book integrity</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="94" />
+        <location filename="../main_window.py" line="101" />
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="96" />
+        <location filename="../main_window.py" line="103" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="98" />
+        <location filename="../main_window.py" line="105" />
         <source>常用操作</source>
         <translation>Common operations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="110" />
+        <location filename="../main_window.py" line="117" />
         <source>查看(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="115" />
+        <location filename="../main_window.py" line="122" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116" />
+        <location filename="../main_window.py" line="123" />
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="125" />
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117" />
-        <location filename="../main_window.py" line="231" />
+        <location filename="../main_window.py" line="126" />
+        <location filename="../main_window.py" line="233" />
         <source>关于</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121" />
+        <location filename="../main_window.py" line="130" />
         <source>经办人:{0}</source>
         <translation>Clerk: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129" />
+        <location filename="../main_window.py" line="138" />
         <source>台账 {0}</source>
         <translation>Ledger {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224" />
         <source>检查通过:台账{0}条,哈希链完整,各项计数相符</source>
-        <translation>Check passed: {0} ledger entries, chain intact, counters match</translation>
+        <translation type="vanished">Check passed: {0} ledger entries, chain intact, counters match</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231" />
+        <location filename="../main_window.py" line="233" />
         <source>编制台账 {0}
 机构编制实名制管理</source>
-        <translation type="unfinished" />
+        <translation>Bianzhi {0}
+Real-name establishment management</translation>
     </message>
     <message>
         <location filename="../models.py" line="92" />
@@ -943,62 +1115,67 @@
     <message>
         <location filename="../pages/dashboard.py" line="74" />
         <location filename="../pages/dashboard.py" line="82" />
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/unit_page.py" line="77" />
         <source>在途</source>
         <translation>Reserved</translation>
     </message>
     <message>
         <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/lists.py" line="48" />
         <source>剩余</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="30" />
+        <location filename="../pages/lists.py" line="31" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="35" />
-        <location filename="../pages/lists.py" line="47" />
+        <location filename="../pages/lists.py" line="36" />
+        <location filename="../pages/lists.py" line="49" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="46" />
+        <location filename="../pages/lists.py" line="48" />
         <source>已用</source>
         <translation>Used</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="84" />
+        <location filename="../pages/lists.py" line="91" />
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="85" />
+        <location filename="../pages/lists.py" line="92" />
         <source>至</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="89" />
+        <location filename="../pages/lists.py" line="96" />
         <location filename="../pages/roster.py" line="35" />
         <source>全部单位</source>
         <translation>All units</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="92" />
+        <location filename="../pages/lists.py" line="99" />
         <source>全部变动</source>
         <translation>All changes</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="116" />
+        <location filename="../pages/lists.py" line="129" />
         <source>台账链头:第{0}条 哈希 {1}</source>
         <translation>Ledger head: entry {0}, hash {1}</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="129" />
+        <location filename="../pages/lists.py" line="144" />
         <source>文号或标题中的文字</source>
         <translation>Text in number or title</translation>
+    </message>
+    <message>
+        <location filename="../pages/lists.py" line="162" />
+        <source>文件依据</source>
+        <translation>Documents</translation>
     </message>
     <message>
         <location filename="../pages/roster.py" line="29" />
@@ -1016,108 +1193,108 @@
         <translation>All posts</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="86" />
+        <location filename="../pages/roster.py" line="89" />
         <source>,向下滚动载入更多</source>
         <translation>, scroll for more</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="87" />
+        <location filename="../pages/roster.py" line="90" />
         <source>已载入{0}人</source>
         <translation>{0} persons loaded</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="23" />
+        <location filename="../pages/unit_page.py" line="24" />
         <source>在左侧选择单位</source>
         <translation>Choose a unit on the left</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="55" />
+        <location filename="../pages/unit_page.py" line="68" />
         <source>(已撤销)</source>
         <translation> (abolished)</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="57" />
+        <location filename="../pages/unit_page.py" line="70" />
         <source>类别:</source>
         <translation>Category: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="57" />
+        <location filename="../pages/unit_page.py" line="70" />
         <source>规格:</source>
         <translation>Rank: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="58" />
+        <location filename="../pages/unit_page.py" line="71" />
         <source>经费:</source>
         <translation>Funding: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="59" />
+        <location filename="../pages/unit_page.py" line="72" />
         <source>上级:</source>
         <translation>Parent: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="59" />
+        <location filename="../pages/unit_page.py" line="72" />
         <source>设立:</source>
         <translation>Created: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="60" />
+        <location filename="../pages/unit_page.py" line="73" />
         <source>文件依据:</source>
         <translation>Document: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="61" />
+        <location filename="../pages/unit_page.py" line="74" />
         <source>统一社会信用代码:</source>
         <translation>USCC: </translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="62" />
+        <location filename="../pages/unit_page.py" line="75" />
         <source>进人须先核准</source>
         <translation>Approval required to enter</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="62" />
+        <location filename="../pages/unit_page.py" line="75" />
         <source>进人无须核准</source>
         <translation>No approval required</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/unit_page.py" line="77" />
         <source>空编</source>
         <translation>Vacancy</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="64" />
+        <location filename="../pages/unit_page.py" line="77" />
         <location filename="../unit_tree.py" line="85" />
         <source>超编</source>
         <translation>Overage</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="65" />
+        <location filename="../pages/unit_page.py" line="78" />
         <source>只出不进</source>
         <translation>Leave-only allowance</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>职数</source>
         <translation>Limit</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>已配</source>
         <translation>Held</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>空缺</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>超配</source>
         <translation>Over</translation>
     </message>
     <message>
-        <location filename="../pages/unit_page.py" line="68" />
+        <location filename="../pages/unit_page.py" line="81" />
         <source>任职人员</source>
         <translation>Holders</translation>
     </message>
@@ -1262,6 +1439,7 @@
         <translation>Welcome to the establishment book</translation>
     </message>
     <message>
+        <location filename="../dialogs/import_wizard.py" line="112" />
         <location filename="../welcome.py" line="49" />
         <source>浏览…</source>
         <translation>Browse…</translation>
@@ -1321,6 +1499,271 @@
         <location filename="../welcome.py" line="105" />
         <source>编制台账 (*.db)</source>
         <translation>Books (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="49" />
+        <source>导入Excel…</source>
+        <translation>Import Excel…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="50" />
+        <source>导出整个台账(Excel)…</source>
+        <translation>Export whole book (Excel)…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="51" />
+        <source>下载导入模板…</source>
+        <translation>Download import template…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="52" />
+        <location filename="../dialogs/book_actions.py" line="126" />
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="53" />
+        <source>从备份恢复…</source>
+        <translation>Restore from backup…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="61" />
+        <source>只读</source>
+        <translation>Read-only</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="64" />
+        <source>另一个程序正在使用这个数据库;本窗口只能查看,不能修改</source>
+        <translation>Another program is using this database; this window can view but not change it</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="92" />
+        <source>导出整个台账(Excel)</source>
+        <translation>Export whole book (Excel)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="92" />
+        <source>编制台账.xlsx</source>
+        <translation>bianzhi-book.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="101" />
+        <source>已导出{0}个单位、{1}名在编人员到 {2}</source>
+        <translation>Exported {0} units and {1} staff to {2}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="104" />
+        <source>导出整个台账</source>
+        <translation>Export whole book</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="109" />
+        <location filename="../dialogs/book_actions.py" line="115" />
+        <source>下载导入模板</source>
+        <translation>Download import template</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="109" />
+        <source>导入模板.xlsx</source>
+        <translation>import-template.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="117" />
+        <source>已生成导入模板 {0}</source>
+        <translation>Import template written to {0}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="127" />
+        <source>已备份到 {0}
+台账第{1}条,完整性检查通过。</source>
+        <translation>Backed up to {0}
+Ledger entry {1}; integrity check passed.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="129" />
+        <source>正在备份</source>
+        <translation>Backing up</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="138" />
+        <source>已自动备份到 {0}</source>
+        <translation>Automatic backup written to {0}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="141" />
+        <source>自动备份失败:</source>
+        <translation>Automatic backup failed: </translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="151" />
+        <location filename="../dialogs/safety.py" line="102" />
+        <location filename="../dialogs/safety.py" line="139" />
+        <location filename="../dialogs/safety.py" line="163" />
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="151" />
+        <source>没有找到这个数据库的备份。</source>
+        <translation>No backups of this database were found.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="170" />
+        <source>退出时备份失败</source>
+        <translation>Backup on exit failed</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="171" />
+        <source>数据库已正常关闭;请尽快用「文件 → 立即备份」另行备份。</source>
+        <translation>The database was closed normally; please back it up soon with File → Back up now.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="187" />
+        <location filename="../dialogs/book_actions.py" line="195" />
+        <location filename="../dialogs/book_actions.py" line="199" />
+        <location filename="../main_window.py" line="124" />
+        <source>检查数据库</source>
+        <translation>Check database</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="196" />
+        <source>检查通过:数据库完整,台账{0}条哈希链完整,各项计数相符。</source>
+        <translation>Check passed: the database is intact, the hash chain of {0} ledger entries is whole and every counter matches.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="198" />
+        <source>发现{0}处问题:</source>
+        <translation>{0} problems found:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="201" />
+        <source>正在检查数据库</source>
+        <translation>Checking the database</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="44" />
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="83" />
+        <source>{0}:{1} 已写出{2}行</source>
+        <translation>{0}: {1} {2} rows written</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="92" />
+        <location filename="../dialogs/export.py" line="101" />
+        <location filename="../dialogs/export.py" line="107" />
+        <source>导出Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="102" />
+        <source>已导出{0}行到 {1}</source>
+        <translation>Exported {0} rows to {1}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="109" />
+        <source>把当前列表(按当前筛选)导出为Excel工作簿</source>
+        <translation>Export this list (with its current filter) as an Excel workbook</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="117" />
+        <source>{0}(截至{1})</source>
+        <translation>{0} (as of {1})</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/export.py" line="181" />
+        <source>在编人员名单</source>
+        <translation>Staff list</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="90" />
+        <source>第{0}条 {1}</source>
+        <translation>entry {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="90" />
+        <source>未记录</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="109" />
+        <source>选择要恢复的备份(新的在前)。恢复前会先把当前文件另存到备份文件夹。</source>
+        <translation>Choose the backup to restore (newest first). The current file is first kept in the backup folder.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="116" />
+        <source>备份时间</source>
+        <translation>Backup time</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="116" />
+        <source>台账位置</source>
+        <translation>Ledger head</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="122" />
+        <source>手动</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="122" />
+        <source>每日</source>
+        <translation>daily</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="122" />
+        <source>退出时</source>
+        <translation>on exit</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="122" />
+        <source>恢复前</source>
+        <translation>before restore</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="160" />
+        <source>用 {0} 的备份({1})替换「{2}」?
+备份之后登记的变动将不在恢复后的台账中;当前文件会先另存到备份文件夹。</source>
+        <translation>Replace "{2}" with the backup of {0} ({1})?
+Changes recorded after that backup will not be in the restored book; the current file is first kept in the backup folder.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="181" />
+        <source>只读打开</source>
+        <translation>Open read-only</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="183" />
+        <source>解除失效锁</source>
+        <translation>Break stale lock</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="184" />
+        <source>数据库正被使用</source>
+        <translation>Database in use</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="189" />
+        <source>
+
+移动方法:关闭本程序,把数据库文件移到本机磁盘上不被同步的文件夹,再用「文件 → 打开」打开它。
+确需在此位置使用时可以「仍然打开」,风险自负。</source>
+        <translation>
+
+To move it: close this program, move the database file to a folder on a local disk that is not synchronised, then open it with File → Open.
+If you must use it here, choose Open anyway at your own risk.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="191" />
+        <source>数据库位置不安全</source>
+        <translation>Unsafe database location</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/safety.py" line="191" />
+        <source>仍然打开</source>
+        <translation>Open anyway</translation>
     </message>
 </context>
 </TS>

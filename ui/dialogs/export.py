@@ -1,0 +1,182 @@
+"""导出Excel for every list of the window: the list as shown (current filter), streamed from the same
+keyset-paged queries on the worker thread (bianzhi_app.io.export.export_rows), with the delayed
+progress dialog and cancel. A list is described by an `ExportSource`: title, columns, and a
+function from a read connection to the rows (values as the list shows them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QPushButton, QTableWidget, QWidget
+from sqlalchemy import Connection
+
+from bianzhi_app import ui_queries as q
+from bianzhi_app.errors import Cancelled
+from bianzhi_app.io.export import ExportColumn, export_rows
+from ui import settings
+from ui.i18n import tr
+from ui.progress import attach_progress
+from ui.session import Session, error_text
+from ui.worker import Job
+
+EXPORT_PAGE = 5000  # rows per keyset page while exporting (the views fetch 200)
+Rows = Callable[[Connection], Iterable[Sequence[Any]]]
+
+
+@dataclass
+class ExportSource:
+    title: str
+    columns: list[ExportColumn]
+    rows: Rows
+    total: int = 0
+
+
+def save_path(parent: QWidget | None, caption: str, suggested: str) -> str:
+    """Ask where to save an .xlsx file ("" when the user cancels); tests replace this function."""
+    folder = settings.get("db/last")
+    start = str(Path(folder).parent / suggested) if folder else suggested
+    path, _filter = QFileDialog.getSaveFileName(parent, caption, start, tr("Excel 工作簿 (*.xlsx)"))
+    if path and not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    return path
+
+
+def file_name(title: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_") + ".xlsx"
+
+
+def notify(parent: QWidget | None, text: str) -> None:
+    """A short note in the main window's status bar (no dialog to click away)."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 15_000)
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("export_error")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def run_in_background(parent: QWidget | None, session: Session, title: str, work: Callable[[Job], Any],
+                      on_done: Callable[[Any], None]) -> Job:
+    """`work(job)` on the worker with the delayed progress dialog; a cancel ends quietly with a note."""
+    def failed(error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            notify(parent, error_text(error))
+        else:
+            show_error(parent, title, error_text(error))
+
+    job = session.run_job(work, on_done, failed)
+    dialog = attach_progress(parent, job, title)
+
+    def unknown_total(done: int, total: int, what: str) -> None:
+        if total <= 0:
+            dialog.setLabelText(tr("{0}:{1} 已写出{2}行").format(title, what, done))
+
+    job.signals.progress.connect(unknown_total)
+    return job
+
+
+def export_list(parent: QWidget | None, session: Session, source: ExportSource, path: str | None = None
+                ) -> Job | None:
+    """Ask for a file (unless `path`) and write `source` there on the worker."""
+    path = path or save_path(parent, tr("导出Excel"), file_name(source.title))
+    if not path:
+        return None
+
+    def work(job: Job) -> int:
+        with session.read() as conn:
+            return export_rows(path, source.title, source.columns, source.rows(conn), progress=job.progress,
+                               cancel=job.cancelled, total=source.total)
+
+    return run_in_background(parent, session, tr("导出Excel"), work,
+                             lambda count: notify(parent, tr("已导出{0}行到 {1}").format(count, path)))
+
+
+def export_button(parent: QWidget, source: Callable[[], ExportSource], session: Session,
+                  name: str) -> QPushButton:
+    button = QPushButton(tr("导出Excel"), parent)
+    button.setObjectName(name)
+    button.setToolTip(tr("把当前列表(按当前筛选)导出为Excel工作簿"))
+    button.clicked.connect(lambda _c=False: export_list(parent, session, source()))
+    return button
+
+
+# --- sources ---------------------------------------------------------------------------------------
+
+def dated(title: str, day: dt.date) -> str:
+    return tr("{0}(截至{1})").format(title, day.isoformat())
+
+
+def _paged(fetch: Callable[[Connection, Any, int], list[Any]], key: Callable[[Any], Any],
+           getters: list[Callable[[Any], Any]]) -> Rows:
+    def rows(conn: Connection) -> Iterator[list[Any]]:
+        after = None
+        while True:
+            page = fetch(conn, after, EXPORT_PAGE)
+            for record in page:
+                yield [getter(record) for getter in getters]
+            if len(page) < EXPORT_PAGE:
+                return
+            after = key(page[-1])
+    return rows
+
+
+def _columns(model: Any, kinds: dict[int, str]) -> tuple[list[ExportColumn], list[Callable[[Any], Any]]]:
+    columns = [ExportColumn(header, kinds.get(i, "auto")) for i, (header, _get) in enumerate(model.columns)]
+    return columns, [get for _header, get in model.columns]
+
+
+def roster_source(model: Any, title: str) -> ExportSource:
+    """A RosterModel's list (its filter and sort): ID numbers as text, birth and entry dates as dates."""
+    flt = model.filter
+    columns, getters = _columns(model, {2: "text", 3: "date", 7: "date"})
+    return ExportSource(title, columns, _paged(lambda conn, after, n: q.roster_page(conn, flt, after, n),
+                                               lambda row: row.key(flt.sort), getters))
+
+
+def ledger_source(model: Any, title: str) -> ExportSource:
+    flt = model.filter
+    columns, getters = _columns(model, {0: "number", 1: "date", 5: "text", 7: "text", 8: "text"})
+    return ExportSource(title, columns, _paged(lambda conn, after, n: q.ledger_page(conn, flt, after, n),
+                                               lambda row: row["seq"], getters))
+
+
+def documents_source(model: Any, title: str) -> ExportSource:
+    search = model.search
+    columns, getters = _columns(model, {0: "text", 3: "date"})
+    return ExportSource(title, columns, _paged(lambda conn, after, n: q.documents_page(conn, search, after, n),
+                                               lambda row: row["id"], getters))
+
+
+def table_source(table: QTableWidget, title: str, kinds: dict[int, str] | None = None) -> ExportSource:
+    """A small table as shown (read on the main thread now; written on the worker)."""
+    kinds = kinds or {}
+    headers = [table.horizontalHeaderItem(c).text() if table.horizontalHeaderItem(c) else ""
+               for c in range(table.columnCount())]
+    data: list[list[Any]] = []
+    for r in range(table.rowCount()):
+        row = []
+        for c in range(table.columnCount()):
+            item = table.item(r, c)
+            value = item.data(Qt.ItemDataRole.DisplayRole) if item is not None else None
+            row.append(None if value in (None, "") else value)
+        data.append(row)
+    columns = [ExportColumn(h, kinds.get(i, "auto")) for i, h in enumerate(headers)]
+    return ExportSource(title, columns, lambda _conn: data, len(data))
+
+
+def roster_export_source(page: Any) -> ExportSource:
+    """The 人员 page's list: every person matching its search and filters, in its sort order."""
+    unit = page.unit.currentText().strip()
+    title = tr("在编人员名单") + (f" — {unit}" if unit else "")
+    return roster_source(page.model, dated(title, page.session.book.clock().date()))
