@@ -38,3 +38,50 @@ def test_write_transactions_begin_immediate(tmp_path):
             conn.exec_driver_sql("SELECT 1")
     assert "BEGIN IMMEDIATE" in statements
     assert statements.count("BEGIN") >= 1
+
+
+def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
+    """A book written at 0001 keeps its data and gains the snapshots table with its triggers."""
+    import pytest
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from bianzhi_app.db.migrate import MIGRATIONS
+    from bianzhi_app.ops.snapshots import list_snapshots
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.commit()
+    engine.dispose()
+    assert current_revision(create_engine(f"sqlite:///{path}")) == "0001"
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO regions (name, code, office_name, created_on) "
+                "VALUES ('旧区', '610404', '旧区编办', '2019-03-01')")
+    raw.commit()
+    raw.close()
+
+    with Book.open(path) as book:
+        assert current_revision(book.engine) == "0002"
+        with book.read() as conn:
+            assert list_snapshots(conn) == []
+        assert book.catalog.kinds  # the 0001 data survived
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM regions").fetchone()[0] == "旧区"
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert {"snapshots_no_update", "snapshots_no_delete"} <= triggers
+    conn.execute("INSERT INTO snapshots (quarter, period_end, ledger_seq, ledger_hash, figures, figures_sha256, "
+                 "taken_at, taken_by, entry_seq) VALUES ('2020Q1', '2020-03-31', 1, 'h', '{}', 's', 't', 'u', 2)")
+    with pytest.raises(sqlite3.DatabaseError, match="frozen"):
+        conn.execute("UPDATE snapshots SET figures = '{\"x\": 1}'")
+    with pytest.raises(sqlite3.DatabaseError, match="frozen"):
+        conn.execute("DELETE FROM snapshots")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO snapshots (quarter, period_end, ledger_seq, ledger_hash, figures, figures_sha256, "
+                     "taken_at, taken_by, entry_seq) VALUES ('2020Q1', '2020-03-31', 1, 'h', '{}', 's', 't', 'u', 3)")
+    conn.close()

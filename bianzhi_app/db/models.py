@@ -191,6 +191,22 @@ class LedgerEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class Snapshot(Base):
+    """A quarter's frozen figures (migration 0002); never updated or deleted."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), unique=True)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+    figures: Mapped[str] = mapped_column(Text)
+    figures_sha256: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[str] = mapped_column(String(32))
+    taken_by: Mapped[str] = mapped_column(String(100))
+    entry_seq: Mapped[int] = mapped_column(Integer)
+
+
 regions = cast(Table, Region.__table__)
 kinds_t = cast(Table, EstablishmentKind.__table__)
 post_kinds_t = cast(Table, PostKind.__table__)
@@ -207,3 +223,4 @@ persons = cast(Table, Person.__table__)
 staffing = cast(Table, StaffingPeriod.__table__)
 appointments = cast(Table, Appointment.__table__)
 ledger = cast(Table, LedgerEntry.__table__)
+snapshots = cast(Table, Snapshot.__table__)

@@ -43,7 +43,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
-from bianzhi_app.errors import BianzhiError
+from bianzhi_app.errors import InvalidInput
 from bianzhi_app.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,8 @@ ROLES: tuple[Role, ...] = ("body", "title", "heading", "kaiti", "table")
 Align = Literal["left", "centre", "center", "right", "justify"]
 
 
-class MissingGlyph(BianzhiError):
-    """A character that no available font can print."""
+class MissingGlyph(InvalidInput):
+    """A character that no available font can print (invalid input: exit code 4 in the CLI)."""
 
     def __init__(self, char: str, text: str | None = None):
         self.char = char

@@ -97,8 +97,10 @@ class ReportDocTemplate(BaseDocTemplate):
     """
 
     def __init__(self, target: Target, header: ReportHeader, *, landscape: bool = False,
-                 fonts: FontRegistry | None = None, layout: ReportLayout | None = None, **kw: Any):
+                 fonts: FontRegistry | None = None, layout: ReportLayout | None = None,
+                 on_page: Callable[[int], None] | None = None, **kw: Any):
         self.header = header
+        self.on_page = on_page  # called after each page with its number (progress, cancel)
         self.fonts = fonts or get_fonts()
         self.layout = lay = layout or ReportLayout()
         self.as_of_text = "数据截至" + format_date_cn(header.as_of)
@@ -143,6 +145,8 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.setFillGray(0.35)
         fonts.draw_string(canvas, right, y, h.ledger_head, "table", lay.ledger_size, "right")
         canvas.restoreState()
+        if self.on_page is not None:
+            self.on_page(canvas.getPageNumber())
 
 
 # =========================================================================== tables
@@ -386,8 +390,11 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], *,
     ]
     if look.header_background is not None:
         cmds.append(("BACKGROUND", (0, 0), (-1, n_head - 1), look.header_background))
-    for c, a in enumerate(aligns):
-        cmds.append(("ALIGN", (c, n_head), (c, -1), a.upper()))
+    start = 0
+    for c in range(1, len(aligns) + 1):  # one command per run of equally aligned columns
+        if c == len(aligns) or aligns[c] != aligns[start]:
+            cmds.append(("ALIGN", (start, n_head), (c - 1, -1), aligns[start].upper()))
+            start = c
     for (c0, r0), (c1, r1) in header_spans:
         cmds.append(("SPAN", (c0, r0), (c1, r1)))
     data = _TableData(header, header_heights, body, [col.width for col in columns], cmds, look,
@@ -438,8 +445,9 @@ class OfficialDocTemplate(BaseDocTemplate):
 
     def __init__(self, target: Target, *, fonts: FontRegistry | None = None, title: str = "",
                  ledger_head: str | None = None, page_numbers: bool = True,
-                 layout: OfficialLayout = GB9704, **kw: Any):
+                 layout: OfficialLayout = GB9704, on_page: Callable[[int], None] | None = None, **kw: Any):
         self.fonts = fonts or get_fonts()
+        self.on_page = on_page
         self.gb = layout
         self.ledger_head = ledger_head
         self.page_numbers = page_numbers
@@ -481,6 +489,8 @@ class OfficialDocTemplate(BaseDocTemplate):
             fonts.draw_string(canvas, gb.left + gb.block_width / 2, 8 * mm, self.ledger_head, "table", 7,
                               "centre")
         canvas.restoreState()
+        if self.on_page is not None:
+            self.on_page(canvas.getPageNumber())
 
 
 def official_styles(fonts: FontRegistry | None = None, layout: OfficialLayout = GB9704

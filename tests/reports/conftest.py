@@ -61,3 +61,46 @@ def _assert_fonts_embedded(path: Path) -> list[dict[str, str]]:
 def assert_fonts_embedded() -> Callable[[Path], list[dict[str, str]]]:
     """pdffonts (poppler-utils) says every font is an embedded TrueType subset."""
     return _assert_fonts_embedded
+
+
+# --------------------------------------------------------------------------- report books
+
+
+@pytest.fixture(scope="session")
+def report_book(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo county with the last two ended quarters frozen (snapshot)."""
+    import datetime as dt
+
+    from bianzhi_app.book import Book
+    from bianzhi_app.ops.snapshots import Quarter, take_snapshot
+
+    path = tmp_path_factory.mktemp("reports") / "county.db"
+    shutil.copy(demo_template, path)
+    last = Quarter.last_ended(dt.date.today())
+    with Book.open(path, actor="审核员") as book:
+        book.run(take_snapshot, last.previous())
+        book.run(take_snapshot, last.label)
+    return path
+
+
+@pytest.fixture(scope="session")
+def render(report_book: Path, fonts: FontRegistry, artifacts: Path) -> Callable[..., object]:
+    """render(kind, name, **options) → RenderResult; PDFs land in test-artifacts/reports/ and are
+    rendered once per session (same kind and options)."""
+    from bianzhi_app.book import Book
+    from bianzhi_app.reports.common import ReportOptions
+    from bianzhi_app.reports.render import render_report
+
+    cache: dict[tuple[object, ...], object] = {}
+    folder = artifacts / "reports"
+    folder.mkdir(exist_ok=True)
+
+    def run(kind: str, name: str | None = None, **options: object) -> object:
+        key = (kind, tuple(sorted(options.items())))
+        if key not in cache:
+            with Book.open(report_book) as book:
+                cache[key] = render_report(book, kind, folder / f"{name or kind}.pdf",
+                                           options=ReportOptions(**options), fonts=fonts)  # type: ignore[arg-type]
+        return cache[key]
+
+    return run

@@ -1,0 +1,158 @@
+"""reportlab renderers of the tabular reports (总表, 职数表, 花名册, 台账, 信息公开表).
+
+Each takes the plain data of `builders`, lays it out with `page.data_table` (header repeated
+on every page, numbers right-aligned, subtotal rows shaded) and returns the page count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+
+from bianzhi_app.reports.builders import (
+    DisclosureReport,
+    FigureRow,
+    LedgerReport,
+    PostsReport,
+    RosterReport,
+    SummaryReport,
+)
+from bianzhi_app.reports.common import POST_FIELDS, POST_LABELS, QUOTA_FIELDS, QUOTA_LABELS, ReportMeta
+from bianzhi_app.reports.fonts import FontRegistry
+from bianzhi_app.reports.page import (
+    A4_LANDSCAPE,
+    A4_PORTRAIT,
+    Column,
+    ReportDocTemplate,
+    ReportHeader,
+    ReportLayout,
+    TableLook,
+    Target,
+    data_table,
+)
+
+PageHook = Callable[[int], None] | None
+SUBTOTAL = colors.Color(0.93, 0.93, 0.93)
+TOTAL = colors.Color(0.85, 0.85, 0.85)
+_LAYOUT = ReportLayout()
+
+
+def frame_width(landscape: bool) -> float:
+    page = A4_LANDSCAPE if landscape else A4_PORTRAIT
+    return float(page[0]) - _LAYOUT.left - _LAYOUT.right
+
+
+def header_of(meta: ReportMeta, note: str = "") -> ReportHeader:
+    return ReportHeader(meta.title, meta.office, meta.as_of, meta.ledger_head, note=note)
+
+
+def _build(target: Target, meta: ReportMeta, story: list[Any], *, landscape: bool, fonts: FontRegistry,
+           on_page: PageHook, note: str = "") -> int:
+    doc = ReportDocTemplate(target, header_of(meta, note), landscape=landscape, fonts=fonts, on_page=on_page)
+    doc.build(story)
+    return int(doc.page)
+
+
+def _row_styles(rows: Sequence[FigureRow]) -> dict[int, list[tuple[Any, ...]]]:
+    shade = {"subtotal": SUBTOTAL, "total": TOTAL, "pool": TOTAL, "unallocated": TOTAL}
+    return {i: [("BACKGROUND", shade[r.role])] for i, r in enumerate(rows) if r.role in shade}
+
+
+def _figure_table(rows: Sequence[FigureRow], groups: Sequence[tuple[str, str]], fields: Sequence[str],
+                  labels: dict[str, str], lead: Sequence[tuple[str, float]], width: float,
+                  fonts: FontRegistry, look: TableLook) -> Any:
+    """Lead text columns, then one group of numeric columns per kind (two header rows)."""
+    per = (width - sum(w for _t, w in lead)) / (len(groups) * len(fields))
+    columns = [Column(t, w, align="center" if t == "序号" else "left") for t, w in lead]
+    columns += [Column(labels[f], per, align="right") for _c, _n in groups for f in fields]
+    n_lead = len(lead)
+    top: list[str | None] = [t for t, _w in lead]
+    second: list[str | None] = [None] * n_lead
+    spans = [((c, 0), (c, 1)) for c in range(n_lead)]
+    for g, (_code, name) in enumerate(groups):
+        start = n_lead + g * len(fields)
+        top += [name] + [None] * (len(fields) - 1)
+        second += [labels[f] for f in fields]
+        spans.append(((start, 0), (start + len(fields) - 1, 0)))
+    body = []
+    seq = 0
+    for r in rows:
+        if r.role == "unit":
+            seq += 1
+        lead_cells: list[Any] = [seq if r.role == "unit" else "", r.name, r.category if r.role == "unit" else "",
+                                 r.rank, r.funding][:n_lead]
+        cells = [r.figures.get(code, {}).get(f) for code, _n in groups for f in fields]
+        body.append(lead_cells + cells)
+    return data_table(columns, body, fonts=fonts, look=look, header_rows=[top, second], header_spans=spans,
+                      row_styles=_row_styles(rows))
+
+
+def render_summary(data: SummaryReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
+    width = frame_width(True)
+    lead = [("序号", 9 * mm), ("单位名称", 38 * mm), ("机构类别", 19 * mm), ("规格", 10 * mm), ("经费形式", 13 * mm)]
+    look = TableLook(font_size=7, header_size=7.5, padding=1.5)
+    table = _figure_table(data.rows, data.kinds, QUOTA_FIELDS, QUOTA_LABELS, lead, width, fonts, look)
+    return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
+
+
+def render_posts(data: PostsReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
+    width = frame_width(True)
+    lead = [("序号", 9 * mm), ("单位名称", 48 * mm), ("机构类别", 19 * mm), ("规格", 10 * mm)]
+    look = TableLook(font_size=7.5, header_size=7.5, padding=1.5)
+    table = _figure_table(data.rows, data.post_kinds, POST_FIELDS, POST_LABELS, lead, width, fonts, look)
+    return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
+
+
+def render_roster(data: RosterReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
+    widths = [("序号", 11), ("单位", 33), ("姓名", 18), ("性别", 8), ("出生日期", 18), ("编制类型", 20),
+              ("职务", 19), ("入编日期", 18), ("身份证号", 32)]
+    columns = [Column(t, w * mm, align="center" if t in ("序号", "性别") else "left") for t, w in widths]
+    body = [[i, r.unit, r.name, r.gender, r.birth_date, r.kind, r.post, r.entered_on, r.id_number]
+            for i, r in enumerate(data.rows, start=1)]
+    look = TableLook(font_size=8, header_size=8, padding=2)
+    note = f"共{len(data.rows)}人" + ("" if data.full_id else "(身份证号已隐去出生日期)")
+    return _build(target, data.meta, [data_table(columns, body, fonts=fonts, look=look)], landscape=False,
+                  fonts=fonts, on_page=on_page, note=note)
+
+
+def render_ledger(data: LedgerReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
+    widths = [("台账序号", 15), ("生效日期", 19), ("单位", 40), ("变动事项", 52), ("变动前", 53), ("变动后", 53),
+              ("文号", 32)]
+    columns = [Column(t, w * mm, align="right" if t == "台账序号" else "left") for t, w in widths]
+    body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc] for r in data.rows]
+    look = TableLook(font_size=7, header_size=7.5, padding=1.5)
+    note = f"期间：{data.since.isoformat()}至{data.until.isoformat()}，共{len(data.rows)}条"
+    story = [data_table(columns, body, fonts=fonts, look=look)]
+    return _build(target, data.meta, story, landscape=True, fonts=fonts, on_page=on_page, note=note)
+
+
+def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegistry,
+                      on_page: PageHook = None) -> int:
+    width = frame_width(True)
+    lead = [("序号", 9), ("单位名称", 44), ("机构类别", 19), ("规格", 11), ("主要职责", 72)]
+    posts_w = 40 * mm
+    per = (width - sum(w for _t, w in lead) * mm - posts_w) / (len(data.kinds) + 1)
+    columns = [Column(t, w * mm, align="center" if t == "序号" else "left") for t, w in lead]
+    columns += [Column(name.removesuffix("编制"), per, align="right") for _c, name in data.kinds]
+    columns += [Column("合计", per, align="right"), Column("领导职数", posts_w, align="left")]
+    n_lead, n_kind = len(lead), len(data.kinds) + 1
+    top: list[str | None] = [t for t, _w in lead] + ["核定编制"] + [None] * (n_kind - 1) + ["领导职数"]
+    second: list[str | None] = [None] * n_lead + [c.title for c in columns[n_lead:n_lead + n_kind]] + [None]
+    spans = [((c, 0), (c, 1)) for c in range(n_lead)]
+    spans += [((n_lead, 0), (n_lead + n_kind - 1, 0)), ((n_lead + n_kind, 0), (n_lead + n_kind, 1))]
+    body: list[list[Any]] = []
+    totals = dict.fromkeys([c for c, _n in data.kinds], 0)
+    for i, r in enumerate(data.rows, start=1):
+        posts = "、".join(f"{name}{r.posts[code]}名" for code, name in data.post_kinds if r.posts.get(code))
+        quota = [r.quota[c] for c, _n in data.kinds]
+        for c, _n in data.kinds:
+            totals[c] += r.quota[c]
+        body.append([i, r.name, r.category, r.rank, r.functions or "—", *quota, sum(quota), posts or "—"])
+    body.append(["", "合计", "", "", "", *totals.values(), sum(totals.values()), ""])
+    look = TableLook(font_size=7.5, header_size=7.5, padding=1.5)
+    table = data_table(columns, body, fonts=fonts, look=look, header_rows=[top, second], header_spans=spans,
+                       row_styles={len(body) - 1: [("BACKGROUND", TOTAL)]})
+    return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
