@@ -369,7 +369,7 @@ class DemoBuilder:
             method = "公开招录" if kind in ("xz", "zf") else "公开招聘"
             prefix = next(p.id_prefix for p in plans if p.name == name)
             add(issued, lambda tx, n=name, k=kind, c=count, m=method, v=valid, d=issued: approvals.add_approval(
-                tx, n, k, c, method=m, valid_until=v, doc=self.doc(), on=d))
+                tx, n, k, c, method=m, valid_until=v, doc=self.doc(d.year), on=d))
             for _ in range(rng.randint(0, count)):
                 day = self.random_day(issued + dt.timedelta(days=15), min(valid, last_day))
                 pname, pid = self.person(prefix, day)
@@ -384,13 +384,13 @@ class DemoBuilder:
         quota_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
         if top + "档案馆" in by_name and top + "融媒体中心" in by_name:
             add(quota_day, lambda tx, d=quota_day: quotas.transfer_quota(
-                tx, top + "档案馆", top + "融媒体中心", "sy", 1, doc=self.doc(), on=d))
+                tx, top + "档案馆", top + "融媒体中心", "sy", 1, doc=self.doc(d.year), on=d))
         rename_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
         add(rename_day, lambda tx, d=rename_day: units.rename_unit(
-            tx, top + "机关事务服务中心", top + "机关事务管理服务中心", doc=self.doc(), on=d))
+            tx, top + "机关事务服务中心", top + "机关事务管理服务中心", doc=self.doc(d.year), on=d))
         merge_day = self.random_day(self.day0 + dt.timedelta(days=60), last_day)
         add(merge_day, lambda tx, d=merge_day: units.merge_units(
-            tx, [top + "文化馆", top + "图书馆"], top + "文化馆图书馆服务中心", doc=self.doc(), on=d))
+            tx, [top + "文化馆", top + "图书馆"], top + "文化馆图书馆服务中心", doc=self.doc(d.year), on=d))
         events.sort(key=lambda e: (e[0], e[1]))
         skipped = 0
         for start in range(0, len(events), 2000):
@@ -412,7 +412,8 @@ class DemoBuilder:
         for name in self.rng.sample(open_units, k=min(8, len(open_units))):
             try:
                 with tx.savepoint():
-                    number = approvals.add_approval(tx, name, kind, 1, method="调任", doc=self.doc(), on=day).result
+                    number = approvals.add_approval(tx, name, kind, 1, method="调任", doc=self.doc(day.year),
+                                                    on=day).result
             except BianzhiError:
                 continue
             return staff.transfer_person(tx, id_number, name, approval=number, on=day)
