@@ -7,6 +7,7 @@ problem into an InvalidInput with a Chinese message.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -23,8 +24,12 @@ def normalize_code(text: str) -> str:
     return "".join(str(text).translate(_FULLWIDTH).split()).upper()
 
 
+_ID_WEIGHT_SUM = sum(ID_WEIGHTS)
+
+
 def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    # Weighted sum over the ASCII codes, less the weighted "0"s: the C-level map is the hot path of bulk entry.
+    total = sum(map(operator.mul, first17.encode("ascii"), ID_WEIGHTS)) - 48 * _ID_WEIGHT_SUM
     return ID_CHECK[total % 11]
 
 
@@ -32,7 +37,7 @@ def id_problem(id_number: str, today: dt.date | None = None) -> str | None:
     """Return a Chinese reason why an (already normalised) ID number is invalid, or None."""
     if len(id_number) != 18:
         return f"身份证号应为18位,实为{len(id_number)}位"
-    if not id_number[:17].isdigit() or not (id_number[17].isdigit() or id_number[17] == "X"):
+    if not (id_number.isascii() and id_number[:17].isdigit()) or not (id_number[17].isdigit() or id_number[17] == "X"):
         return "身份证号前17位应为数字,末位应为数字或X"
     birth = id_birth_date(id_number)
     if birth is None:

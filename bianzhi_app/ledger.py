@@ -28,16 +28,28 @@ class LedgerHead:
         return f"#{self.seq} {self.hash[:12]}"
 
 
+# One encoder instance: json.dumps with options builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def canonical_json(value: Any) -> str:
     """The one encoding of figures used in the ledger and its hash: sorted keys, no spaces."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _ENCODER.encode(value)
+
+
+_FIGURE_FIELDS = ("before", "after", "detail")
+_SCALAR_FIELDS = tuple(name for name in HASHED_FIELDS if name not in _FIGURE_FIELDS)
 
 
 def entry_hash(row: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical encoding of the hashed fields (dates as ISO text)."""
-    payload = [row[name].isoformat() if isinstance(row[name], dt.date) else row[name]
-               for name in HASHED_FIELDS]
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    """SHA-256 over the canonical encoding of the hashed fields (dates as ISO text).
+
+    The scalars go into one JSON array; the figures are already canonical JSON text and are
+    appended after newlines (which JSON text never contains raw), so they are not escaped twice.
+    """
+    scalars = [row[name].isoformat() if isinstance(row[name], dt.date) else row[name] for name in _SCALAR_FIELDS]
+    text = "\n".join((canonical_json(scalars), row["before"], row["after"], row["detail"]))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_head(conn: Connection) -> LedgerHead:
