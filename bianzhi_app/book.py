@@ -222,7 +222,8 @@ class Book:
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, actor: str | None = None,
              clock: Callable[[], dt.datetime] | None = None, lock: bool = False, read_only: bool = False,
-             check: bool = True, allow_unsafe_location: bool | None = None) -> Book:
+             check: bool = True, allow_unsafe_location: bool | None = None,
+             startup_check: str = "full") -> Book:
         """Open (creating and migrating as needed) the book at a path or URL.
 
         For a SQLite file, first: refuses a network / cloud-sync / removable location (UnsafeLocation,
@@ -230,12 +231,18 @@ class Book:
         session) takes the single-writer lock file or refuses with LockedByOther naming the holder; runs
         the fast start-up check and refuses a damaged file with BookCorrupt (never writing to it).
         ``read_only`` opens without migrating and refuses every change (for a book another program holds).
+        ``startup_check="fast"`` does only the header and schema check here; the caller (the window) then
+        runs ``safety.startup.startup_check`` itself in the background. "full" (the default) also runs the
+        bounded quick_check before opening. Refuses any other value (ValueError).
         """
+        if startup_check not in ("full", "fast"):
+            raise ValueError(f"startup_check must be 'full' or 'fast', not {startup_check!r}")
         from bianzhi_app.safety import session
         from bianzhi_app.safety.storage import storage_error
 
         plan = session.prepare_open(target, lock=lock, read_only=read_only, check=check,
-                                    allow_unsafe_location=allow_unsafe_location, actor=actor)
+                                    allow_unsafe_location=allow_unsafe_location, actor=actor,
+                                    quick_check=startup_check == "full")
         engine = make_engine(target, read_only=read_only)
         try:
             if read_only:

@@ -144,6 +144,7 @@ class UnitNode:
     category: str
     parent_id: int | None
     state: str  # "over" | "at" | ""
+    has_children: bool = False  # active units under it (filled by the lazy tree's queries)
 
 
 def unit_tree_rows(conn: Connection) -> list[UnitNode]:
@@ -163,6 +164,112 @@ def unit_tree_rows(conn: Connection) -> list[UnitNode]:
         state = "over" if r.over else ("at" if (r.approved or 0) > 0 and not r.room else "")
         nodes.append(UnitNode(r.id, r.name, r.category, r.parent_id, state))
     return nodes
+
+
+# The lazy unit tree: categories first, then one page of a category's top units or a unit's
+# children when the user expands it. Quota marks come from correlated look-ups on the quotas
+# primary key for the rows of the page only, so a page costs the same on a province.
+
+def _node_columns() -> list[Any]:
+    taken = quotas.c.used + quotas.c.reserved
+    mine = quotas.c.unit_id == units.c.id
+    child = units.alias("child")
+    return [units.c.id, units.c.name, units.c.category, units.c.parent_id,
+            select(literal(1)).where(mine, taken > quotas.c.approved).exists().label("over"),
+            select(literal(1)).where(mine, taken < quotas.c.approved).exists().label("room"),
+            select(func.sum(quotas.c.approved)).where(mine).scalar_subquery().label("approved"),
+            select(literal(1)).where(child.c.parent_id == units.c.id, child.c.status == "active")
+            .exists().label("has_children")]
+
+
+def _node(r: Any) -> UnitNode:
+    state = "over" if r.over else ("at" if (r.approved or 0) > 0 and not r.room else "")
+    return UnitNode(r.id, r.name, r.category, r.parent_id, state, bool(r.has_children))
+
+
+def unit_categories(conn: Connection) -> list[tuple[str, int]]:
+    """Categories that have active units, with how many (in the catalog's order of categories)."""
+    from bianzhi_app.catalog import CATEGORIES
+
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    rows = conn.execute(select(units.c.category, func.count()).where(units.c.status == "active")
+                        .group_by(units.c.category)).all()
+    return sorted(((r[0], int(r[1])) for r in rows), key=lambda cr: (order.get(cr[0], 99), cr[0]))
+
+
+def unit_children(conn: Connection, *, category: str | None = None, parent_id: int | None = None,
+                  after_id: int | None = None, limit: int = PAGE) -> list[UnitNode]:
+    """One page (by id) of the active units under `parent_id`, or, with `category`, of that category's
+    top units (no active parent); each with its quota mark and whether it has children."""
+    query = select(*_node_columns()).where(units.c.status == "active")
+    if parent_id is not None:
+        query = query.where(units.c.parent_id == parent_id)
+    else:
+        parent = units.alias("parent")
+        active_parent = select(literal(1)).where(parent.c.id == units.c.parent_id, parent.c.status == "active")
+        query = query.where(units.c.category == category, ~active_parent.exists())
+    if after_id is not None:
+        query = query.where(units.c.id > after_id)
+    return [_node(r) for r in conn.execute(query.order_by(units.c.id).limit(limit))]
+
+
+def _contains(term: str) -> Any:
+    return func.instr(units.c.name, term) > 0
+
+
+def unit_search(conn: Connection, term: str, after: tuple[str, int] | None = None,
+                limit: int = PAGE) -> list[UnitNode]:
+    """Active units whose name contains `term`, by name, `limit` after the key (name, id)."""
+    query = select(*_node_columns()).where(units.c.status == "active", _contains(term.strip()))
+    if after is not None:
+        query = query.where(tuple_(units.c.name, units.c.id) > tuple_(literal(after[0]), literal(after[1])))
+    return [_node(r) for r in conn.execute(query.order_by(units.c.name, units.c.id).limit(limit))]
+
+
+def unit_nodes(conn: Connection, unit_ids: set[int] | list[int]) -> dict[int, UnitNode]:
+    """The tree nodes (with marks) of the given units that are still active."""
+    ids = list(unit_ids)
+    found: dict[int, UnitNode] = {}
+    for start in range(0, len(ids), 500):
+        query = select(*_node_columns()).where(units.c.id.in_(ids[start:start + 500]), units.c.status == "active")
+        found.update((n.id, n) for n in map(_node, conn.execute(query)))
+    return found
+
+
+def unit_path(conn: Connection, unit_id: int) -> list[UnitNode]:
+    """The chain of active units from the top (no active parent) down to `unit_id`; [] when not active."""
+    chain: list[UnitNode] = []
+    current: int | None = unit_id
+    while current is not None and len(chain) < 64:  # a parent cycle cannot hang the window
+        node = unit_nodes(conn, [current]).get(current)
+        if node is None:
+            break
+        chain.append(node)
+        current = node.parent_id
+    return list(reversed(chain))
+
+
+def unit_completions(conn: Connection, text: str, limit: int = 50) -> list[tuple[int, str]]:
+    """Active units (id, name) whose name contains `text`: names starting with it first, then by name."""
+    term = text.strip()
+    if not term:
+        return []
+    starts = case((units.c.name.like(term.replace("%", "").replace("_", "") + "%"), 0), else_=1)
+    query = (select(units.c.id, units.c.name).where(units.c.status == "active", _contains(term))
+             .order_by(starts, func.length(units.c.name), units.c.name).limit(limit))
+    return [(r.id, r.name) for r in conn.execute(query)]
+
+
+def active_unit_id(conn: Connection, name: str) -> int | None:
+    """The active unit named exactly `name` (names of active units are unique)."""
+    name = name.strip()
+    if not name:
+        return None
+    return conn.execute(select(units.c.id).where(units.c.status == "active", units.c.name == name)).scalar()
+
+
+def unit_name(conn: Connection, unit_id: int) -> str | None:
+    return conn.execute(select(units.c.name).where(units.c.id == unit_id)).scalar()
 
 
 def unit_names(conn: Connection) -> list[tuple[int, str]]:

@@ -134,3 +134,31 @@ def test_documents_and_approvals(book):  # type: ignore[no-untyped-def]
         docs = q.documents_page(conn, "编发")
         assert [d["number"] for d in docs] == [DOC]
         assert q.approvals_list(conn) == []
+
+
+def test_lazy_tree_queries_page_categories_children_and_search(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        assert q.unit_categories(conn) == [("政府工作部门", 2), ("事业单位", 1)]
+        top = q.unit_children(conn, category="政府工作部门")
+        assert [(n.name, n.state, n.has_children) for n in top] == [("区农业农村局", "", True),
+                                                                   ("区财政局", "at", False)]
+        assert q.unit_children(conn, category="事业单位") == []  # 区水利站 sits under its parent
+        first = q.unit_children(conn, category="政府工作部门", limit=1)
+        assert [n.name for n in q.unit_children(conn, category="政府工作部门", after_id=first[0].id)] == ["区财政局"]
+        water = q.unit_children(conn, parent_id=top[0].id)
+        assert [n.name for n in water] == ["区水利站"]
+        assert [n.name for n in q.unit_search(conn, "局")] == ["区农业农村局", "区财政局"]
+        page = q.unit_search(conn, "局", limit=1)
+        assert [n.name for n in q.unit_search(conn, "局", after=(page[0].name, page[0].id))] == ["区财政局"]
+        assert [n.name for n in q.unit_path(conn, water[0].id)] == ["区农业农村局", "区水利站"]
+        assert q.unit_nodes(conn, {top[1].id})[top[1].id].state == "at"
+
+
+def test_unit_completions_and_exact_lookup(book):  # type: ignore[no-untyped-def]
+    with book.read() as conn:
+        assert [name for _id, name in q.unit_completions(conn, "财政")] == ["区财政局"]
+        assert [name for _id, name in q.unit_completions(conn, "区")] == ["区水利站", "区财政局", "区农业农村局"]
+        assert q.unit_completions(conn, "  ") == []
+        unit = q.active_unit_id(conn, " 区财政局 ")
+        assert unit is not None and q.unit_name(conn, unit) == "区财政局"
+        assert q.active_unit_id(conn, "区财政") is None

@@ -48,7 +48,8 @@ def load_cjk_font(app: QApplication) -> str | None:
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bianzhi", description="编制台账")
     parser.add_argument("--db", help="数据库文件或URL")
-    parser.add_argument("--page", choices=("dashboard", "unit", "roster", "approvals", "ledger", "documents"))
+    parser.add_argument("--page", choices=("dashboard", "unit", "roster", "approvals", "ledger", "documents",
+                                           "reports"))
     parser.add_argument("--lang", help="界面语言 zh_CN / en")
     parser.add_argument("--exit-after-paint", action="store_true", help="基准测试用:窗口绘制后退出")
     parser.add_argument("--screenshot", help="测试用:绘制后把窗口截图存为PNG并退出")
@@ -105,5 +106,6 @@ def run(argv: Sequence[str]) -> int:
         target.installEventFilter(probe)
     code = app.exec()
     if launcher.window is not None:
+        launcher.window.session.reader.wait()
         launcher.window.session.worker.wait()
     return int(code)

@@ -3,43 +3,69 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import Kind
 from bianzhi_app.idcodes import id_problem, normalize_code
 from ui.i18n import tr
 
 
-class UnitPicker(QComboBox):
-    """An editable unit chooser with contains-completion; fine for 40,000 units."""
+class UnitPicker(QLineEdit):
+    """A unit chooser: type part of a name, pick from the units that contain it (an SQL query per
+    keystroke, at most COMPLETIONS names), so it opens at once on a province of 40,000 units."""
 
+    COMPLETIONS = 50
     unit_changed = Signal()
 
-    def __init__(self, units: list[tuple[int, str]], parent: QWidget | None = None):
+    def __init__(self, session: Any, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMaxVisibleItems(20)
-        self.ids = {name: unit_id for unit_id, name in units}
-        self.names = {unit_id: name for unit_id, name in units}
-        model = QStringListModel([name for _id, name in units], self)
-        self.setModel(model)
-        completer = QCompleter(model, self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
-        self.setCurrentIndex(-1)
-        self.lineEdit().setPlaceholderText(tr("输入单位名称"))
-        self.currentTextChanged.connect(lambda _text: self.unit_changed.emit())
+        self.session = session
+        self.setPlaceholderText(tr("输入单位名称"))
+        self.setClearButtonEnabled(True)
+        self.names = QStringListModel(self)
+        self.completer_ = QCompleter(self.names, self)
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer_.setMaxVisibleItems(20)
+        self.completer_.setWidget(self)
+        self.completer_.activated[str].connect(self.setText)
+        self.textEdited.connect(self._suggest)
+        self.textChanged.connect(lambda _text: self.unit_changed.emit())
+
+    def _suggest(self, text: str) -> None:
+        with self.session.read() as conn:
+            found = q.unit_completions(conn, text, self.COMPLETIONS)
+        names = [name for _id, name in found]
+        self.names.setStringList(names)
+        if names and names != [text.strip()]:
+            self.completer_.complete()
+        else:
+            self.completer_.popup().hide()
+
+    # a QComboBox's names, so the dialogs and pages read it as before
+    def currentText(self) -> str:
+        return self.text()
+
+    def setCurrentText(self, text: str) -> None:
+        self.setText(text)
+
+    def lineEdit(self) -> QLineEdit:
+        return self
 
     def unit_id(self) -> int | None:
-        return self.ids.get(self.currentText().strip())
+        with self.session.read() as conn:
+            return q.active_unit_id(conn, self.text())
 
     def set_unit(self, unit_id: int | None) -> None:
-        if unit_id in self.names:
-            self.setCurrentText(self.names[unit_id])
+        if unit_id is None:
+            return
+        with self.session.read() as conn:
+            name = q.unit_name(conn, unit_id)
+        if name:
+            self.setText(name)
 
 
 class KindCombo(QComboBox):

@@ -107,7 +107,7 @@ class Launcher(QObject):
 
     def show_book(self, session: Session) -> MainWindow:
         old = self.window
-        window = MainWindow(session)
+        window = MainWindow(session, start_page=self.start_page)
         window.request_open.connect(self.choose_file)
         window.request_open_path.connect(self.open_path)
         window.request_new.connect(lambda: self.show_welcome())
@@ -115,8 +115,6 @@ class Launcher(QObject):
         window.request_settings.connect(lambda: SettingsDialog(window).exec())
         window.destroyed.connect(session.close)
         self.window = window
-        if self.start_page:
-            window.show_page(self.start_page)
         window.show()
         if old is not None:
             old.save_layout()

@@ -7,26 +7,48 @@ persons changed; pages not on screen are only marked stale and reload when shown
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar, QWidget
 
 from bianzhi_app.book import Change
 from ui import settings
-from ui.dialogs.base import OpDialog
 from ui.dialogs.book_actions import BookActions
 from ui.dialogs.registry import OPERATIONS, OpEntry
 from ui.i18n import tr
 from ui.pages.dashboard import DashboardPage
 from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage
+from ui.pages.reports import ReportsPage
 from ui.pages.roster import RosterPage
 from ui.pages.unit_page import UnitPage
 from ui.session import Session
 from ui.unit_tree import UnitTree
 
-PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents")
+if TYPE_CHECKING:
+    from ui.dialogs.base import OpDialog
+
+PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports")
+
+
+START_CHECK_DELAY_MS = 1000  # the user sees the window and its first page before the disk is read for the check
+
+
+class _FirstPaint(QObject):
+    """Calls `then` once, `delay` ms after `widget` was first painted (work that must not delay the window)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], delay: int = START_CHECK_DELAY_MS):
+        super().__init__(widget)
+        self.then, self.delay = then, delay
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(self.delay, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +58,7 @@ class MainWindow(QMainWindow):
     request_demo = Signal()
     request_settings = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None, *, start_page: str | None = None):
         super().__init__(parent)
         self.session = session
         self.setObjectName("main_window")
@@ -50,9 +72,10 @@ class MainWindow(QMainWindow):
         self.approvals = ApprovalsPage(session, self)
         self.ledger = LedgerPage(session, self)
         self.documents = DocumentsPage(session, self)
+        self.reports = ReportsPage(session, self)
         for widget, label in ((self.dashboard, tr("概览")), (self.unit_page, tr("单位")), (self.roster, tr("人员")),
                               (self.approvals, tr("用编")), (self.ledger, tr("台账")),
-                              (self.documents, tr("文件"))):
+                              (self.documents, tr("文件")), (self.reports, tr("报表"))):
             self.pages.addTab(widget, label)
         self.stale = set(PAGES)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -71,8 +94,13 @@ class MainWindow(QMainWindow):
         session.op_executed.connect(self.on_op_executed)
         session.head_changed.connect(self._show_head)
         self._restore()
+        if start_page in PAGES:
+            self.pages.blockSignals(True)  # only the page on screen reads its data
+            self.show_page(start_page)
+            self.pages.blockSignals(False)
         self._page_shown(self.pages.currentIndex())
         self.book_actions.start()
+        self._first_paint = _FirstPaint(self.pages, self.book_actions.after_first_paint)
 
     # --- building -------------------------------------------------------------------------
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
@@ -114,6 +142,13 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             if entry.toolbar:
                 toolbar.addAction(action)
+        reports_menu = bar.addMenu(tr("报表(&R)"))
+        reports_action = self._action("reports", tr("报表…"), lambda _c=False: self.show_page("reports"),
+                                      "Ctrl+Shift+R")
+        reports_menu.addAction(reports_action)
+        reports_menu.addAction(self._action("snapshot", tr("季度封存…"), self.quarter_snapshot))
+        toolbar.addSeparator()
+        toolbar.addAction(reports_action)
         view_menu = bar.addMenu(tr("查看(&V)"))
         for i, key in enumerate(PAGES):
             view_menu.addAction(self._action(f"page_{key}", self.pages.tabText(i),
@@ -171,7 +206,8 @@ class MainWindow(QMainWindow):
             self.stale.discard(key)
             {"dashboard": self.dashboard.refresh, "unit": self.unit_page.refresh,
              "roster": self.roster.refresh_persons_all, "approvals": self.approvals.refresh,
-             "ledger": self.ledger.refresh, "documents": self.documents.refresh}[key]()
+             "ledger": self.ledger.refresh, "documents": self.documents.refresh,
+             "reports": self.reports.refresh}[key]()
 
     def show_unit(self, unit_id: int) -> None:
         self.unit_page.show_unit(unit_id)
@@ -222,6 +258,11 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def quarter_snapshot(self) -> None:
+        """报表 → 季度封存…: on the 报表 page, whose 季度 field says which quarter."""
+        self.show_page("reports")
+        self.reports.take_snapshot()
 
     def run_check(self) -> None:
         """工具 → 检查数据库: integrity, counters and the ledger chain, on the worker."""

@@ -39,6 +39,7 @@ class Session(QObject):
         self.book = book
         self.path = path
         self.worker = Worker(self)
+        self.reader = Worker(self)  # reads that take long on a province (dashboard, start-up check)
 
     @property
     def catalog(self):  # type: ignore[no-untyped-def]
@@ -78,6 +79,22 @@ class Session(QObject):
         """Any other background work that writes (expiring approvals, demo generation)."""
         return self.worker.submit(work, on_done, on_failed)
 
+    def read_later(self, fn: Callable[[Connection], Any], on_done: Callable[[Any], None],
+                   on_failed: Callable[[BaseException], None] | None = None) -> Job:
+        """Run a read-only `fn(conn)` on the reader thread (never blocks the writes of the worker),
+        then `on_done(result)` on the main thread."""
+        def work(_job: Job) -> Any:
+            with self.book.read() as conn:
+                return fn(conn)
+
+        def failed(error: BaseException) -> None:
+            if on_failed is not None:
+                on_failed(error)
+            else:
+                QMessageBox.warning(None, tr("读取失败"), error_text(error))
+
+        return self.reader.submit(work, on_done, failed)
+
     def expire_due(self) -> None:
         """Close approvals whose validity ended (the CLI does this before each operation)."""
         def done(changes: list[Change]) -> None:
@@ -88,5 +105,6 @@ class Session(QObject):
         self.run_job(lambda _job: self.book.approvals.expire_due(), done, lambda _error: None)
 
     def close(self) -> None:
+        self.reader.wait()
         self.worker.wait()
         self.book.close()

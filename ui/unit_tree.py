@@ -1,18 +1,216 @@
-"""The unit tree on the left: by category, then parent; filter as you type; over/at quota marked."""
+"""The unit tree on the left: by category, then parent; search as you type; over/at quota marked.
+
+A lazy model (Qt's canFetchMore/fetchMore): the window starts with the categories only, and a
+category's top units or a unit's children are read a page at a time, by SQL, when the user expands
+it or scrolls to the end of what is loaded; the marks come with each page. Typing in the search
+box switches the tree to a flat list of the units whose name contains the text, also paged by
+SQL. So a province (40,000 units) opens as fast as a county.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
-from bianzhi_app.catalog import CATEGORIES
 from ui.i18n import tr
 from ui.session import Session
 
 UNIT_ID = Qt.ItemDataRole.UserRole
 MARKS = {"over": ("▲", QColor("#c62828")), "at": ("●", QColor("#b26a00"))}
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+FIRST_PAGE = 50  # the first page of a parent only has to fill the screen
+EXPAND_ALL_UP_TO = 1000  # units; above it only the first category is expanded at start
+
+
+@dataclass(eq=False)
+class _Node:
+    key: int  # the model's internal id
+    parent: _Node | None
+    row: int = 0
+    category: str = ""  # a category row (top level of the normal view)
+    count: int = 0  # a category's number of active units
+    unit: q.UnitNode | None = None
+    children: list[_Node] = field(default_factory=list)
+    exhausted: bool = False
+
+    @property
+    def expandable(self) -> bool:
+        if self.unit is not None:
+            return self.unit.has_children
+        return True  # the root, or a category
+
+
+def unit_text(node: q.UnitNode) -> str:
+    mark = MARKS.get(node.state)
+    return f"{mark[0]} {node.name}" if mark else node.name
+
+
+class UnitTreeModel(QAbstractItemModel):
+    """Categories → top units → children, or (with a search term) a flat list of matching units."""
+
+    def __init__(self, session: Session, parent: Any = None):
+        super().__init__(parent)
+        self.session = session
+        self.term = ""
+        self._nodes: dict[int, _Node] = {}
+        self._by_unit: dict[int, _Node] = {}
+        self._next = 0
+        self.root = self._new(None)
+
+    # --- nodes ----------------------------------------------------------------------------
+    def _new(self, parent: _Node | None, **kw: Any) -> _Node:
+        self._next += 1
+        node = _Node(self._next, parent, **kw)
+        self._nodes[node.key] = node
+        if node.unit is not None:
+            self._by_unit[node.unit.id] = node
+        return node
+
+    def reload(self, term: str | None = None) -> None:
+        """Start again from the categories (or the first page of matches of `term`)."""
+        self.beginResetModel()
+        if term is not None:
+            self.term = term.strip()
+        self._nodes.clear()
+        self._by_unit.clear()
+        self.root = self._new(None)
+        if not self.term:
+            with self.session.read() as conn:
+                categories = q.unit_categories(conn)
+            for row, (category, count) in enumerate(categories):
+                self.root.children.append(self._new(self.root, row=row, category=category, count=count))
+            self.root.exhausted = True
+        self.endResetModel()
+        if self.term:
+            self.fetchMore(QModelIndex())
+
+    def node(self, index: Index) -> _Node:
+        return self._nodes[index.internalId()] if index.isValid() else self.root
+
+    def index_of(self, node: _Node) -> QModelIndex:
+        return QModelIndex() if node is self.root else self.createIndex(node.row, 0, node.key)
+
+    def unit_index(self, unit_id: int) -> QModelIndex:
+        node = self._by_unit.get(unit_id)
+        return self.index_of(node) if node is not None else QModelIndex()
+
+    def loaded_units(self) -> dict[int, q.UnitNode]:
+        """The units read so far (what the tree can show without another query)."""
+        return {unit_id: node.unit for unit_id, node in self._by_unit.items() if node.unit is not None}
+
+    def category_index(self, category: str) -> QModelIndex:
+        for node in self.root.children:
+            if node.category == category:
+                return self.index_of(node)
+        return QModelIndex()
+
+    # --- Qt -------------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        owner = self.node(parent)
+        if column != 0 or not 0 <= row < len(owner.children):
+            return QModelIndex()
+        return self.createIndex(row, 0, owner.children[row].key)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        owner = self._nodes[index.internalId()].parent
+        return QModelIndex() if owner is None or owner is self.root else self.index_of(owner)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.node(parent).children) if parent.column() <= 0 else 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        node = self.node(parent)
+        return bool(node.children) or (node.expandable and not node.exhausted)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        node = self.node(parent)
+        return node.expandable and not node.exhausted
+
+    def fetchMore(self, parent: Index) -> None:
+        node = self.node(parent)
+        if not node.expandable or node.exhausted:
+            return
+        last = node.children[-1].unit if node.children else None
+        page = PAGE if last is not None else min(PAGE, FIRST_PAGE)
+        with self.session.read() as conn:
+            if node is self.root:
+                rows = q.unit_search(conn, self.term, (last.name, last.id) if last else None, page)
+            elif node.unit is not None:
+                rows = q.unit_children(conn, parent_id=node.unit.id, after_id=last.id if last else None, limit=page)
+            else:
+                rows = q.unit_children(conn, category=node.category, after_id=last.id if last else None, limit=page)
+        if len(rows) < page:
+            node.exhausted = True
+        if self.term:  # search results are a flat list
+            rows = [q.UnitNode(r.id, r.name, r.category, r.parent_id, r.state, False) for r in rows]
+        if rows:
+            start = len(node.children)
+            self.beginInsertRows(self.index_of(node), start, start + len(rows) - 1)
+            for i, unit in enumerate(rows):
+                node.children.append(self._new(node, row=start + i, unit=unit))
+            self.endInsertRows()
+        elif node.exhausted and not node.children and node is not self.root:
+            self.dataChanged.emit(self.index_of(node), self.index_of(node))  # no expander any more
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.node(index).unit is None:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        unit = node.unit
+        if unit is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{tr(node.category)} ({node.count})"
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return unit_text(unit)
+        if role == UNIT_ID:
+            return unit.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            mark = MARKS.get(unit.state)
+            return QBrush(mark[1]) if mark else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            state = {"over": tr("超编"), "at": tr("满编")}.get(unit.state, "")
+            return f"{unit.name} {state}".strip() if not self.term else f"{unit.name}({tr(unit.category)}) {state}"
+        return None
+
+    # --- after an operation ---------------------------------------------------------------
+    def update_units(self, unit_ids: set[int]) -> bool:
+        """Re-read the marks of loaded units an operation changed; False when the shape changed
+        (a unit came, went, was renamed or moved) and the tree must be reloaded."""
+        with self.session.read() as conn:
+            fresh = q.unit_nodes(conn, unit_ids)
+        for unit_id in unit_ids:
+            node = self._by_unit.get(unit_id)
+            new = fresh.get(unit_id)
+            if node is None or node.unit is None:
+                if new is not None:
+                    return False  # a new unit (or one not loaded): its place is unknown here
+                continue
+            if new is None or new.name != node.unit.name or new.parent_id != node.unit.parent_id:
+                return False
+            node.unit = new if not self.term else q.UnitNode(new.id, new.name, new.category, new.parent_id,
+                                                             new.state, False)
+            index = self.index_of(node)
+            self.dataChanged.emit(index, index)
+        return True
 
 
 class UnitTree(QWidget):
@@ -21,124 +219,119 @@ class UnitTree(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self._quiet = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit(self)
         self.search.setObjectName("unit_search")
         self.search.setPlaceholderText(tr("查找单位…"))
         self.search.setClearButtonEnabled(True)
-        self.tree = QTreeWidget(self)
+        self.model = UnitTreeModel(session, self)
+        self.tree = QTreeView(self)
         self.tree.setObjectName("unit_tree")
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setModel(self.model)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
-        self.items: dict[int, QTreeWidgetItem] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self._fetch_timer = QTimer(self)  # one look after a burst of scrolling or expanding
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(50)
+        self._fetch_timer.timeout.connect(self._fetch_visible)
+        self.tree.verticalScrollBar().valueChanged.connect(lambda _v: self._fetch_timer.start())
+        self.tree.expanded.connect(lambda _i: self._fetch_timer.start())
         self.reload()
 
+    # --- loading --------------------------------------------------------------------------
     def reload(self) -> None:
         current = self.current_unit()
-        with self.session.read() as conn:
-            nodes = q.unit_tree_rows(conn)
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
-        self.items.clear()
-        categories: dict[str, QTreeWidgetItem] = {}
-        order = {c: i for i, c in enumerate(CATEGORIES)}
-        for category in sorted({n.category for n in nodes}, key=lambda c: order.get(c, 99)):
-            item = QTreeWidgetItem([tr(category)])
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
-            categories[category] = item
-        by_id = {n.id: n for n in nodes}
-        for n in nodes:
-            self.items[n.id] = self._item(n)
-        for n in nodes:
-            parent = self.items.get(n.parent_id) if n.parent_id in by_id else None
-            (parent or categories[n.category]).addChild(self.items[n.id])
-        self.tree.addTopLevelItems(list(categories.values()))
-        for item in categories.values():
-            item.setExpanded(True)
-            item.setText(0, f"{item.text(0)} ({item.childCount()})")
-        self.tree.setUpdatesEnabled(True)
-        if self.search.text():
-            self.apply_filter()
-        if current in self.items:
-            self.tree.setCurrentItem(self.items[current])
-
-    def _item(self, node: q.UnitNode) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([node.name])
-        item.setData(0, UNIT_ID, node.id)
-        self._mark(item, node.state)
-        return item
-
-    def _mark(self, item: QTreeWidgetItem, state: str) -> None:
-        name = item.text(0).split(" ", 1)[-1] if item.text(0)[:1] in ("▲", "●") else item.text(0)
-        mark = MARKS.get(state)
-        item.setText(0, f"{mark[0]} {name}" if mark else name)
-        item.setForeground(0, QBrush(mark[1]) if mark else QBrush())
-        item.setToolTip(0, {"over": tr("超编"), "at": tr("满编")}.get(state, ""))
-
-    def refresh_units(self, unit_ids: set[int]) -> None:
-        """Update the marks of the units an operation changed; rebuild if a unit came or went."""
-        with self.session.read() as conn:
-            nodes = {n.id: n for n in q.unit_tree_rows(conn)}
-        if set(nodes) != set(self.items) or any(
-                nodes[u].name != self._name(self.items[u]) or nodes[u].parent_id != self._parent_id(self.items[u])
-                for u in unit_ids if u in nodes):
-            self.reload()
-            return
-        for unit_id in unit_ids:
-            if unit_id in nodes:
-                self._mark(self.items[unit_id], nodes[unit_id].state)
-
-    @staticmethod
-    def _name(item: QTreeWidgetItem) -> str:
-        text = item.text(0)
-        return text.split(" ", 1)[-1] if text[:1] in ("▲", "●") else text
-
-    @staticmethod
-    def _parent_id(item: QTreeWidgetItem) -> int | None:
-        parent = item.parent()
-        return parent.data(0, UNIT_ID) if parent is not None else None
+        self.model.reload(self.search.text())
+        if not self.model.term:
+            # a county's categories all open; a province's (9 × thousands of units) only the first
+            rows = self.model.rowCount()
+            small = sum(node.count for node in self.model.root.children) <= EXPAND_ALL_UP_TO
+            for row in range(rows if small else min(rows, 1)):
+                self.tree.expand(self.model.index(row, 0))
+        if current is not None:
+            self.select_unit(current, emit=False)
 
     def apply_filter(self) -> None:
-        term = self.search.text().strip()
-        iterator = QTreeWidgetItemIterator(self.tree)
-        visible: set[int] = set()
-        while iterator.value():
-            item = iterator.value()
-            unit_id = item.data(0, UNIT_ID)
-            if unit_id is not None:
-                match = not term or term in self._name(item)
-                item.setHidden(not match)
-                if match:
-                    visible.add(unit_id)
-                    parent = item.parent()
-                    while parent is not None:  # keep the path to a match visible
-                        parent.setHidden(False)
-                        parent.setExpanded(bool(term) or parent.parent() is None)
-                        parent = parent.parent()
-            iterator += 1
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            top.setHidden(bool(term) and not any(not top.child(j).isHidden() for j in range(top.childCount())))
+        """Search as you type: a flat list of the units whose name contains the text (from SQL)."""
+        self._timer.stop()
+        if self.search.text().strip() != self.model.term:
+            self.reload()
 
+    def _fetch_visible(self) -> None:
+        """QTreeView fetches more only at the top level: load the next page of a parent whose last
+        loaded child is on screen."""
+        viewport = self.tree.viewport()
+        index = self.tree.indexAt(viewport.rect().bottomLeft())
+        if not index.isValid():
+            return
+        parent = index.parent()
+        if index.row() >= self.model.rowCount(parent) - 20 and self.model.canFetchMore(parent):
+            self.model.fetchMore(parent)
+
+    def refresh_units(self, unit_ids: set[int]) -> None:
+        """Update the marks of the units an operation changed; reload if a unit came, went or moved."""
+        if not self.model.update_units(unit_ids):
+            self.reload()
+
+    # --- selection ------------------------------------------------------------------------
     def current_unit(self) -> int | None:
-        item = self.tree.currentItem()
-        return item.data(0, UNIT_ID) if item is not None else None
+        index = self.tree.currentIndex()
+        return index.data(UNIT_ID) if index.isValid() else None
 
-    def select_unit(self, unit_id: int) -> None:
-        item = self.items.get(unit_id)
-        if item is not None:
-            self.tree.setCurrentItem(item)
-            self.tree.scrollToItem(item)
+    def contains(self, unit_id: int) -> bool:
+        """Whether the unit is (or can be) in the tree: active, found by loading its path."""
+        return self._locate(unit_id).isValid()
 
-    def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        if item is not None and item.data(0, UNIT_ID) is not None:
-            self.unit_selected.emit(item.data(0, UNIT_ID))
+    def unit_text(self, unit_id: int) -> str | None:
+        """The text the tree shows for a unit (with its mark), loading its path if needed."""
+        index = self._locate(unit_id)
+        return index.data() if index.isValid() else None
+
+    def _locate(self, unit_id: int) -> QModelIndex:
+        index = self.model.unit_index(unit_id)
+        if index.isValid():
+            return index
+        with self.session.read() as conn:
+            path = q.unit_path(conn, unit_id)
+        if not path:
+            return QModelIndex()
+        if self.model.term:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.reload()
+        parent = self.model.category_index(path[0].category)
+        for node in path:
+            if not parent.isValid():
+                return QModelIndex()
+            self.tree.expand(parent)
+            while not self.model.unit_index(node.id).isValid() and self.model.canFetchMore(parent):
+                self.model.fetchMore(parent)
+            parent = self.model.unit_index(node.id)
+        return parent
+
+    def select_unit(self, unit_id: int, *, emit: bool = True) -> None:
+        index = self._locate(unit_id)
+        if not index.isValid():
+            return
+        self._quiet = not emit
+        try:
+            self.tree.setCurrentIndex(index)
+        finally:
+            self._quiet = False
+        self.tree.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        unit_id = current.data(UNIT_ID) if current.isValid() else None
+        if unit_id is not None and not self._quiet:
+            self.unit_selected.emit(unit_id)

@@ -90,8 +90,9 @@ class OpenPlan:
 
 
 def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool, check: bool,
-                 allow_unsafe_location: bool | None, actor: str | None) -> OpenPlan:
-    """Location, lock (when ``lock``) and start-up check, before any engine touches the file.
+                 allow_unsafe_location: bool | None, actor: str | None, quick_check: bool = True) -> OpenPlan:
+    """Location, lock (when ``lock``) and start-up check, before any engine touches the file
+    (``quick_check=False``: header and schema only, the caller runs the quick_check later).
     Raises UnsafeLocation, LockedByOther, BookCorrupt; on a refusal nothing is held."""
     path = sqlite_path(target)
     if path is None:
@@ -99,7 +100,7 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
     guard_location(path, allow_unsafe_location)
     held = acquire(path, user=actor) if lock and not read_only else None
     try:
-        report = startup_check(path, read_only=read_only) if check else None
+        report = startup_check(path, read_only=read_only, quick_check=quick_check) if check else None
         if report is not None and not report.ok:
             candidates = list_restore_candidates(path)
             error = NotABook if report.not_sqlite else BookCorrupt

@@ -175,3 +175,23 @@ def test_not_a_book_keeps_exit_4_and_the_file(tmp_path: Path, capsys: pytest.Cap
     code, _out, err = Cli(bogus, capsys)("status")
     assert code == 4 and "不是有效的编制台账文件" in err
     assert bogus.read_bytes() == Path(__file__).read_bytes()
+
+
+def test_fast_startup_check_skips_only_the_quick_check(demo_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = startup_check(demo_book, quick_check=False)
+    assert fast.ok and not fast.complete and fast.ledger_head is not None and "稍后" in fast.message
+    seen: list[bool] = []
+    real = session.startup_check
+
+    def spy(path, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw["quick_check"])
+        return real(path, **kw)
+
+    monkeypatch.setattr(session, "startup_check", spy)
+    with Book.open(demo_book, startup_check="fast"):
+        pass
+    with Book.open(demo_book):
+        pass
+    assert seen == [False, True]  # the window's open, then the CLI's (the default: "full")
+    with pytest.raises(ValueError):
+        Book.open(demo_book, startup_check="none")

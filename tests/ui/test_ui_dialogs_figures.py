@@ -92,7 +92,8 @@ def test_unit_add_appears_in_tree(qtbot, window, book_path):  # type: ignore[no-
     confirm(qtbot, dialog)
     new_id = dialog.change.result
     assert scalar(book_path, "SELECT name FROM units WHERE id = :i", i=new_id) == "区数据局"
-    assert new_id in window.tree.items  # the tree refreshed from the Change
+    assert window.tree.model.unit_index(new_id).isValid()  # the tree reloaded from the Change
+    assert window.tree.unit_text(new_id) == "区数据局"
 
 
 def test_unit_add_checks_uscc_as_typed(qtbot, window):  # type: ignore[no-untyped-def]
@@ -127,7 +128,7 @@ def test_abolish_empty_unit(qtbot, window, book_path):  # type: ignore[no-untype
     type_text(qtbot, dialog.doc, DOC)
     confirm(qtbot, dialog)
     assert scalar(book_path, "SELECT status FROM units WHERE id = :i", i=archive) == "abolished"
-    assert archive not in window.tree.items
+    assert not window.tree.model.unit_index(archive).isValid() and not window.tree.contains(archive)
 
 
 def test_merge_units_into_new(qtbot, window, book_path):  # type: ignore[no-untyped-def]

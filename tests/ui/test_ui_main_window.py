@@ -14,20 +14,68 @@ from uihelpers import NEW_ID, scalar, type_text, wait_idle
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def tree_texts(window):  # type: ignore[no-untyped-def]
-    return {window.tree.items[u].text(0): window.tree.items[u].isHidden() for u in window.tree.items}
+def tree_rows(window, parent=None):  # type: ignore[no-untyped-def]
+    """The texts the tree shows under `parent` (the top level by default), as loaded."""
+    model = window.tree.model
+    parent = parent if parent is not None else QModelIndex()
+    return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
 
 
-def test_tree_marks_units_at_quota_and_filters(qtbot, window):  # type: ignore[no-untyped-def]
-    texts = tree_texts(window)
-    assert "● 区统计局" in texts and "● 区财政局" in texts and "区农业农村局" in texts
+def test_tree_starts_with_categories_and_marks_units_at_quota(qtbot, window):  # type: ignore[no-untyped-def]
+    model = window.tree.model
+    assert tree_rows(window) == ["政府工作部门 (4)", "事业单位 (1)"]
+    departments = tree_rows(window, model.index(0, 0))
+    assert departments == ["区农业农村局", "● 区财政局", "● 区统计局", "区教育局"]
+    assert model.index(0, 0).flags() & Qt.ItemFlag.ItemIsSelectable == Qt.ItemFlag.NoItemFlags
+    tip = model.index(2, 0, model.index(0, 0)).data(Qt.ItemDataRole.ToolTipRole)
+    assert "满编" in tip
+
+
+def test_tree_search_is_a_flat_list_from_sql(qtbot, window):  # type: ignore[no-untyped-def]
     type_text(qtbot, window.tree.search, "统计")
-    qtbot.waitUntil(lambda: tree_texts(window)["区农业农村局"])
-    assert tree_texts(window) == {**{t: True for t in texts}, "● 区统计局": False}
+    qtbot.waitUntil(lambda: window.tree.model.term == "统计")
+    assert tree_rows(window) == ["● 区统计局"]
+    window.tree.search.clear()
+    qtbot.waitUntil(lambda: window.tree.model.term == "")
+    assert len(tree_rows(window)) == 2
 
 
-def test_dashboard_shows_pool_and_lists(window):  # type: ignore[no-untyped-def]
+def test_tree_loads_children_on_expand_and_selects_deep_units(qtbot, book_path):  # type: ignore[no-untyped-def]
+    from bianzhi_app.book import Book
+    from ui import unit_tree
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    with Book.open(book_path) as book:
+        for i in range(7):
+            book.units.add(f"区教育局下属学校{i}", category="事业单位", rank="正股", doc="杨编发〔2026〕1号",
+                           parent="区教育局")
+    session = Session(Book.open(book_path), str(book_path))
+    old_page, unit_tree.PAGE = unit_tree.PAGE, 3  # pages of 3 units, to see paging on a small book
+    try:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        model = window.tree.model
+        education = unit_id(book_path, "区教育局")
+        assert window.tree.contains(education)
+        index = model.unit_index(education)
+        assert model.hasChildren(index) and model.rowCount(index) == 0  # children not read yet
+        window.tree.tree.expand(index)
+        qtbot.waitUntil(lambda: model.rowCount(index) >= 3)
+        deep = unit_id(book_path, "区教育局下属学校6")
+        with qtbot.waitSignal(window.tree.unit_selected) as selected:
+            window.tree.select_unit(deep)
+        assert selected.args == [deep] and window.tree.current_unit() == deep
+        assert model.rowCount(index) == 7
+    finally:
+        unit_tree.PAGE = old_page
+        window.close()
+
+
+def test_dashboard_shows_pool_and_lists(qtbot, window):  # type: ignore[no-untyped-def]
     window.show_page("dashboard")
+    qtbot.waitUntil(lambda: window.dashboard.loaded)  # read on the reader thread
     assert "杨陵区" in window.dashboard.title.text()
     pool = window.dashboard.pool
     assert pool.rowCount() == 4
@@ -48,7 +96,7 @@ def test_unit_page_refreshes_from_the_change(qtbot, window, book_path):  # type:
     qtbot.keyClicks(dialog.id_edit.edit, NEW_ID)
     confirm(qtbot, dialog)
     assert window.unit_page.quota.item(0, 2).text() == "3"  # used
-    assert window.tree.items[agri].text(0) == "● 区农业农村局"  # now at quota
+    assert window.tree.unit_text(agri) == "● 区农业农村局"  # now at quota
     assert window.head_label.text().endswith(window.session.head().short)
 
 

@@ -206,3 +206,24 @@ def test_restore_from_the_menu_reopens_the_book(qtbot, launched, book_path, back
     assert pool == 10 and reopened.session.head().seq == info.extra["ledger_head"]["seq"] + 1
     wait_idle(qtbot, reopened.session)
     reopened.close()
+
+
+def test_quick_check_runs_after_the_first_paint(qtbot, window):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.book_actions.startup_report is not None, timeout=10_000)
+    report = window.book_actions.startup_report
+    assert report.ok and report.complete  # the bounded quick_check, on the reader thread
+
+
+def test_quick_check_finding_damage_says_so_and_offers_restore(qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+    from bianzhi_app.safety import startup
+
+    damaged = startup.StartupReport(False, "数据库「book.db」已损坏:SQLite 报告 1 处问题")
+    monkeypatch.setattr(startup, "startup_check", lambda *_a, **_k: damaged)
+    seen: dict = {}
+    answers = answer(recorded(seen, press(QMessageBox.StandardButton.Close)))
+    assert window.book_actions.after_first_paint() is not None  # before the one the first paint asks for
+    assert window.book_actions.after_first_paint() is None  # once per book
+    qtbot.waitUntil(lambda: answers.done and window.book_actions.startup_report is damaged, timeout=10_000)
+    (name, text), = seen["dialogs"]
+    assert name == "damaged_box" and "已损坏" in text and "从备份恢复" in text
+    assert [b.text() for b in seen["widgets"][0].buttons() if b.objectName() == "button_restore"] == ["从备份恢复…"]

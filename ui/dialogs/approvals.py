@@ -20,7 +20,7 @@ class AddApprovalDialog(OpDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("用编核准"))
         today = self.session.book.clock().date()
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.kind = self.add(tr("编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)

@@ -25,7 +25,7 @@ from ui.worker import Job
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-WRITE_ACTIONS = frozenset({*(e.key for e in OPERATIONS), "import", "restore"})
+WRITE_ACTIONS = frozenset({*(e.key for e in OPERATIONS), "import", "restore", "snapshot"})
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly look; backup_if_due makes at most one backup a day
 FIRST_BACKUP_CHECK_MS = 5 * 60 * 1000
 
@@ -40,6 +40,8 @@ class BookActions(QObject):
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self.backup_if_due)
         self.read_only_label: QLabel | None = None
+        self.startup_report: Any = None
+        self.check_started = False
 
     @property
     def book(self) -> Any:
@@ -117,6 +119,40 @@ class BookActions(QObject):
         notify(self.window, tr("已生成导入模板 {0}").format(path))
         return path
 
+    # --- the start-up check, after the first paint -------------------------------------------------
+    def after_first_paint(self) -> Job | None:
+        """The bounded quick_check of the book (bianzhi_app.safety.startup) on the reader thread; the
+        window opened after the header and schema check only. A problem is shown with 从备份恢复…."""
+        path = getattr(self.book, "path", None)
+        if path is None or self.closed or self.check_started:
+            return None
+        self.check_started = True  # once per opened book
+        from bianzhi_app.safety.startup import startup_check
+
+        read_only = bool(self.book.read_only)
+
+        def done(report: Any) -> None:
+            self.startup_report = report
+            if not report.ok and not self.closed:
+                self._damaged(report.message)
+
+        def failed(error: BaseException) -> None:
+            self.startup_report = None  # a check that could not run is not a damaged book
+
+        return self.session.reader.submit(lambda _job: startup_check(path, read_only=read_only), done, failed)
+
+    def _damaged(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("数据库可能已损坏"),
+                          message + "\n" + tr("请先不要继续录入;可从备份恢复,或用「工具 → 检查数据库」查看详情。"),
+                          QMessageBox.StandardButton.Close, self.window)
+        box.setObjectName("damaged_box")
+        restore = box.addButton(tr("从备份恢复…"), QMessageBox.ButtonRole.ActionRole)
+        restore.setObjectName("button_restore")
+        self.last_box = box
+        box.exec()
+        if box.clickedButton() is restore:
+            self.restore()
+
     # --- backup / restore / check --------------------------------------------------------------
     def backup_now(self) -> Job:
         book = self.book
@@ -163,6 +199,7 @@ class BookActions(QObject):
             return
         self.closed = True
         self.backup_timer.stop()
+        self.session.reader.wait()
         self.session.worker.wait()
         try:
             self.book.close(backup=backup and self.book.holds_lock)

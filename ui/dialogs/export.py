@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QPushButton, QTableWidget, QWidget
@@ -18,12 +18,14 @@ from sqlalchemy import Connection
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.errors import Cancelled
-from bianzhi_app.io.export import ExportColumn, export_rows
 from ui import settings
 from ui.i18n import tr
 from ui.progress import attach_progress
 from ui.session import Session, error_text
 from ui.worker import Job
+
+if TYPE_CHECKING:  # openpyxl (~0.1 s to import) loads when a user first exports, not at start-up
+    from bianzhi_app.io.export import ExportColumn
 
 EXPORT_PAGE = 5000  # rows per keyset page while exporting (the views fetch 200)
 Rows = Callable[[Connection], Iterable[Sequence[Any]]]
@@ -95,6 +97,8 @@ def export_list(parent: QWidget | None, session: Session, source: ExportSource, 
 
     def work(job: Job) -> int:
         with session.read() as conn:
+            from bianzhi_app.io.export import export_rows
+
             return export_rows(path, source.title, source.columns, source.rows(conn), progress=job.progress,
                                cancel=job.cancelled, total=source.total)
 
@@ -132,6 +136,8 @@ def _paged(fetch: Callable[[Connection, Any, int], list[Any]], key: Callable[[An
 
 
 def _columns(model: Any, kinds: dict[int, str]) -> tuple[list[ExportColumn], list[Callable[[Any], Any]]]:
+    from bianzhi_app.io.export import ExportColumn
+
     columns = [ExportColumn(header, kinds.get(i, "auto")) for i, (header, _get) in enumerate(model.columns)]
     return columns, [get for _header, get in model.columns]
 
@@ -171,6 +177,8 @@ def table_source(table: QTableWidget, title: str, kinds: dict[int, str] | None =
             value = item.data(Qt.ItemDataRole.DisplayRole) if item is not None else None
             row.append(None if value in (None, "") else value)
         data.append(row)
+    from bianzhi_app.io.export import ExportColumn
+
     columns = [ExportColumn(h, kinds.get(i, "auto")) for i, h in enumerate(headers)]
     return ExportSource(title, columns, lambda _conn: data, len(data))
 

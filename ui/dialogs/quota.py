@@ -31,7 +31,7 @@ class _DocumentedDialog(OpDialog):
 class SetQuotaDialog(_DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("核定编制"))
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.kind = self.add(tr("编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)
@@ -64,11 +64,10 @@ class SetQuotaDialog(_DocumentedDialog):
 class TransferQuotaDialog(_DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("编制划转"))
-        names = q.unit_names(conn)
-        self.source = self.add(tr("划出单位"), UnitPicker(names, self), "source", None)
+        self.source = self.add(tr("划出单位"), UnitPicker(self.session, self), "source", None)
         self.source.unit_changed.connect(self.refresh)
         self.source.set_unit(self.preset.get("unit_id"))
-        self.target = self.add(tr("划入单位"), UnitPicker(names, self), "target", None)
+        self.target = self.add(tr("划入单位"), UnitPicker(self.session, self), "target", None)
         self.target.unit_changed.connect(self.refresh)
         self.kind = self.add(tr("编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)
         self.kind.currentIndexChanged.connect(self.refresh)
@@ -99,7 +98,7 @@ class TransferQuotaDialog(_DocumentedDialog):
 class SetPostLimitDialog(_DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("核定领导职数"))
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.post = self.add(tr("职务"), KindCombo(self.session.catalog.post_kinds, self), "post", None)

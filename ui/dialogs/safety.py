@@ -198,7 +198,9 @@ def open_book(parent: QWidget | None, path: str, actor: str | None) -> Book | No
     allow: bool | None = None
     for _attempt in range(6):  # each answer removes one refusal; a loop of the same refusal ends here
         try:
-            return Book.open(path, actor=actor, lock=True, read_only=read_only, allow_unsafe_location=allow)
+            # header and schema now; the window runs the bounded quick_check after its first paint
+            return Book.open(path, actor=actor, lock=True, read_only=read_only, allow_unsafe_location=allow,
+                             startup_check="fast")
         except LockedByOther as error:
             choice = lock_dialog(parent, error).ask()
             if choice == READ_ONLY:

@@ -76,7 +76,7 @@ class PersonDialog(OpDialog):
 class EnterDialog(OpDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("入编"))
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.kind = self.add(tr("编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)
@@ -129,7 +129,7 @@ class TransferDialog(PersonDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("调动"))
         self.add_id(conn)
-        self.unit = self.add(tr("调入单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("调入单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         kinds = KindCombo(self.session.catalog.kinds, self, blank=tr("不变"))
         self.kind = self.add(tr("编制类型"), kinds, "kind", None)

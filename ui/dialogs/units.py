@@ -41,7 +41,7 @@ class AddUnitDialog(_UnitDialog):
         self.category = self.add(tr("机构类别"), ChoiceCombo(CATEGORIES, self), "category", None)
         self.rank = self.add(tr("机构规格"), ChoiceCombo(RANKS, self), "rank", None)
         self.funding = self.add(tr("经费形式"), ChoiceCombo(["", *FUNDINGS], self), "funding", None)
-        self.parent_unit = self.add(tr("上级单位"), UnitPicker(q.unit_names(conn), self), "parent", None)
+        self.parent_unit = self.add(tr("上级单位"), UnitPicker(self.session, self), "parent", None)
         self.parent_unit.set_unit(self.preset.get("unit_id"))
         self.uscc = self.line(tr("统一社会信用代码"), "uscc", tr("可不填"))
         self.requires = self.add("", QCheckBox(tr("进人须先办理用编核准"), self), "requires_approval", None)
@@ -71,7 +71,7 @@ class AddUnitDialog(_UnitDialog):
 class RenameUnitDialog(_UnitDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("机构更名"))
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.name = self.line(tr("新名称"), "new_name")
@@ -92,7 +92,7 @@ class RenameUnitDialog(_UnitDialog):
 class AbolishUnitDialog(_UnitDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("撤销机构"))
-        self.unit = self.add(tr("单位"), UnitPicker(q.unit_names(conn), self), "unit", None)
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
         self.add_doc_and_date()

@@ -90,8 +90,7 @@ class LedgerPage(QWidget):
         today = session.book.clock().date()
         self.since = _DateFilter(tr("自"), today.replace(day=1), self)
         self.until = _DateFilter(tr("至"), today, self)
-        with session.read() as conn:
-            self.unit = UnitPicker(q.unit_names(conn), self)
+        self.unit = UnitPicker(session, self)
         self.unit.setObjectName("ledger_unit")
         self.unit.lineEdit().setPlaceholderText(tr("全部单位"))
         self.op = QComboBox(self)

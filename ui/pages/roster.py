@@ -8,7 +8,6 @@ from dataclasses import replace
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from bianzhi_app import ui_queries as q
 from ui.fields import KindCombo, UnitPicker
 from ui.i18n import tr
 from ui.models import RosterModel
@@ -28,9 +27,7 @@ class RosterPage(QWidget):
         self.search.setObjectName("roster_search")
         self.search.setPlaceholderText(tr("姓名或身份证号(前几位)"))
         self.search.setClearButtonEnabled(True)
-        with session.read() as conn:
-            names = q.unit_names(conn)
-        self.unit = UnitPicker(names, self)
+        self.unit = UnitPicker(session, self)
         self.unit.setObjectName("roster_unit")
         self.unit.lineEdit().setPlaceholderText(tr("全部单位"))
         self.kind = KindCombo(session.catalog.kinds, self, blank=tr("全部编制类型"))

@@ -4,76 +4,77 @@
     <name />
     <message>
         <location filename="../charts.py" line="62" />
-        <location filename="../pages/dashboard.py" line="74" />
-        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/dashboard.py" line="94" />
+        <location filename="../pages/dashboard.py" line="102" />
         <location filename="../pages/unit_page.py" line="77" />
         <source>实有</source>
         <translation>Used</translation>
     </message>
     <message>
         <location filename="../charts.py" line="63" />
-        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/dashboard.py" line="102" />
         <location filename="../pages/unit_page.py" line="77" />
         <source>核定</source>
         <translation>Approved</translation>
     </message>
     <message>
+        <location filename="../vocab.py" line="23" />
+        <location filename="../pages/lists.py" line="55" />
         <location filename="../dialogs/approvals.py" line="21" />
         <location filename="../dialogs/staff.py" line="87" />
         <location filename="../dialogs/staff.py" line="137" />
-        <location filename="../pages/lists.py" line="55" />
-        <location filename="../vocab.py" line="23" />
         <source>用编核准</source>
         <translation>Usage approval</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="76" />
+        <location filename="../models.py" line="94" />
+        <location filename="../models.py" line="130" />
+        <location filename="../pages/dashboard.py" line="102" />
+        <location filename="../pages/dashboard.py" line="106" />
+        <location filename="../pages/lists.py" line="48" />
+        <location filename="../pages/reports.py" line="228" />
         <location filename="../dialogs/approvals.py" line="23" />
         <location filename="../dialogs/quota.py" line="34" />
-        <location filename="../dialogs/quota.py" line="102" />
+        <location filename="../dialogs/quota.py" line="101" />
         <location filename="../dialogs/staff.py" line="79" />
         <location filename="../dialogs/units.py" line="74" />
         <location filename="../dialogs/units.py" line="95" />
-        <location filename="../main_window.py" line="53" />
-        <location filename="../models.py" line="94" />
-        <location filename="../models.py" line="130" />
-        <location filename="../pages/dashboard.py" line="82" />
-        <location filename="../pages/dashboard.py" line="86" />
-        <location filename="../pages/lists.py" line="48" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="26" />
-        <location filename="../dialogs/quota.py" line="37" />
-        <location filename="../dialogs/quota.py" line="73" />
-        <location filename="../dialogs/quota.py" line="131" />
-        <location filename="../dialogs/staff.py" line="82" />
-        <location filename="../dialogs/staff.py" line="135" />
         <location filename="../models.py" line="94" />
-        <location filename="../pages/dashboard.py" line="74" />
-        <location filename="../pages/dashboard.py" line="82" />
-        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/dashboard.py" line="94" />
+        <location filename="../pages/dashboard.py" line="102" />
+        <location filename="../pages/dashboard.py" line="106" />
         <location filename="../pages/lists.py" line="48" />
         <location filename="../pages/unit_page.py" line="77" />
+        <location filename="../dialogs/approvals.py" line="26" />
+        <location filename="../dialogs/quota.py" line="37" />
+        <location filename="../dialogs/quota.py" line="72" />
+        <location filename="../dialogs/quota.py" line="130" />
+        <location filename="../dialogs/staff.py" line="82" />
+        <location filename="../dialogs/staff.py" line="135" />
         <source>编制类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="28" />
         <location filename="../pages/lists.py" line="48" />
+        <location filename="../dialogs/approvals.py" line="28" />
         <source>核准数</source>
         <translation>Slots approved</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="29" />
         <location filename="../pages/lists.py" line="49" />
+        <location filename="../dialogs/approvals.py" line="29" />
         <source>补充方式</source>
         <translation>Method</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="30" />
-        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/dashboard.py" line="106" />
         <location filename="../pages/lists.py" line="49" />
+        <location filename="../dialogs/approvals.py" line="30" />
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
@@ -85,15 +86,15 @@
         <translation>Document no. (required)</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="34" />
         <location filename="../pages/lists.py" line="49" />
+        <location filename="../dialogs/approvals.py" line="34" />
         <source>核准日期</source>
         <translation>Approval date</translation>
     </message>
     <message>
         <location filename="../dialogs/approvals.py" line="39" />
         <location filename="../dialogs/quota.py" line="48" />
-        <location filename="../dialogs/quota.py" line="115" />
+        <location filename="../dialogs/quota.py" line="114" />
         <location filename="../dialogs/staff.py" line="95" />
         <location filename="../dialogs/units.py" line="82" />
         <location filename="../dialogs/units.py" line="103" />
@@ -113,26 +114,27 @@
         <translation>A document number is required</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="57" />
         <location filename="../vocab.py" line="23" />
+        <location filename="../dialogs/approvals.py" line="57" />
         <source>撤销用编核准</source>
         <translation>Cancel usage approval</translation>
     </message>
     <message>
-        <location filename="../dialogs/approvals.py" line="59" />
-        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/dashboard.py" line="106" />
         <location filename="../pages/lists.py" line="48" />
+        <location filename="../pages/reports.py" line="236" />
+        <location filename="../dialogs/approvals.py" line="59" />
         <source>核准编号</source>
         <translation>Approval no.</translation>
     </message>
     <message>
+        <location filename="../models.py" line="131" />
+        <location filename="../models.py" line="151" />
+        <location filename="../pages/lists.py" line="49" />
         <location filename="../dialogs/approvals.py" line="65" />
         <location filename="../dialogs/staff.py" line="171" />
         <location filename="../dialogs/staff.py" line="197" />
         <location filename="../dialogs/staff.py" line="219" />
-        <location filename="../models.py" line="131" />
-        <location filename="../models.py" line="151" />
-        <location filename="../pages/lists.py" line="49" />
         <source>文号</source>
         <translation>Document no.</translation>
     </message>
@@ -167,12 +169,12 @@
         <translation>OK</translation>
     </message>
     <message>
+        <location filename="../progress.py" line="16" />
         <location filename="../dialogs/base.py" line="77" />
         <location filename="../dialogs/import_wizard.py" line="94" />
         <location filename="../dialogs/import_wizard.py" line="175" />
         <location filename="../dialogs/safety.py" line="60" />
         <location filename="../dialogs/safety.py" line="143" />
-        <location filename="../progress.py" line="16" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -182,16 +184,16 @@
         <translation>{0} pool {1} allocated {2} unallocated {3}</translation>
     </message>
     <message>
+        <location filename="../models.py" line="129" />
         <location filename="../dialogs/quota.py" line="25" />
         <location filename="../dialogs/units.py" line="23" />
-        <location filename="../models.py" line="129" />
         <source>生效日期</source>
         <translation>Effective date</translation>
     </message>
     <message>
+        <location filename="../vocab.py" line="22" />
         <location filename="../dialogs/import_wizard.py" line="41" />
         <location filename="../dialogs/quota.py" line="33" />
-        <location filename="../vocab.py" line="22" />
         <source>核定编制</source>
         <translation>Set quota</translation>
     </message>
@@ -364,180 +366,180 @@
         <translation>Record the part below staff as overage (leave only)</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="66" />
         <location filename="../vocab.py" line="22" />
+        <location filename="../dialogs/quota.py" line="66" />
         <source>编制划转</source>
         <translation>Transfer quota</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="68" />
+        <location filename="../dialogs/quota.py" line="67" />
         <source>划出单位</source>
         <translation>From unit</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="71" />
+        <location filename="../dialogs/quota.py" line="70" />
         <source>划入单位</source>
         <translation>To unit</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="75" />
+        <location filename="../dialogs/quota.py" line="74" />
         <source>划转编制数</source>
         <translation>Slots to transfer</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="81" />
+        <location filename="../dialogs/quota.py" line="80" />
         <source>请选择划出单位和划入单位</source>
         <translation>Choose both units</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="86" />
+        <location filename="../dialogs/quota.py" line="85" />
         <source>划出单位与划入单位不能相同</source>
         <translation>The two units must differ</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="89" />
+        <location filename="../dialogs/quota.py" line="88" />
         <source>{0} {1} 核定{2}名,不能划出{3}名</source>
         <translation>{0} {1} has {2} approved, cannot transfer {3}</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="101" />
         <location filename="../vocab.py" line="22" />
+        <location filename="../dialogs/quota.py" line="100" />
         <source>核定领导职数</source>
         <translation>Set post limit</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="105" />
-        <location filename="../dialogs/staff.py" line="195" />
         <location filename="../models.py" line="95" />
         <location filename="../pages/unit_page.py" line="81" />
+        <location filename="../dialogs/quota.py" line="104" />
+        <location filename="../dialogs/staff.py" line="195" />
         <source>职务</source>
         <translation>Post</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="107" />
         <location filename="../pages/unit_page.py" line="40" />
+        <location filename="../dialogs/quota.py" line="106" />
         <source>领导职数</source>
         <translation>Post limit</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="108" />
+        <location filename="../dialogs/quota.py" line="107" />
         <source>超出的已配职数记为只出不进</source>
         <translation>Record posts above the limit as leave-only</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="117" />
+        <location filename="../dialogs/quota.py" line="116" />
         <source>{0} {1} 职数{2} 已配{3}</source>
         <translation>{0} {1} limit {2} held {3}</translation>
     </message>
     <message>
-        <location filename="../dialogs/quota.py" line="130" />
         <location filename="../vocab.py" line="20" />
+        <location filename="../dialogs/quota.py" line="129" />
         <source>核定编制总额</source>
         <translation>Set region pool</translation>
     </message>
     <message>
+        <location filename="../pages/dashboard.py" line="36" />
+        <location filename="../pages/dashboard.py" line="94" />
         <location filename="../dialogs/import_wizard.py" line="42" />
-        <location filename="../dialogs/quota.py" line="133" />
-        <location filename="../pages/dashboard.py" line="30" />
-        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../dialogs/quota.py" line="132" />
         <source>编制总额</source>
         <translation>Region pool</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="27" />
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="76" />
         <location filename="../pages/unit_page.py" line="41" />
+        <location filename="../dialogs/registry.py" line="37" />
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="27" />
+        <location filename="../dialogs/registry.py" line="38" />
         <source>入编…</source>
         <translation>Enter…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="28" />
+        <location filename="../dialogs/registry.py" line="43" />
         <source>出编…</source>
         <translation>Leave…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="29" />
+        <location filename="../dialogs/registry.py" line="44" />
         <source>调动…</source>
         <translation>Transfer…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="30" />
+        <location filename="../dialogs/registry.py" line="45" />
         <source>变更编制类型…</source>
         <translation>Change kind…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="31" />
+        <location filename="../dialogs/registry.py" line="46" />
         <source>任职…</source>
         <translation>Appoint…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="32" />
+        <location filename="../dialogs/registry.py" line="47" />
         <source>免职…</source>
         <translation>Dismiss…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="33" />
         <location filename="../pages/unit_page.py" line="39" />
+        <location filename="../dialogs/registry.py" line="50" />
         <source>编制</source>
         <translation>Quotas</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="33" />
+        <location filename="../dialogs/registry.py" line="51" />
         <source>核定编制…</source>
         <translation>Set quota…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="35" />
+        <location filename="../dialogs/registry.py" line="56" />
         <source>编制划转…</source>
         <translation>Transfer quota…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="36" />
+        <location filename="../dialogs/registry.py" line="57" />
         <source>核定领导职数…</source>
         <translation>Set post limit…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="37" />
+        <location filename="../dialogs/registry.py" line="58" />
         <source>核定编制总额…</source>
         <translation>Set region pool…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="38" />
+        <location filename="../dialogs/registry.py" line="62" />
         <source>用编核准…</source>
         <translation>Usage approval…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="39" />
+        <location filename="../dialogs/registry.py" line="68" />
         <source>撤销用编核准…</source>
         <translation>Cancel approval…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="40" />
+        <location filename="../dialogs/registry.py" line="72" />
         <source>机构</source>
         <translation>Units</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="40" />
+        <location filename="../dialogs/registry.py" line="73" />
         <source>设立机构…</source>
         <translation>Add unit…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="42" />
+        <location filename="../dialogs/registry.py" line="77" />
         <source>机构更名…</source>
         <translation>Rename unit…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="43" />
+        <location filename="../dialogs/registry.py" line="78" />
         <source>撤销机构…</source>
         <translation>Abolish unit…</translation>
     </message>
     <message>
-        <location filename="../dialogs/registry.py" line="44" />
+        <location filename="../dialogs/registry.py" line="79" />
         <source>机构合并…</source>
         <translation>Merge units…</translation>
     </message>
@@ -557,9 +559,9 @@
         <translation>{0} ({1} left, valid until {2})</translation>
     </message>
     <message>
+        <location filename="../models.py" line="93" />
         <location filename="../dialogs/staff.py" line="54" />
         <location filename="../dialogs/staff.py" line="85" />
-        <location filename="../models.py" line="93" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
@@ -579,22 +581,22 @@
         <translation>{0}: {1} {2}</translation>
     </message>
     <message>
+        <location filename="../vocab.py" line="24" />
         <location filename="../dialogs/import_wizard.py" line="43" />
         <location filename="../dialogs/staff.py" line="78" />
         <location filename="../dialogs/staff.py" line="97" />
-        <location filename="../vocab.py" line="24" />
         <source>入编</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="84" />
         <location filename="../models.py" line="92" />
+        <location filename="../dialogs/staff.py" line="84" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="89" />
         <location filename="../models.py" line="95" />
+        <location filename="../dialogs/staff.py" line="89" />
         <source>入编日期</source>
         <translation>Entry date</translation>
     </message>
@@ -604,8 +606,8 @@
         <translation>Enter a name</translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="112" />
         <location filename="../vocab.py" line="24" />
+        <location filename="../dialogs/staff.py" line="112" />
         <source>出编</source>
         <translation>Leave</translation>
     </message>
@@ -620,8 +622,8 @@
         <translation>Leave date</translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="130" />
         <location filename="../vocab.py" line="24" />
+        <location filename="../dialogs/staff.py" line="130" />
         <source>调动</source>
         <translation>Transfer</translation>
     </message>
@@ -666,8 +668,8 @@
         <translation>To: </translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="167" />
         <location filename="../vocab.py" line="25" />
+        <location filename="../dialogs/staff.py" line="167" />
         <source>变更编制类型</source>
         <translation>Change kind</translation>
     </message>
@@ -692,9 +694,9 @@
         <translation>move in</translation>
     </message>
     <message>
+        <location filename="../vocab.py" line="25" />
         <location filename="../dialogs/import_wizard.py" line="43" />
         <location filename="../dialogs/staff.py" line="193" />
-        <location filename="../vocab.py" line="25" />
         <source>任职</source>
         <translation>Appoint</translation>
     </message>
@@ -710,8 +712,8 @@
         <translation>{0} limit {1} held {2}</translation>
     </message>
     <message>
-        <location filename="../dialogs/staff.py" line="217" />
         <location filename="../vocab.py" line="25" />
+        <location filename="../dialogs/staff.py" line="217" />
         <source>免职</source>
         <translation>Dismiss</translation>
     </message>
@@ -726,8 +728,8 @@
         <translation>No quota approved</translation>
     </message>
     <message>
-        <location filename="../dialogs/units.py" line="39" />
         <location filename="../vocab.py" line="20" />
+        <location filename="../dialogs/units.py" line="39" />
         <source>设立机构</source>
         <translation>Add unit</translation>
     </message>
@@ -782,8 +784,8 @@
         <translation>Parent unit “{0}” not found</translation>
     </message>
     <message>
-        <location filename="../dialogs/units.py" line="73" />
         <location filename="../vocab.py" line="21" />
+        <location filename="../dialogs/units.py" line="73" />
         <source>机构更名</source>
         <translation>Rename unit</translation>
     </message>
@@ -798,8 +800,8 @@
         <translation>Enter the new name</translation>
     </message>
     <message>
-        <location filename="../dialogs/units.py" line="94" />
         <location filename="../vocab.py" line="21" />
+        <location filename="../dialogs/units.py" line="94" />
         <source>撤销机构</source>
         <translation>Abolish unit</translation>
     </message>
@@ -809,8 +811,8 @@
         <translation>Its quota returns to the region pool</translation>
     </message>
     <message>
-        <location filename="../dialogs/units.py" line="112" />
         <location filename="../vocab.py" line="21" />
+        <location filename="../dialogs/units.py" line="112" />
         <source>机构合并</source>
         <translation>Merge units</translation>
     </message>
@@ -835,22 +837,22 @@
         <translation>Enter the merged unit's name</translation>
     </message>
     <message>
-        <location filename="../fields.py" line="34" />
+        <location filename="../fields.py" line="27" />
         <source>输入单位名称</source>
         <translation>Type a unit name</translation>
     </message>
     <message>
-        <location filename="../fields.py" line="89" />
+        <location filename="../fields.py" line="115" />
         <source>如 杨编发〔2026〕12号</source>
         <translation>e.g. 杨编发〔2026〕12号</translation>
     </message>
     <message>
-        <location filename="../fields.py" line="103" />
+        <location filename="../fields.py" line="129" />
         <source>18位身份证号</source>
         <translation>18-character ID number</translation>
     </message>
     <message>
-        <location filename="../fields.py" line="116" />
+        <location filename="../fields.py" line="142" />
         <source>请输入身份证号</source>
         <translation>Enter an ID number</translation>
     </message>
@@ -865,152 +867,167 @@
         <translation>“{0}” holds no book yet; create one first</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="134" />
+        <location filename="../launcher.py" line="132" />
         <location filename="../welcome.py" line="110" />
         <source>打开台账</source>
         <translation>Open book</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="135" />
+        <location filename="../launcher.py" line="133" />
         <location filename="../welcome.py" line="111" />
         <source>编制台账 (*.db);;所有文件 (*)</source>
         <translation>Books (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="142" />
+        <location filename="../launcher.py" line="140" />
         <source>请指定数据库文件</source>
         <translation>Choose a database file</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="153" />
+        <location filename="../launcher.py" line="151" />
         <source>「{0}」已有编制台账;请换一个文件名,或直接打开它</source>
         <translation>“{0}” already holds a book; choose another name or open it</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="186" />
+        <location filename="../launcher.py" line="184" />
         <source>已取消生成演示区域</source>
         <translation>Demo generation cancelled</translation>
     </message>
     <message>
-        <location filename="../launcher.py" line="203" />
+        <location filename="../launcher.py" line="201" />
         <source>正在生成演示区域</source>
         <translation>Generating demo region</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="43" />
+        <location filename="../main_window.py" line="65" />
         <source>编制台账 — {0}</source>
         <translation>Establishment book — {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="76" />
         <source>概览</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="54" />
+        <location filename="../main_window.py" line="77" />
         <source>用编</source>
         <translation>Approvals</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="54" />
-        <location filename="../pages/lists.py" line="124" />
+        <location filename="../main_window.py" line="77" />
+        <location filename="../pages/lists.py" line="123" />
         <location filename="../pages/unit_page.py" line="42" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="78" />
         <location filename="../dialogs/import_wizard.py" line="117" />
         <location filename="../dialogs/safety.py" line="116" />
-        <location filename="../main_window.py" line="55" />
         <source>文件</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="89" />
+        <location filename="../main_window.py" line="78" />
+        <location filename="../pages/reports.py" line="214" />
+        <location filename="../pages/reports.py" line="367" />
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="117" />
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="90" />
+        <location filename="../main_window.py" line="118" />
         <source>新建编制台账…</source>
         <translation>New book…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="91" />
+        <location filename="../main_window.py" line="119" />
         <source>打开…</source>
         <translation>Open…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="92" />
+        <location filename="../main_window.py" line="120" />
         <source>最近打开</source>
         <translation>Open recent</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="94" />
+        <location filename="../main_window.py" line="122" />
         <source>生成演示区域…</source>
         <translation>Generate demo region…</translation>
     </message>
     <message>
-        <source>检查台账完整性</source>
-        <translation type="vanished">Check book integrity</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="101" />
+        <location filename="../main_window.py" line="129" />
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="103" />
+        <location filename="../main_window.py" line="131" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="105" />
+        <location filename="../main_window.py" line="133" />
         <source>常用操作</source>
         <translation>Common operations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117" />
+        <location filename="../main_window.py" line="145" />
+        <source>报表(&amp;R)</source>
+        <translation>&amp;Reports</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="146" />
+        <source>报表…</source>
+        <translation>Reports…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="149" />
+        <location filename="../pages/reports.py" line="246" />
+        <source>季度封存…</source>
+        <translation>Quarter-end snapshot…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="152" />
         <source>查看(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122" />
+        <location filename="../main_window.py" line="157" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123" />
+        <location filename="../main_window.py" line="158" />
         <source>工具(&amp;T)</source>
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125" />
+        <location filename="../main_window.py" line="160" />
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126" />
-        <location filename="../main_window.py" line="233" />
+        <location filename="../main_window.py" line="161" />
+        <location filename="../main_window.py" line="274" />
         <source>关于</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130" />
+        <location filename="../main_window.py" line="165" />
         <source>经办人:{0}</source>
         <translation>Clerk: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138" />
+        <location filename="../main_window.py" line="173" />
         <source>台账 {0}</source>
         <translation>Ledger {0}</translation>
     </message>
     <message>
-        <source>检查通过:台账{0}条,哈希链完整,各项计数相符</source>
-        <translation type="vanished">Check passed: {0} ledger entries, chain intact, counters match</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="233" />
+        <location filename="../main_window.py" line="274" />
         <source>编制台账 {0}
 机构编制实名制管理</source>
         <translation>Bianzhi {0}
@@ -1073,54 +1090,59 @@ Real-name establishment management</translation>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="35" />
+        <location filename="../pages/dashboard.py" line="41" />
         <source>各类编制使用情况</source>
         <translation>Use by kind</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="36" />
+        <location filename="../pages/dashboard.py" line="42" />
         <source>各类机构使用情况</source>
         <translation>Use by category</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="48" />
+        <location filename="../pages/dashboard.py" line="54" />
         <source>超编单位</source>
         <translation>Units over quota</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="48" />
+        <location filename="../pages/dashboard.py" line="54" />
         <source>满编单位</source>
         <translation>Units at quota</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="49" />
+        <location filename="../pages/dashboard.py" line="55" />
         <source>30天内到期的用编核准</source>
         <translation>Approvals expiring within 30 days</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="72" />
+        <location filename="../pages/dashboard.py" line="77" />
+        <source>正在载入…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../pages/dashboard.py" line="92" />
         <source>{0}({1})机构编制概览</source>
         <translation>{0} ({1}) establishment overview</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../pages/dashboard.py" line="94" />
         <source>已分配</source>
         <translation>Allocated</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="74" />
+        <location filename="../pages/dashboard.py" line="94" />
         <source>未分配</source>
         <translation>Unallocated</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="74" />
-        <location filename="../pages/dashboard.py" line="82" />
+        <location filename="../pages/dashboard.py" line="94" />
+        <location filename="../pages/dashboard.py" line="102" />
         <location filename="../pages/unit_page.py" line="77" />
         <source>在途</source>
         <translation>Reserved</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="86" />
+        <location filename="../pages/dashboard.py" line="106" />
         <location filename="../pages/lists.py" line="48" />
         <source>剩余</source>
         <translation>Left</translation>
@@ -1152,53 +1174,54 @@ Real-name establishment management</translation>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="96" />
-        <location filename="../pages/roster.py" line="35" />
+        <location filename="../pages/lists.py" line="95" />
+        <location filename="../pages/reports.py" line="227" />
+        <location filename="../pages/roster.py" line="32" />
         <source>全部单位</source>
         <translation>All units</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="99" />
+        <location filename="../pages/lists.py" line="98" />
         <source>全部变动</source>
         <translation>All changes</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="129" />
+        <location filename="../pages/lists.py" line="128" />
         <source>台账链头:第{0}条 哈希 {1}</source>
         <translation>Ledger head: entry {0}, hash {1}</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="144" />
+        <location filename="../pages/lists.py" line="143" />
         <source>文号或标题中的文字</source>
         <translation>Text in number or title</translation>
     </message>
     <message>
-        <location filename="../pages/lists.py" line="162" />
+        <location filename="../pages/lists.py" line="161" />
         <source>文件依据</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="29" />
+        <location filename="../pages/roster.py" line="28" />
         <source>姓名或身份证号(前几位)</source>
         <translation>Name or ID number (leading part)</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="36" />
+        <location filename="../pages/roster.py" line="33" />
         <source>全部编制类型</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="38" />
+        <location filename="../pages/roster.py" line="35" />
         <source>全部职务</source>
         <translation>All posts</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="89" />
+        <location filename="../pages/roster.py" line="86" />
         <source>,向下滚动载入更多</source>
         <translation>, scroll for more</translation>
     </message>
     <message>
-        <location filename="../pages/roster.py" line="90" />
+        <location filename="../pages/roster.py" line="87" />
         <source>已载入{0}人</source>
         <translation>{0} persons loaded</translation>
     </message>
@@ -1263,8 +1286,8 @@ Real-name establishment management</translation>
         <translation>Vacancy</translation>
     </message>
     <message>
+        <location filename="../unit_tree.py" line="189" />
         <location filename="../pages/unit_page.py" line="77" />
-        <location filename="../unit_tree.py" line="85" />
         <source>超编</source>
         <translation>Overage</translation>
     </message>
@@ -1304,9 +1327,14 @@ Real-name establishment management</translation>
         <translation>Internal error: </translation>
     </message>
     <message>
-        <location filename="../session.py" line="72" />
+        <location filename="../session.py" line="73" />
         <source>操作未完成</source>
         <translation>Operation not done</translation>
+    </message>
+    <message>
+        <location filename="../session.py" line="94" />
+        <source>读取失败</source>
+        <translation>Read failed</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="14" />
@@ -1329,12 +1357,12 @@ Real-name establishment management</translation>
         <translation>The language applies when the window is reopened</translation>
     </message>
     <message>
-        <location filename="../unit_tree.py" line="28" />
+        <location filename="../unit_tree.py" line="226" />
         <source>查找单位…</source>
         <translation>Find unit…</translation>
     </message>
     <message>
-        <location filename="../unit_tree.py" line="85" />
+        <location filename="../unit_tree.py" line="189" />
         <source>满编</source>
         <translation>At quota</translation>
     </message>
@@ -1439,8 +1467,8 @@ Real-name establishment management</translation>
         <translation>Welcome to the establishment book</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_wizard.py" line="112" />
         <location filename="../welcome.py" line="49" />
+        <location filename="../dialogs/import_wizard.py" line="112" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
@@ -1501,101 +1529,112 @@ Real-name establishment management</translation>
         <translation>Books (*.db)</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="49" />
+        <location filename="../dialogs/book_actions.py" line="50" />
         <source>导入Excel…</source>
         <translation>Import Excel…</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="50" />
+        <location filename="../dialogs/book_actions.py" line="51" />
         <source>导出整个台账(Excel)…</source>
         <translation>Export whole book (Excel)…</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="51" />
+        <location filename="../dialogs/book_actions.py" line="52" />
         <source>下载导入模板…</source>
         <translation>Download import template…</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="52" />
-        <location filename="../dialogs/book_actions.py" line="126" />
+        <location filename="../dialogs/book_actions.py" line="53" />
+        <location filename="../dialogs/book_actions.py" line="160" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="53" />
+        <location filename="../dialogs/book_actions.py" line="54" />
+        <location filename="../dialogs/book_actions.py" line="147" />
         <source>从备份恢复…</source>
         <translation>Restore from backup…</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="61" />
+        <location filename="../dialogs/book_actions.py" line="62" />
         <source>只读</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="64" />
+        <location filename="../dialogs/book_actions.py" line="65" />
         <source>另一个程序正在使用这个数据库;本窗口只能查看,不能修改</source>
         <translation>Another program is using this database; this window can view but not change it</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="92" />
+        <location filename="../dialogs/book_actions.py" line="93" />
         <source>导出整个台账(Excel)</source>
         <translation>Export whole book (Excel)</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="92" />
+        <location filename="../dialogs/book_actions.py" line="93" />
         <source>编制台账.xlsx</source>
         <translation>bianzhi-book.xlsx</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="101" />
+        <location filename="../dialogs/book_actions.py" line="102" />
         <source>已导出{0}个单位、{1}名在编人员到 {2}</source>
         <translation>Exported {0} units and {1} staff to {2}</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="104" />
+        <location filename="../dialogs/book_actions.py" line="105" />
         <source>导出整个台账</source>
         <translation>Export whole book</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="109" />
-        <location filename="../dialogs/book_actions.py" line="115" />
+        <location filename="../dialogs/book_actions.py" line="110" />
+        <location filename="../dialogs/book_actions.py" line="116" />
         <source>下载导入模板</source>
         <translation>Download import template</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="109" />
+        <location filename="../dialogs/book_actions.py" line="110" />
         <source>导入模板.xlsx</source>
         <translation>import-template.xlsx</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="117" />
+        <location filename="../dialogs/book_actions.py" line="118" />
         <source>已生成导入模板 {0}</source>
         <translation>Import template written to {0}</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="127" />
+        <location filename="../dialogs/book_actions.py" line="143" />
+        <source>数据库可能已损坏</source>
+        <translation>The database may be damaged</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="144" />
+        <source>请先不要继续录入;可从备份恢复,或用「工具 → 检查数据库」查看详情。</source>
+        <translation>Please stop entering data; restore from a backup, or see Tools → Check database for details.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/book_actions.py" line="161" />
         <source>已备份到 {0}
 台账第{1}条,完整性检查通过。</source>
         <translation>Backed up to {0}
 Ledger entry {1}; integrity check passed.</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="129" />
+        <location filename="../dialogs/book_actions.py" line="163" />
         <source>正在备份</source>
         <translation>Backing up</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="138" />
+        <location filename="../dialogs/book_actions.py" line="172" />
         <source>已自动备份到 {0}</source>
         <translation>Automatic backup written to {0}</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="141" />
+        <location filename="../dialogs/book_actions.py" line="175" />
         <source>自动备份失败:</source>
         <translation>Automatic backup failed: </translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="151" />
+        <location filename="../dialogs/book_actions.py" line="185" />
         <location filename="../dialogs/safety.py" line="102" />
         <location filename="../dialogs/safety.py" line="139" />
         <location filename="../dialogs/safety.py" line="163" />
@@ -1603,77 +1642,77 @@ Ledger entry {1}; integrity check passed.</translation>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="151" />
+        <location filename="../dialogs/book_actions.py" line="185" />
         <source>没有找到这个数据库的备份。</source>
         <translation>No backups of this database were found.</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="170" />
+        <location filename="../dialogs/book_actions.py" line="205" />
         <source>退出时备份失败</source>
         <translation>Backup on exit failed</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="171" />
+        <location filename="../dialogs/book_actions.py" line="206" />
         <source>数据库已正常关闭;请尽快用「文件 → 立即备份」另行备份。</source>
         <translation>The database was closed normally; please back it up soon with File → Back up now.</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="187" />
-        <location filename="../dialogs/book_actions.py" line="195" />
-        <location filename="../dialogs/book_actions.py" line="199" />
-        <location filename="../main_window.py" line="124" />
+        <location filename="../main_window.py" line="159" />
+        <location filename="../dialogs/book_actions.py" line="222" />
+        <location filename="../dialogs/book_actions.py" line="230" />
+        <location filename="../dialogs/book_actions.py" line="234" />
         <source>检查数据库</source>
         <translation>Check database</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="196" />
+        <location filename="../dialogs/book_actions.py" line="231" />
         <source>检查通过:数据库完整,台账{0}条哈希链完整,各项计数相符。</source>
         <translation>Check passed: the database is intact, the hash chain of {0} ledger entries is whole and every counter matches.</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="198" />
+        <location filename="../dialogs/book_actions.py" line="233" />
         <source>发现{0}处问题:</source>
         <translation>{0} problems found:</translation>
     </message>
     <message>
-        <location filename="../dialogs/book_actions.py" line="201" />
+        <location filename="../dialogs/book_actions.py" line="236" />
         <source>正在检查数据库</source>
         <translation>Checking the database</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="44" />
+        <location filename="../dialogs/export.py" line="46" />
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="83" />
+        <location filename="../dialogs/export.py" line="85" />
         <source>{0}:{1} 已写出{2}行</source>
         <translation>{0}: {1} {2} rows written</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="92" />
-        <location filename="../dialogs/export.py" line="101" />
-        <location filename="../dialogs/export.py" line="107" />
+        <location filename="../dialogs/export.py" line="94" />
+        <location filename="../dialogs/export.py" line="105" />
+        <location filename="../dialogs/export.py" line="111" />
         <source>导出Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="102" />
+        <location filename="../dialogs/export.py" line="106" />
         <source>已导出{0}行到 {1}</source>
         <translation>Exported {0} rows to {1}</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="109" />
+        <location filename="../dialogs/export.py" line="113" />
         <source>把当前列表(按当前筛选)导出为Excel工作簿</source>
         <translation>Export this list (with its current filter) as an Excel workbook</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="117" />
+        <location filename="../dialogs/export.py" line="121" />
         <source>{0}(截至{1})</source>
         <translation>{0} (as of {1})</translation>
     </message>
     <message>
-        <location filename="../dialogs/export.py" line="181" />
+        <location filename="../dialogs/export.py" line="189" />
         <source>在编人员名单</source>
         <translation>Staff list</translation>
     </message>
@@ -1764,6 +1803,161 @@ If you must use it here, choose Open anyway at your own risk.</translation>
         <location filename="../dialogs/safety.py" line="191" />
         <source>仍然打开</source>
         <translation>Open anyway</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="59" />
+        <source>机构编制情况总表</source>
+        <translation>Summary of institutions and establishment</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="59" />
+        <source>领导职数配备表</source>
+        <translation>Leadership posts</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60" />
+        <source>实名制人员花名册</source>
+        <translation>Real-name staff roster</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60" />
+        <source>编制变动台账</source>
+        <translation>Ledger of establishment changes</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="61" />
+        <source>用编核准通知单</source>
+        <translation>Notice of usage approval</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="61" />
+        <source>季度编制审核报告</source>
+        <translation>Quarterly establishment review</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="62" />
+        <source>机构编制信息公开表</source>
+        <translation>Public disclosure of institutions and establishment</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="141" />
+        <source>第{0}页,共{1}页</source>
+        <translation>Page {0} of {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="215" />
+        <source>截至日期</source>
+        <translation>As of</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="231" />
+        <source>如 2026Q3</source>
+        <translation>e.g. 2026Q3</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="232" />
+        <source>季度</source>
+        <translation>Quarter</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="235" />
+        <source>用编核准编号</source>
+        <translation>Usage approval number</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="237" />
+        <source>显示完整身份证号</source>
+        <translation>Show full ID numbers</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="242" />
+        <source>生成报表</source>
+        <translation>Generate report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="243" />
+        <source>保存PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="244" />
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="247" />
+        <source>冻结所填季度最后一天的编制数据,并记入台账;每个季度只能封存一次</source>
+        <translation>Freeze the figures of the quarter's last day and record it in the ledger; each quarter can be frozen only once</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="257" />
+        <source>选择报表后点「生成报表」</source>
+        <translation>Choose a report, then click “Generate report”</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="260" />
+        <source>缩放</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="346" />
+        <source>已取消生成报表</source>
+        <translation>Report generation cancelled</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="349" />
+        <source>正在生成{0}</source>
+        <translation>Generating {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="361" />
+        <source>{0}:共{1}页</source>
+        <translation>{0}: {1} pages</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="378" />
+        <source>保存PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="378" />
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="386" />
+        <source>无法保存到「{0}」:{1}</source>
+        <translation>Cannot save to “{0}”: {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="388" />
+        <source>已保存到 {0}</source>
+        <translation>Saved to {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="422" />
+        <source>无法开始打印</source>
+        <translation>Cannot start printing</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="437" />
+        <source>已送打印:第{0}–{1}页</source>
+        <translation>Sent to the printer: pages {0}–{1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="449" />
+        <source>季度封存</source>
+        <translation>Quarter-end snapshot</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="449" />
+        <source>封存「{0}」季末的编制数据并记入台账?每个季度只能封存一次,封存后不能更改。</source>
+        <translation>Freeze the quarter-end figures of “{0}” and record it in the ledger? Each quarter can be frozen only once and cannot be changed afterwards.</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="456" />
+        <source>已封存 {0} 季末数据(台账第{1}条)</source>
+        <translation>Froze the quarter-end figures of {0} (ledger entry {1})</translation>
     </message>
 </context>
 </TS>
