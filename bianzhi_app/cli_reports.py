@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bianzhi_app.reports.common import KINDS, TITLES
+from bianzhi_app.reports.kinds import KINDS, TITLES
 
 
 def cmd_report(args: argparse.Namespace) -> None:

@@ -12,20 +12,13 @@ from sqlalchemy import Connection
 from bianzhi_app.catalog import CATEGORIES, Catalog
 from bianzhi_app.errors import Cancelled, InvalidInput
 from bianzhi_app.queries import region_info
+from bianzhi_app.reports.kinds import KINDS as KINDS
+from bianzhi_app.reports.kinds import TITLES as TITLES
 
 Progress = Callable[[int, int, str], None]
 CancelFlag = Callable[[], bool]
 
-KINDS = ("summary", "posts", "roster", "ledger", "notice", "quarterly", "disclosure")
-TITLES = {
-    "summary": "机构编制情况总表",
-    "posts": "领导职数配备表",
-    "roster": "实名制人员花名册",
-    "ledger": "编制变动台账",
-    "notice": "用编核准通知单",
-    "quarterly": "季度编制审核报告",
-    "disclosure": "机构编制信息公开表",
-}
+
 QUOTA_FIELDS = ("approved", "used", "reserved", "vacancy", "overage")
 QUOTA_LABELS = {"approved": "核定", "used": "实有", "reserved": "在途", "vacancy": "空编", "overage": "超编"}
 POST_FIELDS = ("limit", "used", "vacancy", "over")
