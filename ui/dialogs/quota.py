@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox
 from bianzhi_app import ui_queries as q
 from bianzhi_app.ops import quotas, region
 from bianzhi_app.rules import check_pool, check_pool_total, check_post_cut, check_quota_cut
-from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
-from ui.fields import DateEdit, DocEdit, KindCombo, UnitPicker
+from ui.dialogs.base import DocumentedDialog, Submit, figures_line, rule_says
+from ui.fields import KindCombo, UnitPicker
 from ui.i18n import tr
 
 
@@ -18,17 +18,7 @@ def pool_line(kind_name: str, total: int, allocated: int) -> str:
     return tr("{0} 编制总额{1} 已分配{2} 未分配{3}").format(kind_name, total, allocated, total - allocated)
 
 
-class _DocumentedDialog(OpDialog):
-    def add_doc_and_date(self) -> None:
-        self.doc = self.add(tr("文号(必填)"), DocEdit(self), "doc", None)
-        self.doc.textChanged.connect(self.refresh)
-        self.on = self.add(tr("生效日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
-
-    def doc_missing(self) -> str | None:
-        return None if self.doc.text().strip() else tr("须注明文件依据(文号)")
-
-
-class SetQuotaDialog(_DocumentedDialog):
+class SetQuotaDialog(DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("核定编制"))
         self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
@@ -61,7 +51,7 @@ class SetQuotaDialog(_DocumentedDialog):
             "doc": self.doc.text(), "on": self.on.day(), "as_allowance": self.as_allowance.isChecked()}
 
 
-class TransferQuotaDialog(_DocumentedDialog):
+class TransferQuotaDialog(DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("编制划转"))
         self.source = self.add(tr("划出单位"), UnitPicker(self.session, self), "source", None)
@@ -95,7 +85,7 @@ class TransferQuotaDialog(_DocumentedDialog):
                                        self.count.value()), {"doc": self.doc.text(), "on": self.on.day()}
 
 
-class SetPostLimitDialog(_DocumentedDialog):
+class SetPostLimitDialog(DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("核定领导职数"))
         self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
@@ -124,7 +114,7 @@ class SetPostLimitDialog(_DocumentedDialog):
             "doc": self.doc.text(), "on": self.on.day(), "as_allowance": self.as_allowance.isChecked()}
 
 
-class SetPoolDialog(_DocumentedDialog):
+class SetPoolDialog(DocumentedDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("核定编制总额"))
         self.kind = self.add(tr("编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)

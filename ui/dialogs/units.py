@@ -11,20 +11,12 @@ from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.ops import units
-from ui.dialogs.base import OpDialog, Submit, figures_line
-from ui.fields import ChoiceCombo, DateEdit, DocEdit, UnitPicker
+from ui.dialogs.base import DocumentedDialog, Submit, figures_line
+from ui.fields import ChoiceCombo, UnitPicker
 from ui.i18n import tr
 
 
-class _UnitDialog(OpDialog):
-    def add_doc_and_date(self) -> None:
-        self.doc = self.add(tr("文号(必填)"), DocEdit(self), "doc", None)
-        self.doc.textChanged.connect(self.refresh)
-        self.on = self.add(tr("生效日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
-
-    def doc_missing(self) -> str | None:
-        return None if self.doc.text().strip() else tr("须注明文件依据(文号)")
-
+class _UnitDialog(DocumentedDialog):
     def unit_figures(self, conn: Any, unit_id: int) -> str:
         lines = []
         for kind in self.session.catalog.kinds:
