@@ -116,9 +116,7 @@ class Tx:
 
     def document(self, number: str | None, title: str | None = None, issued_on: dt.date | None = None) -> int:
         """The id of document `number`, created on first use. Refuses a missing number (rule 8)."""
-        number = normalize_doc_number(number)
-        if not number:
-            raise DocumentRequired("此项变动必须注明文件依据(文号),如 杨编发〔2026〕12号")
+        number = require_document(number)
         if number in self._documents and not title:
             return self._documents[number]
         row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
@@ -181,6 +179,14 @@ def new_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def require_document(number: str | None) -> str:
+    """The normalised document number; refuses a missing one (rule 8) without writing anything."""
+    number = normalize_doc_number(number)
+    if not number:
+        raise DocumentRequired("此项变动必须注明文件依据(文号),如 杨编发〔2026〕12号")
+    return number
 
 
 def normalize_doc_number(number: str | None) -> str:

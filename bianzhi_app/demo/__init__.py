@@ -256,8 +256,7 @@ class DemoBuilder:
         chunk = 500
         for start in range(0, total_units, chunk):
             with book.transact() as tx:
-                for p in plans[start:start + chunk]:
-                    self.add_unit(tx, p)
+                units.add_units(tx, [self.unit_request(p) for p in plans[start:start + chunk]])
             self.progress(min(start + chunk, total_units), total_units, "单位")
         persons_total = sum(sum(p.fill.values()) for p in plans)
         done = 0
@@ -300,22 +299,23 @@ class DemoBuilder:
             self._reform_doc = self.doc(self.day0.year)
         return self._reform_doc
 
-    def add_unit(self, tx: Tx, p: UnitPlan) -> None:
-        doc = self.doc(2019)
-        units.add_unit(tx, p.name, category=p.category, rank=p.rank, funding=p.funding, parent=p.parent,
-                       doc=doc, on=REFORM_DATE)
-        for kind, approved in p.quotas.items():
-            quotas.set_quota(tx, p.name, kind, approved + p.over.get(kind, 0), doc=doc, on=REFORM_DATE)
-        for post, limit in p.posts.items():
-            if limit:
-                quotas.set_post_limit(tx, p.name, post, limit, doc=doc, on=REFORM_DATE)
+    def unit_request(self, p: UnitPlan) -> units.UnitRequest:
+        return units.UnitRequest(p.name, p.category, p.rank, self.doc(2019), funding=p.funding, parent=p.parent,
+                                 on=REFORM_DATE,
+                                 quotas={kind: approved + p.over.get(kind, 0) for kind, approved in p.quotas.items()},
+                                 post_limits={post: limit for post, limit in p.posts.items() if limit})
 
     def appoint_leaders(self, tx: Tx, plans: list[UnitPlan]) -> None:
+        posts.appoint_many(tx, self.leaders(tx, plans))
+
+    def leaders(self, tx: Tx, plans: list[UnitPlan]) -> list[posts.AppointRequest]:
+        """The first persons of each unit take its posts, in plan order, until a unit runs out of persons."""
         from sqlalchemy import select
 
         from bianzhi_app.db.models import persons, staffing
         from bianzhi_app.db.models import units as units_t
 
+        requests: list[posts.AppointRequest] = []
         for p in plans:
             ids = tx.conn.execute(select(persons.c.id_number).join(staffing, staffing.c.person_id == persons.c.id)
                                   .join(units_t, units_t.c.id == staffing.c.unit_id)
@@ -327,8 +327,9 @@ class DemoBuilder:
                 take = limit - (1 if limit > 1 and self.rng.random() < 0.4 else 0)
                 for _ in range(take):
                     if not pool:
-                        return
-                    posts.appoint(tx, pool.pop(0), post, on=self.day0)
+                        return requests
+                    requests.append(posts.AppointRequest(pool.pop(0), post, on=self.day0))
+        return requests
 
     def history(self, plans: list[UnitPlan]) -> None:
         """A year of events in date order: approvals and the entries that use them, retirements,

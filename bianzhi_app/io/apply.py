@@ -1,13 +1,13 @@
 """The import proper, inside one open write transaction: rows → operations → problems by row.
 
-Each unit row runs in a savepoint (a refused row undoes only itself); persons go through the
-batch entry ``enter_persons`` with its per-row refusal list. The caller (``importer``) decides
-whether the transaction is committed.
+New units (with their quotas and post limits) go through the batch ``add_units``, persons through
+``enter_persons`` and posts through ``appoint_many``, each with its per-row refusal list; a unit
+already in the book has its quotas and post limits set in a savepoint of its own (a refused row
+undoes only itself). The caller (``importer``) decides whether the transaction is committed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -145,8 +145,7 @@ class Apply:
             if first != total:
                 region.set_pool(tx, kind, first, doc=doc, on=on)
                 self.counts["pools_set"] += 1
-        for index, u in enumerate(_parents_first(unit_rows, set())):
-            self.unit_row(u, None, quota_plan[u.name], limit_plan[u.name], index, len(unit_rows))
+        self.add_units(_parents_first(unit_rows, set()), quota_plan, limit_plan, 0, len(unit_rows))
         self.enter(people)
         for u in unit_rows:  # overage stated by the file becomes an allowance (只出不进)
             if u.name in self.failed_units:
@@ -195,16 +194,18 @@ class Apply:
                                    f"第{first.row}行{first.name}),须注明文件依据:--doc 文号")
         decreases = [c for c in changes if c[0] <= 0]
         increases = [c for c in changes if c[0] > 0]
-        ordered: list[tuple[UnitRow, int | None, dict[str, int], dict[str, int]]] = [
-            (c[1], book_units[c[1].name], c[2], c[3]) for c in decreases]
-        ordered += [(u, None, u.quotas, u.post_limits) for u in _parents_first(new_rows, set(book_units))]
-        ordered += [(c[1], book_units[c[1].name], c[2], c[3]) for c in increases]
-        for index, (u, unit_id, q, p) in enumerate(ordered):
-            self.unit_row(u, unit_id, q, p, index, len(ordered))
+        new_rows = _parents_first(new_rows, set(book_units))
+        total = len(decreases) + len(new_rows) + len(increases)
+        for index, (_delta, u, q, p) in enumerate(decreases):
+            self.unit_row(u, book_units[u.name], q, p, index, total)
+        self.add_units(new_rows, {u.name: u.quotas for u in new_rows}, {u.name: u.post_limits for u in new_rows},
+                       len(decreases), total)
+        for index, (_delta, u, q, p) in enumerate(increases, start=len(decreases) + len(new_rows)):
+            self.unit_row(u, book_units[u.name], q, p, index, total)
 
-    def unit_row(self, u: UnitRow, unit_id: int | None, quota_targets: dict[str, int], limit_targets: dict[str, int],
+    def unit_row(self, u: UnitRow, unit_id: int, quota_targets: dict[str, int], limit_targets: dict[str, int],
                  index: int, total: int) -> None:
-        """Add the unit (when unit_id is None) and set its quotas and post limits, in one savepoint."""
+        """Set the quotas and post limits of a unit in the book, in one savepoint."""
         tx, doc = self.tx, self.options.doc
         on = self.start if self.options.initial else None
         if index % 100 == 0:
@@ -213,55 +214,78 @@ class Apply:
         done = Counter[str]()
         try:
             with tx.savepoint():
-                if unit_id is None:
-                    unit_id = self.add_unit(u, on)
-                    done["units_added"] += 1
-                    fresh = True
-                else:
-                    fresh = False
-
-                uid = unit_id
-
                 def current(kind: str) -> int:
-                    return 0 if fresh else quota_figures(tx, uid, tx.catalog.kind(kind).id).approved
+                    return quota_figures(tx, unit_id, tx.catalog.kind(kind).id).approved
 
                 for kind, n in sorted(quota_targets.items(), key=lambda kn: kn[1] - current(kn[0])):
-                    if n or not fresh:
-                        _run(f"quota:{kind}", n, quotas.set_quota, tx, uid, kind, n, doc=doc, on=on)
-                        done["quotas_set"] += 1
+                    _run(f"quota:{kind}", n, quotas.set_quota, tx, unit_id, kind, n, doc=doc, on=on)
+                    done["quotas_set"] += 1
                 for post, n in limit_targets.items():
-                    if n or not fresh:
-                        _run(f"limit:{post}", n, quotas.set_post_limit, tx, uid, post, n, doc=doc, on=on)
-                        done["post_limits_set"] += 1
+                    _run(f"limit:{post}", n, quotas.set_post_limit, tx, unit_id, post, n, doc=doc, on=on)
+                    done["post_limits_set"] += 1
         except DocumentRequired:
             raise
         except _RowRefused as refused:
-            self.problem(u.sheet, u.row, refused.field, refused.value, refused.error.message)
-            self.failed_units[u.name] = u
-            self.counts["rows_refused"] += 1
+            self.refuse_unit(u, refused.field, refused.value, refused.error)
             return
         self.counts.update({key: self.counts[key] + n for key, n in done.items()})
-        self.unit_ids[u.name] = uid
+        self.unit_ids[u.name] = unit_id
 
-    def add_unit(self, u: UnitRow, on: dt.date | None) -> int:
-        for fld, what in (("category", "机构类别"), ("rank", "机构规格")):
-            if getattr(u, fld) is None:
-                raise _RowRefused(fld, "", InvalidInput(f"新设单位「{u.name}」须填写{what}"))
-        try:
+    def refuse_unit(self, u: UnitRow, fld: str, value: str, error: BianzhiError) -> None:
+        self.problem(u.sheet, u.row, fld, value, error.message)
+        self.failed_units[u.name] = u
+        self.counts["rows_refused"] += 1
+
+    def add_units(self, rows: list[UnitRow], quota_targets: dict[str, dict[str, int]],
+                  limit_targets: dict[str, dict[str, int]], first_index: int, total: int) -> None:
+        """Add new units with their (non-zero) quotas and post limits through the batch ``add_units``;
+        a refused unit is a problem of its row and adds nothing."""
+        on = self.start if self.options.initial else None
+        kept: list[UnitRow] = []
+        requests: list[unit_ops.UnitRequest] = []
+        for u in rows:
+            missing = next(((fld, what) for fld, what in (("category", "机构类别"), ("rank", "机构规格"))
+                            if getattr(u, fld) is None), None)
+            if missing is not None:
+                self.refuse_unit(u, missing[0], "", InvalidInput(f"新设单位「{u.name}」须填写{missing[1]}"))
+                continue
+            q = {k: n for k, n in sorted(quota_targets[u.name].items(), key=lambda kn: kn[1]) if n}
+            p = {k: n for k, n in limit_targets[u.name].items() if n}
             parent = self.unit_ids.get(u.parent, u.parent) if u.parent else None
-            change = unit_ops.add_unit(self.tx, u.name, category=u.category or "", rank=u.rank or "",
-                                       funding=u.funding, parent=parent, uscc=u.uscc, doc=self.options.doc or "",
-                                       on=on)
-            return int(change.result)
-        except DocumentRequired:
-            raise
-        except BianzhiError as error:
-            text = error.message
-            if isinstance(error, NotFound) and u.parent:
-                raise _RowRefused("parent", u.parent, error) from None
-            if "统一社会信用代码" in text:
-                raise _RowRefused("uscc", u.uscc or "", error) from None
-            raise _RowRefused("unit", u.name, error) from None
+            requests.append(unit_ops.UnitRequest(u.name, u.category or "", u.rank or "", self.options.doc or "",
+                                                 funding=u.funding, parent=parent, uscc=u.uscc, on=on,
+                                                 quotas=q, post_limits=p))
+            kept.append(u)
+
+        def adding(done: int, _total: int) -> None:
+            if done < len(requests):
+                self.check_cancel()
+                self.report(first_index + done, total, "导入单位")
+
+        refusals: list[unit_ops.UnitRefusal] = []
+        changes = unit_ops.add_units(self.tx, requests, errors=refusals, progress=adding)
+        refused: set[int] = set()
+        for refusal in refusals:
+            error, u = refusal.error, kept[refusal.index]
+            if isinstance(error, DocumentRequired):
+                raise error
+            refused.add(refusal.index)
+            if refusal.part is not None:
+                figures = requests[refusal.index].quotas if refusal.part.startswith("quota:") else \
+                    requests[refusal.index].post_limits
+                self.refuse_unit(u, refusal.part, str(figures[refusal.part.split(":", 1)[1]]), error)
+            elif isinstance(error, NotFound) and u.parent:
+                self.refuse_unit(u, "parent", u.parent, error)
+            elif "统一社会信用代码" in error.message:
+                self.refuse_unit(u, "uscc", u.uscc or "", error)
+            else:
+                self.refuse_unit(u, "unit", u.name, error)
+        accepted = [i for i in range(len(requests)) if i not in refused]
+        for index, change in zip(accepted, changes, strict=True):
+            self.unit_ids[kept[index].name] = int(change.result)
+            self.counts["units_added"] += 1
+            self.counts["quotas_set"] += len(requests[index].quotas)
+            self.counts["post_limits_set"] += len(requests[index].post_limits)
 
     # ------------------------------------------------------------ persons
 
@@ -305,17 +329,20 @@ class Apply:
         self.counts["persons_entered"] += len(wanted) - len(refused)
         self.counts["rows_refused"] += len(refused)
         appointing = [p for i, p in enumerate(wanted) if p.post and i not in refused]
-        for index, p in enumerate(appointing):
-            if index % CHUNK == 0:
+
+        def appointed(done: int, total: int) -> None:
+            if done < total:
                 self.check_cancel()
-                self.report(index, len(appointing), "任职")
-            try:
-                with tx.savepoint():
-                    posts.appoint(tx, p.id_number, p.post or "", on=p.entered_on)
-                self.counts["posts_appointed"] += 1
-            except BianzhiError as error:
-                self.problem(p.sheet, p.row, "post", tx.catalog.post_kind(p.post or "").name,
-                             f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
+                self.report(done, total, "任职")
+
+        not_appointed: list[tuple[int, BianzhiError]] = []
+        posts.appoint_many(tx, [posts.AppointRequest(p.id_number, p.post or "", p.entered_on) for p in appointing],
+                           errors=not_appointed, progress=appointed)
+        self.counts["posts_appointed"] += len(appointing) - len(not_appointed)
+        for index, error in not_appointed:
+            p = appointing[index]
+            self.problem(p.sheet, p.row, "post", tx.catalog.post_kind(p.post or "").name,
+                         f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
 
 
 def _run(fld: str, value: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -334,8 +361,10 @@ def _parents_first(rows: list[UnitRow], known: set[str]) -> list[UnitRow]:
     ordered: list[UnitRow] = []
     pending = list(rows)
     while pending:
-        rest = [u for u in pending if u.parent and u.parent in names and u.parent not in done]
-        ready = [u for u in pending if u not in rest]
+        ready: list[UnitRow] = []
+        rest: list[UnitRow] = []
+        for u in pending:
+            (rest if u.parent and u.parent in names and u.parent not in done else ready).append(u)
         if not ready:  # a cycle: add_unit will refuse the parent it cannot find
             ordered += rest
             break

@@ -1,8 +1,8 @@
 """Import a workbook into the book through the core's operations, all or nothing.
 
 ``import_workbook`` reads the file (``read_workbook``), then runs the import in ONE write
-transaction with the same operations as the window and the CLI (add_unit, set_quota,
-set_post_limit, set_pool, enter_persons, appoint), so every rule and the ledger apply. Every
+transaction with the same operations as the window and the CLI (add_units, set_quota,
+set_post_limit, set_pool, enter_persons, appoint_many), so every rule and the ledger apply. Every
 refusal is mapped back to the sheet, row and column it came from. The transaction is committed
 only when there is no problem at all (or, with ``skip_invalid``, for the rows without one); a
 dry run always rolls back, so it checks every rule exactly as the real import would.

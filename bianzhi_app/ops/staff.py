@@ -78,8 +78,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     Checks read the counters once, inside the
     write transaction, so the batch costs O(persons), not O(persons × book).
     """
-    units_cache: dict[str, UnitRef] = {}
-    quota_cache: dict[tuple[int, int], QuotaFigures] = {}
+    units_cache, quota_cache = _prefetch_units(tx, requests)
     approval_cache: dict[tuple[int, int], list[_Approval]] = {}
     existing = _existing_persons(tx, requests)
     next_person_id = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
@@ -173,6 +172,41 @@ def _write_entries(tx: Tx, new_persons: list[dict[str, Any]], approval_cache: di
             a.consumed = 0
     if slots:
         tx.conn.execute(insert(staffing), slots)
+
+
+def _prefetch_units(tx: Tx, requests: Sequence[EnterRequest]) -> tuple[dict[str, UnitRef],
+                                                                          dict[tuple[int, int], QuotaFigures]]:
+    """The active units the requests name (by id or name, keyed as ``_unit`` looks them up) and their
+    quota figures, read in chunks; any other reference is left to ``find_unit`` and its refusals."""
+    from bianzhi_app.db.models import quotas, units
+
+    by_text: dict[str, list[str]] = {}
+    for request in requests:
+        key = str(request.unit)
+        by_text.setdefault(key.strip(), []).append(key)
+    ids = sorted(int(text) for text in by_text if text.isdigit())
+    names = sorted(text for text in by_text if not text.isdigit())
+    columns = (units.c.id, units.c.name, units.c.category, units.c.status, units.c.requires_approval,
+               units.c.created_on)
+    cache: dict[str, UnitRef] = {}
+    for column, values in ((units.c.id, ids), (units.c.name, names)):
+        for start in range(0, len(values), CHUNK):
+            rows = tx.conn.execute(select(*columns).where(column.in_(values[start:start + CHUNK]),
+                                                          units.c.status == "active")).all()
+            for row in rows:
+                text = str(row.id) if column is units.c.id else row.name
+                unit = UnitRef(row.id, row.name, row.category, row.status, bool(row.requires_approval),
+                               row.created_on)
+                for key in by_text[text]:
+                    cache[key] = unit
+    figures: dict[tuple[int, int], QuotaFigures] = {}
+    unit_ids = sorted({u.id for u in cache.values()})
+    for start in range(0, len(unit_ids), CHUNK):
+        for row in tx.conn.execute(select(quotas.c.unit_id, quotas.c.kind_id, quotas.c.approved, quotas.c.used,
+                                          quotas.c.reserved, quotas.c.allowance)
+                                   .where(quotas.c.unit_id.in_(unit_ids[start:start + CHUNK]))):
+            figures[(row.unit_id, row.kind_id)] = QuotaFigures(row.approved, row.used, row.reserved, row.allowance)
+    return cache, figures
 
 
 def _unit(tx: Tx, cache: dict[str, UnitRef], ref: str | int) -> UnitRef:

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx, new_id
+from bianzhi_app.book import Change, Op, Tx, new_id, require_document
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS, check_choice
-from bianzhi_app.db.models import appointments, approvals, post_limits, quotas, staffing, units
-from bianzhi_app.errors import InvalidInput, StateRefused
+from bianzhi_app.db.models import (
+    appointments,
+    approvals,
+    post_limit_history,
+    post_limits,
+    quota_history,
+    quotas,
+    staffing,
+    units,
+)
+from bianzhi_app.errors import BianzhiError, InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.ops.common import (
     UnitRef,
     clean_text,
     count_open_children,
     find_unit,
+    non_negative,
+    pool_figures,
     post_figures,
     quota_figures,
     unit_post_snapshot,
@@ -24,7 +37,9 @@ from bianzhi_app.ops.common import (
     write_post_limit,
     write_quota,
 )
-from bianzhi_app.rules import check_abolish
+from bianzhi_app.rules import QuotaFigures, check_abolish, check_pool
+
+CHUNK = 500
 
 
 def _clean_name(name: str) -> str:
@@ -33,42 +48,229 @@ def _clean_name(name: str) -> str:
 
 def _check_name_free(tx: Tx, name: str) -> None:
     if tx.conn.execute(select(units.c.id).where(units.c.name == name, units.c.status == "active")).first():
-        raise StateRefused(f"已有名为「{name}」的单位")
+        raise StateRefused(_name_taken(name))
+
+
+def _name_taken(name: str) -> str:
+    return f"已有名为「{name}」的单位"
+
+
+@dataclass
+class UnitRequest:
+    """One unit to add, with its initial figures: ``quotas`` kind → approved, ``post_limits`` post kind →
+    limit (code or name as the catalog resolves them; checked in the order given, zeros ignored).
+
+    A new unit has no persons, reservations or post holders, so its allowances (只出不进) are always 0
+    (rule 6): they are not part of the request.
+    """
+
+    name: str
+    category: str
+    rank: str
+    doc: str
+    funding: str | None = None
+    parent: str | int | None = None
+    uscc: str | None = None
+    requires_approval: bool = True
+    functions: str | None = None
+    on: dt.date | None = None
+    quotas: dict[str, int] = field(default_factory=dict)
+    post_limits: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitRefusal:
+    """A refused request of ``add_units``: its index, the error, and which figure it concerns
+    (``quota:<kind>`` / ``limit:<post>`` with the key as given in the request; None: the unit itself)."""
+
+    index: int
+    error: BianzhiError
+    part: str | None = None
+
+
+class _PartRefused(Exception):
+    def __init__(self, error: BianzhiError, part: str):
+        super().__init__(error.message)
+        self.error, self.part = error, part
 
 
 def add_unit(tx: Tx, name: str, *, category: str, rank: str, doc: str, funding: str | None = None,
              parent: str | int | None = None, uscc: str | None = None, requires_approval: bool = True,
-             functions: str | None = None, on: dt.date | None = None) -> Change:
-    """Create a unit with zero quotas and post limits. Refuses no document, a duplicate name or USCC,
-    an unknown category/rank/funding, an invalid USCC."""
-    name = _clean_name(name)
-    category = check_choice(category, CATEGORIES, "机构类别")
-    rank = check_choice(rank, RANKS, "机构规格")
-    funding = check_choice(funding, FUNDINGS, "经费形式") if funding else None
-    effective_on = tx.effective(on)
-    doc_id = tx.document(doc)
-    _check_name_free(tx, name)
-    parent_id = find_unit(tx, parent).id if parent not in (None, "") else None
-    code = None
-    if uscc:
-        code = normalize_code(uscc)
-        problem = uscc_problem(code)
-        if problem:
-            raise InvalidInput(f"统一社会信用代码「{uscc}」无效:{problem}")
-        if tx.conn.execute(select(units.c.name).where(units.c.uscc == code)).first():
-            raise StateRefused(f"统一社会信用代码{code}已被其他单位使用")
-    unit_id = new_id(tx.conn.execute(insert(units).values(
-        name=name, category=category, rank=rank, funding=funding, parent_id=parent_id, uscc=code,
-        status="active", requires_approval=requires_approval, functions=functions, created_on=effective_on,
-        document_id=doc_id)))
-    tx.conn.execute(insert(quotas), [{"unit_id": unit_id, "kind_id": k.id, "approved": 0, "used": 0,
-                                      "reserved": 0, "allowance": 0} for k in tx.catalog.kinds])
-    tx.conn.execute(insert(post_limits), [{"unit_id": unit_id, "post_kind_id": p.id, "post_limit": 0,
-                                           "used": 0, "allowance": 0} for p in tx.catalog.post_kinds])
-    return tx.record(Op.UNIT_ADD, unit_id=unit_id, unit_name=name, effective_on=effective_on,
-                     document_number=doc, result=unit_id,
-                     after={"name": name, "category": category, "rank": rank, "funding": funding,
-                            "parent_id": parent_id, "uscc": code})
+             functions: str | None = None, on: dt.date | None = None, quotas: dict[str, int] | None = None,
+             post_limits: dict[str, int] | None = None) -> Change:
+    """Create one unit (with zero quotas and post limits unless given); see ``add_units`` for what it refuses."""
+    return add_units(tx, [UnitRequest(name, category, rank, doc, funding, parent, uscc, requires_approval,
+                                      functions, on, dict(quotas or {}), dict(post_limits or {}))])[0]
+
+
+def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefusal] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[Change]:
+    """Create units (设立机构) with their initial quotas and post limits, one ledger entry each
+    (unit.add, whose ``after`` holds the figures set), in the open transaction.
+
+    Refuses (per unit): no document (rule 8); a duplicate name (in the book or earlier in the batch) or
+    USCC; an unknown category/rank/funding; an invalid USCC; an unknown or abolished parent (a parent
+    may be a unit added earlier in the same batch); a quota beyond the region pool (rule 2, the pools
+    counted in memory across the batch). With ``errors`` given, refused units are listed there and
+    skipped (nothing of them is written); otherwise the first refusal raises. The history read by
+    ``--as-of`` is the same as ``add_unit`` followed by ``set_quota`` / ``set_post_limit`` writes.
+    ``progress(done, total)`` is called before every 100th request.
+    """
+    cleaned = ["".join(str(r.name).split()) for r in requests]
+    codes = [normalize_code(r.uscc) for r in requests if r.uscc]
+    taken_names = _existing(tx, units.c.name, cleaned, units.c.status == "active")
+    taken_codes = _existing(tx, units.c.uscc, codes, None)
+    next_id = (tx.conn.execute(select(func.max(units.c.id))).scalar() or 0) + 1
+    added: dict[str, int] = {}
+    added_ids: set[int] = set()
+    parents: dict[str, int] = {}
+    pools: dict[int, list[int]] = {}
+    unit_rows: list[dict[str, Any]] = []
+    quota_rows: list[dict[str, Any]] = []
+    limit_rows: list[dict[str, Any]] = []
+    quota_history_rows: list[dict[str, Any]] = []
+    limit_history_rows: list[dict[str, Any]] = []
+    changes: list[Change] = []
+    total = len(requests)
+    for index, r in enumerate(requests):
+        if progress is not None and index % 100 == 0:
+            progress(index, total)
+        try:
+            name = _clean_name(r.name)
+            category = check_choice(r.category, CATEGORIES, "机构类别")
+            rank = check_choice(r.rank, RANKS, "机构规格")
+            funding = check_choice(r.funding, FUNDINGS, "经费形式") if r.funding else None
+            effective_on = tx.effective(r.on)
+            require_document(r.doc)
+            if name in taken_names:
+                raise StateRefused(_name_taken(name))
+            parent_id = _parent_id(tx, r.parent, added, added_ids, parents) if r.parent not in (None, "") else None
+            code = None
+            if r.uscc:
+                code = normalize_code(r.uscc)
+                problem = uscc_problem(code)
+                if problem:
+                    raise InvalidInput(f"统一社会信用代码「{r.uscc}」无效:{problem}")
+                if code in taken_codes:
+                    raise StateRefused(f"统一社会信用代码{code}已被其他单位使用")
+            approved, pending = _initial_quotas(tx, r, name, pools)
+            limits = _initial_limits(tx, r)
+        except _PartRefused as refused:
+            if errors is None:
+                raise refused.error from None
+            errors.append(UnitRefusal(index, refused.error, refused.part))
+            continue
+        except BianzhiError as error:
+            if errors is None:
+                raise
+            errors.append(UnitRefusal(index, error))
+            continue
+        unit_id = next_id
+        next_id += 1
+        taken_names.add(name)
+        added[name] = unit_id
+        added_ids.add(unit_id)
+        if code:
+            taken_codes.add(code)
+        for kind_id, delta in pending.items():
+            pools[kind_id][1] += delta
+        unit_rows.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
+                          "parent_id": parent_id, "uscc": code, "status": "active",
+                          "requires_approval": r.requires_approval, "functions": r.functions,
+                          "created_on": effective_on, "abolished_on": None, "merged_into_id": None,
+                          "document_id": tx.document(r.doc)})
+        seq = tx.head.seq + 1
+        after: dict[str, Any] = {"name": name, "category": category, "rank": rank, "funding": funding,
+                                 "parent_id": parent_id, "uscc": code}
+        quota_after: dict[str, Any] = {}
+        for k in tx.catalog.kinds:
+            n = approved.get(k.id, 0)
+            quota_rows.append({"unit_id": unit_id, "kind_id": k.id, "approved": n, "used": 0, "reserved": 0,
+                               "allowance": 0})
+            if n:
+                quota_history_rows.append({"unit_id": unit_id, "kind_id": k.id, "effective_on": effective_on,
+                                           "approved": n, "allowance": 0, "ledger_seq": seq})
+                quota_after[k.code] = QuotaFigures(n, 0, 0, 0).as_dict()
+        posts_after: dict[str, Any] = {}
+        for p in tx.catalog.post_kinds:
+            n = limits.get(p.id, 0)
+            limit_rows.append({"unit_id": unit_id, "post_kind_id": p.id, "post_limit": n, "used": 0,
+                               "allowance": 0})
+            if n:
+                limit_history_rows.append({"unit_id": unit_id, "post_kind_id": p.id, "effective_on": effective_on,
+                                           "post_limit": n, "allowance": 0, "ledger_seq": seq})
+                posts_after[p.code] = {"limit": n, "used": 0, "allowance": 0}
+        if quota_after:
+            after["quota"] = quota_after
+        if posts_after:
+            after["posts"] = posts_after
+        changes.append(tx.record(Op.UNIT_ADD, unit_id=unit_id, unit_name=name, effective_on=effective_on,
+                                 document_number=r.doc, result=unit_id, after=after))
+    for table, rows in ((units, unit_rows), (quotas, quota_rows), (post_limits, limit_rows),
+                        (quota_history, quota_history_rows), (post_limit_history, limit_history_rows)):
+        if rows:
+            tx.conn.execute(insert(table), rows)
+    if progress is not None:
+        progress(total, total)
+    return changes
+
+
+def _existing(tx: Tx, column: Any, values: list[str], condition: Any) -> set[str]:
+    """The values among ``values`` that ``column`` of units already holds (with ``condition``)."""
+    wanted = sorted(set(values))
+    found: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(column).where(column.in_(wanted[start:start + CHUNK]))
+        if condition is not None:
+            query = query.where(condition)
+        found.update(tx.conn.execute(query).scalars())
+    return found
+
+
+def _parent_id(tx: Tx, ref: str | int | None, added: dict[str, int], added_ids: set[int],
+               cache: dict[str, int]) -> int:
+    """The parent's id: a unit added earlier in the batch, else as ``find_unit`` resolves it."""
+    text = str(ref).strip()
+    if text.isdigit():
+        if int(text) in added_ids:
+            return int(text)
+    elif text in added:
+        return added[text]
+    if text not in cache:
+        cache[text] = find_unit(tx, text).id
+    return cache[text]
+
+
+def _initial_quotas(tx: Tx, r: UnitRequest, name: str,
+                    pools: dict[int, list[int]]) -> tuple[dict[int, int], dict[int, int]]:
+    """Kind id → approved, and kind id → the pool allocation it takes; refuses beyond the pool (rule 2)."""
+    approved: dict[int, int] = {}
+    pending: dict[int, int] = {}
+    for key, value in r.quotas.items():
+        try:
+            k = tx.catalog.kind(key)
+            n = non_negative(value, "核定编制数")
+            if k.id not in pools:
+                pools[k.id] = list(pool_figures(tx, k.id))
+            total, allocated = pools[k.id]
+            delta = n - approved.get(k.id, 0)
+            check_pool(k.name, total, allocated + pending.get(k.id, 0), delta, name)
+        except BianzhiError as error:
+            raise _PartRefused(error, f"quota:{key}") from None
+        approved[k.id] = n
+        pending[k.id] = pending.get(k.id, 0) + delta
+    return approved, pending
+
+
+def _initial_limits(tx: Tx, r: UnitRequest) -> dict[int, int]:
+    limits: dict[int, int] = {}
+    for key, value in r.post_limits.items():
+        try:
+            p = tx.catalog.post_kind(key)
+            limits[p.id] = non_negative(value, "领导职数")
+        except BianzhiError as error:
+            raise _PartRefused(error, f"limit:{key}") from None
+    return limits
 
 
 def rename_unit(tx: Tx, unit: str | int, new_name: str, *, doc: str, on: dt.date | None = None) -> Change:
