@@ -19,14 +19,9 @@ UI_FONT_FILES = ("BianzhiSansSC-Regular.ttf", "LXGWWenKai-Regular.ttf")
 
 
 def fonts_dir():  # type: ignore[no-untyped-def]
-    try:
-        from bianzhi_app.resources import resource_path
+    from bianzhi_app.resources import resource_path
 
-        return resource_path("fonts")
-    except ImportError:  # an older core without the helper
-        from pathlib import Path
-
-        return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+    return resource_path("fonts")
 
 
 def load_cjk_font(app: QApplication) -> str | None:
