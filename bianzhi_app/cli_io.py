@@ -10,7 +10,7 @@ from bianzhi_app.errors import InvalidInput
 
 _LABELS = {"units_added": "新设单位", "quota_set": "核定编制", "quotas_set": "核定编制", "post_limits_set": "核定职数",
            "pools_set": "编制总额", "persons_entered": "入编", "posts_appointed": "任职",
-           "persons_unchanged": "无变化人员", "rows_refused": "未导入的行"}
+           "persons_unchanged": "无变化人员", "approvals_added": "用编核准", "rows_refused": "未导入的行"}
 
 
 def _progress(args: argparse.Namespace) -> Any:
@@ -63,7 +63,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     if progress is not None:
         sys.stderr.write("\n")
     _out(args, {"ok": True, "file": args.file, **counts},
-         f"已导出 {counts['units']} 个单位、{counts['persons']} 名在编人员到 {args.file}")
+         f"已导出 {counts['units']} 个单位、{counts['persons']} 名在编人员、"
+         f"{counts['approvals']} 件在途用编核准到 {args.file}")
 
 
 def cmd_template(args: argparse.Namespace) -> None:
@@ -82,7 +83,7 @@ def register(sub: Any, command: Any) -> None:
     p.add_argument("--initial", action="store_true", help="首次导入:向空台账载入现有机构编制和在编人员")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有误的行,只导入无误的行")
     p.add_argument("--doc", help="文件依据(文号);日常导入调整编制、职数或设立单位时必填")
-    p = command("export", cmd_export, "导出单位、编制、职数和在编人员为Excel(.xlsx)")
+    p = command("export", cmd_export, "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)")
     p.add_argument("file")
     p = command("template", cmd_template, "生成空白导入模板(.xlsx)")
     p.add_argument("file")

@@ -265,3 +265,25 @@ def test_document_title_is_recorded(region, db_path):
     assert conn.execute("SELECT title FROM documents WHERE number = '杨编发〔2026〕21号'").fetchone()[0] == \
         "关于调整编制的通知"
     conn.close()
+
+
+def test_approval_keeps_a_given_number(region, db_path):
+    from bianzhi_app.book import Book
+    from bianzhi_app.errors import InvalidInput, StateRefused
+    from bianzhi_app.ops.approvals import add_approval
+
+    with Book.open(db_path) as book:
+        with book.transact() as tx:
+            kept = add_approval(tx, "区农业农村局", "xz", 1, method="调任", doc=DOC, number="2020-0042").result
+        assert kept == "2020-0042"
+        before = fingerprint(db_path)
+        with pytest.raises(StateRefused, match="2020-0042"), book.transact() as tx:
+            add_approval(tx, "区农业农村局", "xz", 1, method="调任", doc=DOC, number="2020-0042")
+        with pytest.raises(InvalidInput, match="20-42"), book.transact() as tx:
+            add_approval(tx, "区农业农村局", "xz", 1, method="调任", doc=DOC, number="20-42")
+        assert fingerprint(db_path) == before
+        year = dt.date.today().year
+        with book.transact() as tx:
+            given = add_approval(tx, "区农业农村局", "xz", 1, method="调任", doc=DOC, number=f"{year}-0005").result
+            assert add_approval(tx, "区农业农村局", "xz", 1, method="调任", doc=DOC).result == f"{year}-0006"
+    assert given == f"{year}-0005"

@@ -3,7 +3,9 @@
 New units (with their quotas and post limits) go through the batch ``add_units``, persons through
 ``enter_persons`` and posts through ``appoint_many``, each with its per-row refusal list; a unit
 already in the book has its quotas and post limits set in a savepoint of its own (a refused row
-undoes only itself). The caller (``importer``) decides whether the transaction is committed.
+undoes only itself). An initial import then re-creates the open usage approvals of the 「用编核准」
+sheet, each in a savepoint of its own. The caller (``importer``) decides whether the transaction is
+committed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bianzhi_app.book import Tx
+from bianzhi_app.book import Tx, normalize_doc_number
 from bianzhi_app.db.models import persons, regions, staffing, units
 from bianzhi_app.errors import (
     ApprovalRequired,
@@ -27,7 +29,9 @@ from bianzhi_app.errors import (
     OnePersonOneSlot,
     PoolExceeded,
     QuotaExceeded,
+    StateRefused,
 )
+from bianzhi_app.io.approval_sheet import ApprovalRow, ApprovalSheet
 from bianzhi_app.io.pool_sheet import PoolSheet
 from bianzhi_app.io.workbook import ParsedWorkbook, PersonRow, Problem, UnitRow, unknown_units
 from bianzhi_app.ops import approvals, posts, quotas, region, staff
@@ -37,7 +41,7 @@ from bianzhi_app.ops.staff import EnterRequest
 
 CHUNK = 500
 COUNTS = ("units_added", "quotas_set", "post_limits_set", "pools_set", "persons_entered", "posts_appointed",
-          "persons_unchanged", "rows_refused")
+          "persons_unchanged", "approvals_added", "rows_refused")
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,13 @@ class _RowRefused(Exception):
 
 class Apply:
     def __init__(self, tx: Tx, parsed: ParsedWorkbook, pool_sheet: PoolSheet, options: Options,
-                 progress: Callable[[int, int, str], None] | None, cancel: Callable[[], bool] | None):
+                 progress: Callable[[int, int, str], None] | None, cancel: Callable[[], bool] | None,
+                 approval_sheet: ApprovalSheet | None = None):
         self.tx, self.parsed, self.pool_sheet, self.options = tx, parsed, pool_sheet, options
         self.progress, self.cancel = progress, cancel
-        self.problems: list[Problem] = [*parsed.problems, *pool_sheet.problems]
+        # Only an initial import re-creates approvals; a regular one ignores the sheet.
+        self.approval_sheet = (approval_sheet or ApprovalSheet()) if options.initial else ApprovalSheet()
+        self.problems: list[Problem] = [*parsed.problems, *pool_sheet.problems, *self.approval_sheet.problems]
         self.counts: dict[str, int] = dict.fromkeys(COUNTS, 0)
         self.failed_units: dict[str, UnitRow] = {}
         self.start = tx.today
@@ -72,7 +79,8 @@ class Apply:
         self.problems.append(Problem(sheet, row, column, "" if value is None else str(value), reason))
 
     def sorted_problems(self) -> list[Problem]:
-        order = [*self.parsed.unit_sheets, *self.parsed.person_sheets, self.pool_sheet.sheet or ""]
+        order = [*self.parsed.unit_sheets, *self.parsed.person_sheets, self.pool_sheet.sheet or "",
+                 self.approval_sheet.sheet or ""]
         return sorted(self.problems, key=lambda p: (order.index(p.sheet) if p.sheet in order else len(order), p.row))
 
     def check_cancel(self) -> None:
@@ -101,6 +109,8 @@ class Apply:
         people = [p for p in parsed.persons if (p.sheet, p.row) not in bad]
         if self.options.initial:
             dates = [p.entered_on for p in people if p.entered_on is not None and p.entered_on <= tx.today]
+            dates += [a.issued_on for a in self.approval_sheet.rows
+                      if a.issued_on is not None and a.issued_on <= tx.today]
             self.start = min([*dates, tx.today])
             self.initial_region()
             self.initial(unit_rows, people)
@@ -170,6 +180,37 @@ class Apply:
             except PoolExceeded as error:
                 row = stated[kind]
                 self.problems.append(Problem(row.sheet, row.row, row.column, str(target), error.message))
+        self.initial_approvals()
+
+    def initial_approvals(self) -> None:
+        """Re-create the open approvals of the 「用编核准」 sheet: same number, method, dates and document,
+        reserving what they still reserve (核准数 − 已使用); each in a savepoint of its own."""
+        tx, sheet = self.tx, self.approval_sheet
+        self.check_cancel()
+        for index, a in enumerate(sheet.rows):
+            if index % 100 == 0:
+                self.report(index, len(sheet.rows), "用编核准")
+            failed = self.failed_units.get(a.unit)
+            unit_id = self.unit_ids.get(a.unit)
+            if failed is not None or unit_id is None:
+                reason = (f"单位「{a.unit}」未能导入(见「{failed.sheet}」表第{failed.row}行)" if failed is not None
+                          else f"单位「{a.unit}」不在单位表中")
+                self.refuse_approval(a, "unit", NotFound(reason))
+                continue
+            try:
+                with tx.savepoint():
+                    approvals.add_approval(tx, unit_id, a.kind, a.remaining, method=a.method or "其他",
+                                           doc=normalize_doc_number(a.doc) or self.options.doc or "",
+                                           valid_until=a.valid_until, on=a.issued_on, number=a.number)
+            except BianzhiError as error:
+                self.refuse_approval(a, _approval_field(error), error)
+                continue
+            self.counts["approvals_added"] += 1
+
+    def refuse_approval(self, a: ApprovalRow, fld: str, error: BianzhiError) -> None:
+        sheet = self.approval_sheet
+        self.problems.append(Problem(a.sheet, a.row, sheet.columns.get(fld, ""), a.cells.get(fld, ""), error.message))
+        self.counts["rows_refused"] += 1
 
     # ------------------------------------------------------------ units
 
@@ -343,6 +384,28 @@ class Apply:
             p = appointing[index]
             self.problem(p.sheet, p.row, "post", tx.catalog.post_kind(p.post or "").name,
                          f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
+
+
+def _approval_field(error: BianzhiError) -> str:
+    """The column of the 「用编核准」 sheet a refusal of ``add_approval`` concerns."""
+    text = error.message
+    if isinstance(error, QuotaExceeded):
+        return "count"
+    if isinstance(error, StateRefused) or "核准编号" in text:
+        return "number"
+    if isinstance(error, NotFound):
+        return "unit"
+    if "补充方式" in text:
+        return "method"
+    if "有效期" in text:
+        return "valid"
+    if "日期" in text:
+        return "issued"
+    if "文号" in text or "文件" in text:
+        return "doc"
+    if "编制类型" in text:
+        return "kind"
+    return "count"
 
 
 def _run(fld: str, value: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

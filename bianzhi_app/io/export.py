@@ -24,7 +24,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func, select
 
 from bianzhi_app import errors, queries
-from bianzhi_app.db.models import staffing
+from bianzhi_app.db.models import approvals, documents, staffing
+from bianzhi_app.db.models import units as unit_table
 from bianzhi_app.errors import Cancelled
 from bianzhi_app.io import layout as L
 
@@ -115,11 +116,12 @@ def _save(wb: Workbook, path: str | os.PathLike[str]) -> None:
 
 def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress | None = None,
                 cancel: Callable[[], bool] | None = None) -> dict[str, int]:
-    """Export units (quotas, post limits), persons on establishment and the region pool to ``path``.
+    """Export units (quotas, post limits), persons on establishment, the region pool and the open
+    usage approvals (在途) to ``path``.
 
     ``book`` is an open :class:`bianzhi_app.book.Book`; everything is read in one snapshot.
     ``progress(done, total, stage)`` is called every few thousand rows, ``cancel()`` as often
-    (True → :class:`Cancelled`, no file written). Returns {"units": n, "persons": n}.
+    (True → :class:`Cancelled`, no file written). Returns {"units": n, "persons": n, "approvals": n}.
     """
     catalog = book.catalog
     kinds = [k.code for k in catalog.kinds]
@@ -171,11 +173,22 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
             figures = data["pool"][k.code]
             pool.append([region["name"], pool.text(region["code"]), k.name, figures["total"], figures["allocated"],
                          figures["unallocated"]])
+        sheet = _Sheet(wb, L.APPROVALS_SHEET, f"{region['name']}在途用编核准(截至{today})", L.APPROVAL_COLUMNS,
+                       L.APPROVAL_WIDTHS)
+        open_approvals = 0
+        for a in conn.execute(select(approvals, unit_table.c.name.label("unit"),
+                                     documents.c.number.label("doc"))
+                              .join(unit_table, unit_table.c.id == approvals.c.unit_id)
+                              .join(documents, documents.c.id == approvals.c.document_id)
+                              .where(approvals.c.status == "active").order_by(approvals.c.id)):
+            sheet.append([sheet.text(a.number), a.unit, catalog.kind_by_id(a.kind_id).name, a.count,
+                          a.used_count, a.method, sheet.date(a.issued_on), sheet.date(a.valid_until), a.doc])
+            open_approvals += 1
     tick("保存文件", force=True)
     _save(wb, path)
     if progress is not None:
         progress(total, total, "完成")
-    return {"units": len(data["units"]), "persons": total_persons}
+    return {"units": len(data["units"]), "persons": total_persons, "approvals": open_approvals}
 
 
 def write_template(path: str | os.PathLike[str]) -> None:
@@ -200,6 +213,7 @@ def write_template(path: str | os.PathLike[str]) -> None:
         blank.number_format = TEXT_FORMAT
         persons.append([None] * id_column + [blank])
     _Sheet(wb, L.POOL_SHEET, "编制总额", L.POOL_COLUMNS, L.POOL_WIDTHS)
+    _Sheet(wb, L.APPROVALS_SHEET, "在途用编核准", L.APPROVAL_COLUMNS, L.APPROVAL_WIDTHS)
     _save(wb, path)
 
 

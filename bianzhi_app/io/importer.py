@@ -7,7 +7,8 @@ refusal is mapped back to the sheet, row and column it came from. The transactio
 only when there is no problem at all (or, with ``skip_invalid``, for the rows without one); a
 dry run always rolls back, so it checks every rule exactly as the real import would.
 
-For the UI wizard: call ``read_workbook`` (and ``read_pool_sheet``) in a worker to show what
+For the UI wizard: call ``read_workbook`` (and ``read_pool_sheet``, ``read_approval_sheet`` on its
+ignored sheets) in a worker to show what
 was recognised, then ``import_parsed`` with the same options (first ``dry_run=True`` for the
 preview of problems, then for real); both take ``progress(done, total, stage)`` and ``cancel()``.
 """
@@ -26,6 +27,7 @@ from bianzhi_app.book import Book, normalize_doc_number
 from bianzhi_app.db.models import persons, regions, units
 from bianzhi_app.errors import Cancelled, StateRefused
 from bianzhi_app.io.apply import Apply, Options
+from bianzhi_app.io.approval_sheet import ApprovalSheet, read_approval_sheet
 from bianzhi_app.io.pool_sheet import PoolSheet, read_pool_sheet
 from bianzhi_app.io.workbook import ParsedWorkbook, Problem, read_workbook
 
@@ -72,22 +74,28 @@ def import_workbook(book: Book, path: str | os.PathLike[str], *, initial: bool =
 
     parsed = read_workbook(path, progress=reading, cancel=cancel)
     pool = read_pool_sheet(path, parsed.ignored_sheets) if parsed.ignored_sheets else PoolSheet()
-    return import_parsed(book, parsed, file_name=Path(path).name, pool_sheet=pool, initial=initial,
-                         dry_run=dry_run, skip_invalid=skip_invalid, doc=doc, progress=progress, cancel=cancel)
+    approval_sheet = read_approval_sheet(path, parsed.ignored_sheets) if initial and parsed.ignored_sheets \
+        else ApprovalSheet()
+    return import_parsed(book, parsed, file_name=Path(path).name, pool_sheet=pool, approval_sheet=approval_sheet,
+                         initial=initial, dry_run=dry_run, skip_invalid=skip_invalid, doc=doc, progress=progress,
+                         cancel=cancel)
 
 
 def import_parsed(book: Book, parsed: ParsedWorkbook, *, file_name: str, pool_sheet: PoolSheet | None = None,
-                  initial: bool = False, dry_run: bool = False, skip_invalid: bool = False, doc: str | None = None,
+                  approval_sheet: ApprovalSheet | None = None, initial: bool = False, dry_run: bool = False,
+                  skip_invalid: bool = False, doc: str | None = None,
                   progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> ImportResult:
     """Import an already read workbook.
 
     ``initial``: load a region's current state into an empty book (no units, no persons): the region
     is created from the 编制总额 sheet if the book has none; units, quotas and post limits are set,
     persons entered without approvals, overages kept as allowances (只出不进), the pool raised to
-    cover the quotas (or set to the 编制总额 sheet's figures); the document is ``doc`` or
+    cover the quotas (or set to the 编制总额 sheet's figures), and the open usage approvals of
+    ``approval_sheet`` (the 用编核准 sheet) re-created; the document is ``doc`` or
     「初始导入:<file name>」. Otherwise: existing units get the file's quotas and post limits and new
     units are added (both need ``doc``: DocumentRequired without it), persons are entered (rule 5:
-    approvals are consumed; a person already on establishment in the same unit and kind is unchanged).
+    approvals are consumed; a person already on establishment in the same unit and kind is unchanged);
+    ``approval_sheet`` is ignored.
 
     Returns the problems (the reader's and the book's), and counts. Nothing is committed when
     ``dry_run``, or when there is any problem and not ``skip_invalid``.
@@ -102,7 +110,7 @@ def import_parsed(book: Book, parsed: ParsedWorkbook, *, file_name: str, pool_sh
         with book.transact() as tx:
             if initial:
                 _check_empty(tx, pool_sheet)
-            run = Apply(tx, parsed, pool_sheet, options, progress, cancel)
+            run = Apply(tx, parsed, pool_sheet, options, progress, cancel, approval_sheet)
             run.execute()
             result.problems = run.sorted_problems()
             result.imported = run.counts

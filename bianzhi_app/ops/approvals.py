@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, cast, func, insert, select, update
 
 from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.catalog import APPROVAL_METHODS, check_choice
@@ -13,14 +14,26 @@ from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
 from bianzhi_app.ops.common import find_unit, positive, quota_figures, shrink_allowance
 from bianzhi_app.rules import check_room
 
+NUMBER_FORM = re.compile(r"\d{4}-\d{4,}")
+
 
 def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str, doc: str,
-                 valid_until: dt.date | None = None, on: dt.date | None = None) -> Change:
+                 valid_until: dt.date | None = None, on: dt.date | None = None,
+                 number: str | None = None) -> Change:
     """Approve a unit to fill `count` slots of a kind; the slots are reserved until used.
 
+    ``number`` keeps a given approval number (an initial import re-creating an exported book's open
+    approvals); by default the next number of the approval year is issued.
     Refuses: no document; an unknown method; a validity ending before the approval date; more
-    slots than the unit's vacancy (rule 1). Returns the approval number in `Change.result`.
+    slots than the unit's vacancy (rule 1); a number not of the form YYYY-NNNN, or already issued.
+    Returns the approval number in `Change.result`.
     """
+    if number is not None:
+        number = str(number).strip()
+        if not NUMBER_FORM.fullmatch(number):
+            raise InvalidInput(f"核准编号「{number}」格式不对,应为“年份-序号”,如2026-0001")
+        if tx.conn.execute(select(approvals.c.id).where(approvals.c.number == number)).first() is not None:
+            raise StateRefused(f"核准编号{number}已被使用,不能重复")
     u = find_unit(tx, unit)
     k = tx.catalog.kind(kind)
     count = positive(count, "核准数")
@@ -34,10 +47,11 @@ def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str,
     doc_id = tx.document(doc)
     before = quota_figures(tx, u.id, k.id)
     check_room(u.name, k.name, before, count, f"核准{count}名用编")
-    year = effective_on.year
-    issued = tx.conn.execute(select(func.count()).select_from(approvals)
-                             .where(approvals.c.number.like(f"{year}-%"))).scalar_one()
-    number = f"{year}-{issued + 1:04d}"
+    if number is None:
+        year = effective_on.year
+        issued = tx.conn.execute(select(func.max(cast(func.substr(approvals.c.number, 6), Integer)))
+                                 .where(approvals.c.number.like(f"{year}-%"))).scalar_one()
+        number = f"{year}-{(issued or 0) + 1:04d}"
     tx.conn.execute(insert(approvals).values(
         number=number, unit_id=u.id, kind_id=k.id, count=count, used_count=0, method=method, status="active",
         issued_on=effective_on, valid_until=valid_until, document_id=doc_id))

@@ -11,8 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from bookhelpers import ROOT, Cli, fingerprint, person_id
+from sqlalchemy import select
 
 from bianzhi_app.book import Book
+from bianzhi_app.db.models import approvals, documents
+from bianzhi_app.io.approval_sheet import read_approval_sheet
 from bianzhi_app.io.workbook import read_workbook
 from bianzhi_app.queries import approval_rows
 
@@ -25,10 +28,15 @@ def test_export_format(region: Cli, tmp_path: Path) -> None:
            "--doc", "杨编发〔2026〕1号", "--on", "2026-01-01")
     cli.ok("quota", "set", "区水利局", "xz", "3", "--doc", "杨编发〔2026〕1号", "--on", "2026-01-01")
     cli.ok("person", "enter", "区水利局", "xz", "--name", "张三", "--id", person_id(1), "--on", "2026-01-05")
+    number = cli.json("approval", "add", "区水利局", "xz", "2", "--method", "公开招录", "--valid-until", "2026-12-31",
+                      "--doc", "杨编发〔2026〕2号", "--on", "2026-01-10")["number"]
+    cancelled = cli.json("approval", "add", "区农业农村局", "xz", "1", "--method", "调任", "--doc", "杨编发〔2026〕3号",
+                         "--on", "2026-01-11")["number"]
+    cli.ok("approval", "cancel", cancelled)
     path = tmp_path / "out.xlsx"
-    assert cli.json("export", str(path)) == {"ok": True, "file": str(path), "units": 2, "persons": 1}
+    assert cli.json("export", str(path)) == {"ok": True, "file": str(path), "units": 2, "persons": 1, "approvals": 1}
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["单位", "人员", "编制总额"]
+    assert wb.sheetnames == ["单位", "人员", "编制总额", "用编核准"]
     ws = wb["人员"]
     assert ws.freeze_panes == "A3"
     assert str(ws["A1"].value).startswith("杨陵区实名制在编人员")
@@ -46,19 +54,28 @@ def test_export_format(region: Cli, tmp_path: Path) -> None:
     head = [c.value for c in units[2]]
     row = dict(zip(head, [c.value for c in units[4]], strict=True))
     assert row["单位名称"] == "区水利局" and row["行政编制核定数"] == 3 and row["行政编制实有人数"] == 1
+    sheet = wb["用编核准"]
+    assert str(sheet["A1"].value).startswith("杨陵区在途用编核准") and sheet.freeze_panes == "A3"
+    assert [c.value for c in sheet[2]] == ["核准编号", "单位名称", "编制类型", "核准数", "已使用", "补充方式",
+                                           "核准日期", "有效期至", "文件依据"]
+    [row] = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]  # only the active approval
+    assert row == [number, "区水利局", "行政编制", 2, 0, "公开招录", dt.datetime(2026, 1, 10),
+                   dt.datetime(2026, 12, 31), "杨编发〔2026〕2号"]
+    assert sheet["A3"].data_type == "s" and sheet["G3"].number_format == "yyyy-mm-dd"
     parsed = read_workbook(path)
     assert parsed.problems == [] and len(parsed.persons) == 1 and len(parsed.units) == 2
-    assert parsed.ignored_sheets == ["编制总额"]
+    assert parsed.ignored_sheets == ["编制总额", "用编核准"]
+    [approval] = read_approval_sheet(path, parsed.ignored_sheets).rows
+    assert (approval.number, approval.unit, approval.kind, approval.remaining, approval.method) == \
+        (number, "区水利局", "xz", 2, "公开招录")
+    assert (approval.issued_on, approval.valid_until, approval.doc) == \
+        (dt.date(2026, 1, 10), dt.date(2026, 12, 31), "杨编发〔2026〕2号")
 
 
 def test_round_trip_gives_the_same_figures_and_roster(demo_book: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     source = Cli(demo_book, capsys)
-    with Book.open(demo_book) as book:  # open approvals (在途) are not exported: release them first
-        with book.read() as conn:
-            numbers = [r["number"] for r in approval_rows(conn, book.catalog)]
-    for number in numbers:
-        source.ok("approval", "cancel", number)
+    assert open_approvals(demo_book), "the demo book should have open approvals (在途)"
     path = tmp_path / "demo.xlsx"
     source.ok("export", str(path))
     target = Cli(tmp_path / "copy.db", capsys)
@@ -74,16 +91,28 @@ def test_round_trip_gives_the_same_figures_and_roster(demo_book: Path, tmp_path:
         return status["region"], status["pool"], units
 
     assert figures(target) == figures(source)
+    assert any(q["reserved"] for u in target.json("status")["units"] for q in u["quota"].values())
     roster = sorted(json.dumps(p, sort_keys=True) for p in source.json("roster")["persons"])
     assert sorted(json.dumps(p, sort_keys=True) for p in target.json("roster")["persons"]) == roster
+    assert open_approvals(tmp_path / "copy.db") == open_approvals(demo_book)
     assert target.ok("check")
+
+
+def open_approvals(path: Path) -> list[tuple]:
+    """The active approvals as they matter after a round trip: the slots still reserved (核准数 − 已使用),
+    number, unit, kind, method, dates and document."""
+    with Book.open(path) as book, book.read() as conn:
+        docs = dict(conn.execute(select(approvals.c.number, documents.c.number)
+                                 .join(documents, documents.c.id == approvals.c.document_id)).all())
+        return [(r["number"], r["unit"], r["kind"], r["remaining"], r["method"], r["status"], r["issued_on"],
+                 r["valid_until"], docs[r["number"]]) for r in approval_rows(conn, book.catalog)]
 
 
 def test_template_has_the_headers_and_notes(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "template.xlsx"
     cli.ok("template", str(path))
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["说明", "单位", "人员", "编制总额"]
+    assert wb.sheetnames == ["说明", "单位", "人员", "编制总额", "用编核准"]
     assert "身份证号" in "".join(str(r[0].value) for r in wb["说明"].iter_rows())
     parsed = read_workbook(path)
     assert parsed.unit_sheets == ["单位"] and parsed.person_sheets == ["人员"] and parsed.problems == []

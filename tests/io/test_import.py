@@ -3,6 +3,7 @@ column, all-or-nothing, dry run, --skip-invalid, cancel."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -21,7 +22,7 @@ DOC2 = "杨编发〔2026〕9号"
 
 
 def workbook(tmp_path: Path, units: list[list[object]], people: list[list[object]], name: str = "in.xlsx",
-             pool: list[list[object]] | None = None) -> Path:
+             pool: list[list[object]] | None = None, approvals: list[list[object]] | None = None) -> Path:
     wb, ws = new_book()
     ws.title = "单位"
     put(ws, 1, UNIT_HEAD)
@@ -36,6 +37,12 @@ def workbook(tmp_path: Path, units: list[list[object]], people: list[list[object
         sheet = wb.create_sheet("编制总额")
         put(sheet, 1, ["行政区域", "行政区划代码", "编制类型", "编制总额"])
         for row, values in enumerate(pool, start=2):
+            put(sheet, row, values)
+    if approvals is not None:
+        sheet = wb.create_sheet("用编核准")
+        put(sheet, 1, ["核准编号", "单位名称", "编制类型", "核准数", "已使用", "补充方式", "核准日期", "有效期至",
+                       "文件依据"])
+        for row, values in enumerate(approvals, start=2):
             put(sheet, row, values)
     return save(wb, tmp_path, name)
 
@@ -71,7 +78,7 @@ def test_regular_import_updates_quotas_adds_units_and_enters_persons(region: Cli
     assert payload["problems"] == [] and payload["committed"] is True
     assert payload["imported"] == {"units_added": 1, "quotas_set": 2, "post_limits_set": 3, "pools_set": 0,
                                    "persons_entered": 2, "posts_appointed": 1, "persons_unchanged": 0,
-                                   "rows_refused": 0}
+                                   "approvals_added": 0, "rows_refused": 0}
     office = unit_status(cli, "区农业农村局")
     assert office["quota"]["xz"] == {"approved": 14, "used": 2, "reserved": 0, "vacancy": 12, "overage": 0,
                                      "allowance": 0}
@@ -219,7 +226,8 @@ def test_skip_invalid_imports_the_valid_rows(region: Cli, tmp_path: Path) -> Non
 # ---------------------------------------------------------------- initial imports
 
 
-def initial_file(tmp_path: Path, pool: list[list[object]] | None = None) -> Path:
+def initial_file(tmp_path: Path, pool: list[list[object]] | None = None,
+                 approvals: list[list[object]] | None = None) -> Path:
     return workbook(tmp_path, [
         ["区委办公室", None, "党委工作机关", "正科", "全额拨款", 2, None, 1, None],
         ["区档案馆", "区委办公室", "事业单位", "副科", "全额拨款", None, 3, None, None],
@@ -228,7 +236,7 @@ def initial_file(tmp_path: Path, pool: list[list[object]] | None = None) -> Path
         ["乙", person_id(2), "区委办公室", "行政编制", "正职", "2016-03-01"],   # 2 holders, limit 1
         ["丙", person_id(3), "区委办公室", "行政编制", None, "2017-03-01"],     # 3 persons, quota 2
         ["丁", make_id("19800101", "44"), "区档案馆", "事业编制", None, None],
-    ], "县里的数据.xlsx", pool)
+    ], "县里的数据.xlsx", pool, approvals)
 
 
 def test_initial_import_states_the_existing_establishment(region: Cli, tmp_path: Path) -> None:
@@ -263,6 +271,63 @@ def test_initial_import_creates_the_region_from_the_pool_sheet(region: Cli, tmp_
     assert status["region"] == {"name": "杨陵区", "code": "610403"}
     assert status["pool"]["xz"]["total"] == 10 and status["pool"]["sy"]["total"] == 3
     assert payload["document"] == DOC2
+
+
+def test_initial_import_re_creates_open_approvals_and_reports_bad_rows(region: Cli, tmp_path: Path) -> None:
+    path = initial_file(tmp_path, approvals=[
+        ["2026-0007", "区档案馆", "事业编制", 2, 1, "公开招聘", "2026-03-01", "2027-02-28", "杨编发〔2026〕5号"],
+        ["2026-0008", "区委办公室", "行政编制", 1, 0, "调任", "2026-03-02", None, None],   # no vacancy (rule 1)
+        ["2026-0009", "区水务局", "行政编制", 1, 0, "调任", "2026-03-02", None, None],     # unknown unit
+        ["2026-0007", "区档案馆", "事业编制", 1, 0, "调任", "2026-03-02", None, None],     # duplicate number
+        ["2026-0010", "区档案馆", "事业编制", 1, 0, "调任", "2026-13-45", None, None],     # bad date
+        ["26-1", "区档案馆", "事业编制", 1, 0, "调任", "2026-03-02", None, None],          # bad number
+        ["2026-0011", "区档案馆", "事业编制", 1, 0, "抽签", "2026-03-02", None, None],     # unknown method
+        ["2026-0012", "区档案馆", "事业编制", 1, 3, "调任", "2026-03-02", None, None],     # used > count
+    ])
+    cli = Cli(tmp_path / "empty.db", region.capsys)
+    cli.ok("init", "--region", "杨陵区", "--code", "610403")
+    before = fingerprint(cli.db)
+    code, payload, _err = run_import(cli, path, "--initial")
+    assert code == 4 and payload["committed"] is False
+    assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in payload["problems"]] == [
+        ("用编核准", 3, "D(核准数)", "1"),
+        ("用编核准", 4, "B(单位名称)", "区水务局"),
+        ("用编核准", 5, "A(核准编号)", "2026-0007"),
+        ("用编核准", 6, "G(核准日期)", "2026-13-45"),
+        ("用编核准", 7, "A(核准编号)", "26-1"),
+        ("用编核准", 8, "F(补充方式)", "抽签"),
+        ("用编核准", 9, "E(已使用)", "3"),
+    ]
+    reasons = [p["reason"] for p in payload["problems"]]
+    assert "不能核准1名用编" in reasons[0] and "区水务局" in reasons[1] and "重复" in reasons[2]
+    assert fingerprint(cli.db) == before
+    code, payload, err = run_import(cli, path, "--initial", "--skip-invalid")
+    assert code == 0, err
+    assert payload["imported"]["approvals_added"] == 1 and payload["imported"]["rows_refused"] == 4
+    archive = unit_status(cli, "区档案馆")
+    assert archive["quota"]["sy"]["reserved"] == 1 and archive["quota"]["sy"]["used"] == 1
+    [approval] = cli.json("approval", "list")["approvals"]
+    assert {k: approval[k] for k in ("number", "unit", "kind", "count", "used", "remaining", "method", "issued_on",
+                                     "valid_until")} == {
+        "number": "2026-0007", "unit": "区档案馆", "kind": "sy", "count": 1, "used": 0, "remaining": 1,
+        "method": "公开招聘", "issued_on": "2026-03-01", "valid_until": "2027-02-28"}
+    number = cli.json("approval", "add", "区档案馆", "sy", "1", "--method", "调任", "--doc", DOC)["number"]
+    year = dt.date.today().year
+    assert number == (f"{year}-0008" if year == 2026 else f"{year}-0001")  # numbering goes on after the kept one
+    entries = [e for e in cli.json("ledger")["entries"] if e["op"] == "approval.add"]
+    assert [(e["doc"], e["effective_on"], e["detail"]["number"]) for e in entries] == [
+        ("杨编发〔2026〕5号", "2026-03-01", "2026-0007"), (DOC, dt.date.today().isoformat(), number)]
+    assert cli.ok("check")
+
+
+def test_regular_import_ignores_the_approval_sheet(region: Cli, tmp_path: Path) -> None:
+    path = workbook(tmp_path, [], [["甲", person_id(1), "区农业农村局", "行政编制", None, None]],
+                    approvals=[["bad", "区水务局", "行政编制", "x", None, None, None, None, None]])
+    region.ok("approval", "add", "区农业农村局", "xz", "1", "--method", "公开招录", "--doc", DOC)
+    code, payload, err = run_import(region, path)
+    assert code == 0, err
+    assert payload["problems"] == [] and payload["imported"]["approvals_added"] == 0
+    assert payload["imported"]["persons_entered"] == 1
 
 
 def test_initial_import_refusals(region: Cli, tmp_path: Path) -> None:

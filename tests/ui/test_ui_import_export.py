@@ -145,4 +145,4 @@ def test_whole_book_export_and_template_from_the_file_menu(qtbot, window, save_t
     parsed = read_workbook(save_to[-1])
     assert parsed.problems == [] and len(parsed.persons) == len(PERSONS)
     window.actions["template"].trigger()
-    assert openpyxl.load_workbook(save_to[-1]).sheetnames == ["说明", "单位", "人员", "编制总额"]
+    assert openpyxl.load_workbook(save_to[-1]).sheetnames == ["说明", "单位", "人员", "编制总额", "用编核准"]

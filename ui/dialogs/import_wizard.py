@@ -41,7 +41,8 @@ COUNT_LABELS = {
     "units_added": QT_TRANSLATE_NOOP("", "新设单位"), "quotas_set": QT_TRANSLATE_NOOP("", "核定编制"),
     "post_limits_set": QT_TRANSLATE_NOOP("", "核定职数"), "pools_set": QT_TRANSLATE_NOOP("", "编制总额"),
     "persons_entered": QT_TRANSLATE_NOOP("", "入编"), "posts_appointed": QT_TRANSLATE_NOOP("", "任职"),
-    "persons_unchanged": QT_TRANSLATE_NOOP("", "无变化人员"), "rows_refused": QT_TRANSLATE_NOOP("", "未导入的行"),
+    "persons_unchanged": QT_TRANSLATE_NOOP("", "无变化人员"), "approvals_added": QT_TRANSLATE_NOOP("", "用编核准"),
+    "rows_refused": QT_TRANSLATE_NOOP("", "未导入的行"),
 }
 
 
@@ -70,6 +71,7 @@ class ImportWizard(QDialog):
         self.setMinimumSize(760, 480)
         self.parsed: Any = None
         self.pool_sheet: Any = None
+        self.approval_sheet: Any = None
         self.preview: Any = None
         self.result: Any = None
         self.job: Job | None = None
@@ -187,10 +189,12 @@ class ImportWizard(QDialog):
 
     def _options(self) -> dict[str, Any]:
         return {"file_name": Path(self.path.text().strip()).name, "pool_sheet": self.pool_sheet,
-                "initial": self.initial.isChecked(), "doc": self.doc.text().strip() or None}
+                "approval_sheet": self.approval_sheet, "initial": self.initial.isChecked(),
+                "doc": self.doc.text().strip() or None}
 
     def start_check(self) -> Job:
         """Read the file and run the dry run on the worker."""
+        from bianzhi_app.io.approval_sheet import ApprovalSheet, read_approval_sheet
         from bianzhi_app.io.importer import import_parsed
         from bianzhi_app.io.pool_sheet import PoolSheet, read_pool_sheet
         from bianzhi_app.io.workbook import read_workbook
@@ -200,16 +204,19 @@ class ImportWizard(QDialog):
         book = self.session.book
         self.error.hide()
 
-        def work(job: Job) -> tuple[Any, Any, Any]:
+        def work(job: Job) -> tuple[Any, Any, Any, Any]:
             parsed = read_workbook(path, progress=lambda d, t: job.progress(d, t, "读取文件"), cancel=job.cancelled)
             pool = read_pool_sheet(path, parsed.ignored_sheets) if parsed.ignored_sheets else PoolSheet()
-            result = import_parsed(book, parsed, file_name=Path(path).name, pool_sheet=pool, initial=initial,
-                                   dry_run=True, doc=doc, progress=job.progress, cancel=job.cancelled)
-            return parsed, pool, result
+            approvals = read_approval_sheet(path, parsed.ignored_sheets) if parsed.ignored_sheets \
+                else ApprovalSheet()
+            result = import_parsed(book, parsed, file_name=Path(path).name, pool_sheet=pool,
+                                   approval_sheet=approvals, initial=initial, dry_run=True, doc=doc,
+                                   progress=job.progress, cancel=job.cancelled)
+            return parsed, pool, approvals, result
 
-        def done(value: tuple[Any, Any, Any]) -> None:
+        def done(value: tuple[Any, Any, Any, Any]) -> None:
             self.job = None
-            self.parsed, self.pool_sheet, self.preview = value
+            self.parsed, self.pool_sheet, self.approval_sheet, self.preview = value
             self._show_preview(self.preview)
 
         self.job = self.session.run_job(work, done, self._fail)
