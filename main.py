@@ -5,13 +5,13 @@ import sys
 
 def main() -> int:
     argv = sys.argv[1:]
-    if argv and not (len(argv) >= 1 and argv[0] in ("--gui",)):
+    if argv and argv[0] not in ("--gui", "--demo"):
         from bianzhi_app.cli import main as cli_main
 
         return cli_main(argv)
     from ui.app import run
 
-    return run(argv[1:] if argv else [])
+    return run(argv[1:] if argv[:1] == ["--gui"] else argv)
 
 
 if __name__ == "__main__":

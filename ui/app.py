@@ -46,6 +46,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--page", choices=("dashboard", "unit", "roster", "approvals", "ledger", "documents",
                                            "reports"))
     parser.add_argument("--lang", help="界面语言 zh_CN / en")
+    parser.add_argument("--demo", action="store_true", help="没有台账时直接生成演示区县并打开")
     parser.add_argument("--exit-after-paint", action="store_true", help="基准测试用:窗口绘制后退出")
     parser.add_argument("--screenshot", help="测试用:绘制后把窗口截图存为PNG并退出")
     args, _unknown = parser.parse_known_args(list(argv))
@@ -92,7 +93,7 @@ def run(argv: Sequence[str]) -> int:
     from ui.launcher import Launcher
 
     launcher = Launcher(start_page=args.page)
-    shown = launcher.start(args.db)
+    shown = launcher.start(args.db, demo=args.demo)
     if args.exit_after_paint or args.screenshot:
         probe = _PaintProbe(app, shown, args.screenshot)
         target = shown

@@ -50,12 +50,16 @@ class Launcher(QObject):
         self.busy_session: Session | None = None
 
     # --- entry ----------------------------------------------------------------------------
-    def start(self, db: str | None = None) -> QWidget:
+    def start(self, db: str | None = None, *, demo: bool = False) -> QWidget:
+        """Open the book (the given one, the last one, or the default); with no book, the welcome
+        page — or, with ``demo``, a demo county generated straight into the default path."""
         path = db or settings.get("db/last") or default_db()
         if _exists(path):
             self.open_path(path)
         else:
             self.show_welcome(path)
+            if demo:
+                self.demo(path, "county")
         return self.current()
 
     def current(self) -> QWidget:

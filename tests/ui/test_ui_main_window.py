@@ -227,3 +227,32 @@ def test_main_py_opens_a_window_and_paints(book_path, tmp_path):  # type: ignore
                              "roster", "--exit-after-paint"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("painted")
+
+
+def test_demo_flag_builds_a_demo_county_when_there_is_no_book(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """The README's quick start (`main.py --demo`): no book yet → a demo county, then the main window."""
+    from ui.launcher import Launcher
+
+    path = tmp_path / "first" / "bianzhi.db"
+    launcher = Launcher()
+    launcher.start(str(path), demo=True)
+    qtbot.addWidget(launcher.welcome)
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=120_000)
+    qtbot.addWidget(launcher.window)
+    assert scalar(path, "SELECT name FROM regions") == "杨陵区"
+    assert scalar(path, "SELECT COUNT(*) FROM units") > 100
+    wait_idle(qtbot, launcher.window.session)
+    launcher.window.session.close()
+
+
+def test_demo_flag_opens_an_existing_book_unchanged(qtbot, book_path):  # type: ignore[no-untyped-def]
+    from ui.launcher import Launcher
+
+    before = scalar(book_path, "SELECT MAX(seq) FROM ledger")
+    launcher = Launcher()
+    launcher.start(str(book_path), demo=True)
+    assert launcher.window is not None
+    qtbot.addWidget(launcher.window)
+    wait_idle(qtbot, launcher.window.session)
+    assert scalar(book_path, "SELECT MAX(seq) FROM ledger") == before
+    launcher.window.session.close()
