@@ -147,3 +147,12 @@ class IdEdit(QWidget):
         self.hint.setText(problem or ("✓" if self.code() else ""))
         self.hint.setStyleSheet("color:#b00020" if problem else "color:#1b5e20")
         self.changed.emit()
+
+
+def search_edit(parent: QWidget, name: str, placeholder: str) -> QLineEdit:
+    """The search box of a list: named for tests, with a hint and a clear button."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit

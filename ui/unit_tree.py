@@ -14,9 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
+from ui.fields import search_edit
 from ui.i18n import tr
 from ui.session import Session
 
@@ -222,10 +223,7 @@ class UnitTree(QWidget):
         self._quiet = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("unit_search")
-        self.search.setPlaceholderText(tr("查找单位…"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_edit(self, "unit_search", tr("查找单位…"))
         self.model = UnitTreeModel(session, self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("unit_tree")

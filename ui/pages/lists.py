@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.book import OP_LABELS, Op
 from ui.dialogs.export import ExportSource, dated, documents_source, export_button, ledger_source, table_source
-from ui.fields import UnitPicker
+from ui.fields import UnitPicker, search_edit
 from ui.i18n import tr
 from ui.models import DocumentsModel, LedgerModel
 from ui.pages.common import fill_table, make_table
@@ -138,10 +138,7 @@ class DocumentsPage(QWidget):
         self.session = session
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.search = QLineEdit(self)
-        self.search.setObjectName("documents_search")
-        self.search.setPlaceholderText(tr("文号或标题中的文字"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_edit(self, "documents_search", tr("文号或标题中的文字"))
         bar.addWidget(self.search, 1)
         bar.addWidget(export_button(self, self.export_source, session, "documents_export"))
         layout.addLayout(bar)

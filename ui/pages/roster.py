@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.fields import KindCombo, UnitPicker
+from ui.fields import KindCombo, UnitPicker, search_edit
 from ui.i18n import tr
 from ui.models import RosterModel
 from ui.pages.paged_view import paged_view
@@ -23,10 +23,7 @@ class RosterPage(QWidget):
         self.session = session
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.search = QLineEdit(self)
-        self.search.setObjectName("roster_search")
-        self.search.setPlaceholderText(tr("姓名或身份证号(前几位)"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_edit(self, "roster_search", tr("姓名或身份证号(前几位)"))
         self.unit = UnitPicker(session, self)
         self.unit.setObjectName("roster_unit")
         self.unit.lineEdit().setPlaceholderText(tr("全部单位"))
