@@ -139,3 +139,16 @@ def test_merge_units_into_new(qtbot, window, book_path):  # type: ignore[no-unty
     confirm(qtbot, dialog)
     merged = unit_id(book_path, "区统计和档案局")
     assert scalar(book_path, "SELECT SUM(used) FROM quotas WHERE unit_id = :u", u=merged) == 1
+
+
+def test_merge_picks_units_by_name(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, "unit_merge", unit_id=unit_id(book_path, "区统计局"))
+    type_text(qtbot, dialog.pick, "区档案馆")
+    qtbot.mouseClick(dialog.add_source, Qt.MouseButton.LeftButton)
+    assert [name for _id, name in dialog.checked()] == ["区统计局", "区档案馆"]
+    type_text(qtbot, dialog.into, "区统计和档案局")
+    type_text(qtbot, dialog.doc, DOC)
+    confirm(qtbot, dialog)
+    merged = unit_id(book_path, "区统计和档案局")
+    statuses = {scalar(book_path, "SELECT status FROM units WHERE name = :n", n=n) for n in ("区统计局", "区档案馆")}
+    assert statuses == {"abolished"} and merged

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
@@ -102,18 +102,44 @@ class AbolishUnitDialog(_UnitDialog):
 class MergeUnitsDialog(_UnitDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("机构合并"))
+        # Only the chosen units are listed: a province has 40,000, far too many for one list.
         self.sources = QListWidget(self)
         self.sources.setObjectName("sources")
-        preset = self.preset.get("unit_id")
-        for unit_id, name in q.unit_names(conn):
-            item = QListWidgetItem(name, self.sources)
-            item.setData(Qt.ItemDataRole.UserRole, unit_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if unit_id == preset else Qt.CheckState.Unchecked)
+        self.sources.setMaximumHeight(120)
         self.sources.itemChanged.connect(self.refresh)
-        self.form.addRow(tr("被合并单位"), self.sources)
+        self.pick = UnitPicker(self.session, self)
+        self.pick.setObjectName("source_pick")
+        self.add_source = QPushButton(tr("加入"), self)
+        self.add_source.setObjectName("add_source")
+        self.add_source.clicked.connect(self._add_picked)
+        row = QHBoxLayout()
+        row.addWidget(self.pick, 1)
+        row.addWidget(self.add_source)
+        self.form.addRow(tr("被合并单位"), row)
+        self.form.addRow("", self.sources)
+        preset = self.preset.get("unit_id")
+        if preset is not None:
+            name = q.unit_name(conn, preset)
+            if name:
+                self._add_source(preset, name)
         self.into = self.line(tr("合并后的单位(已有或新设)"), "into")
         self.add_doc_and_date()
+
+    def _add_source(self, unit_id: int, name: str) -> None:
+        items = (self.sources.item(i) for i in range(self.sources.count()))
+        if any(it.data(Qt.ItemDataRole.UserRole) == unit_id for it in items):
+            return
+        item = QListWidgetItem(name, self.sources)
+        item.setData(Qt.ItemDataRole.UserRole, unit_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+
+    def _add_picked(self) -> None:
+        unit_id = self.pick.unit_id()
+        if unit_id is not None:
+            self._add_source(unit_id, self.pick.text().strip())
+            self.pick.clear()
+            self.refresh()
 
     def checked(self) -> list[tuple[int, str]]:
         items = (self.sources.item(i) for i in range(self.sources.count()))
