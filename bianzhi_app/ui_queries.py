@@ -272,12 +272,6 @@ def unit_name(conn: Connection, unit_id: int) -> str | None:
     return conn.execute(select(units.c.name).where(units.c.id == unit_id)).scalar()
 
 
-def unit_names(conn: Connection) -> list[tuple[int, str]]:
-    """Active units (id, name) by name, for pickers."""
-    return [(r.id, r.name) for r in conn.execute(select(units.c.id, units.c.name)
-                                                 .where(units.c.status == "active").order_by(units.c.name))]
-
-
 def unit_detail(conn: Connection, catalog: Catalog, unit_id: int) -> dict[str, Any] | None:
     """Everything the unit page shows except its staff list and ledger (paged separately)."""
     parent = units.alias("parent")
