@@ -1,6 +1,6 @@
 """Benchmark of the report primitives (not collected by pytest).
 
-    .venv/bin/python tests/reports/bench_reports.py [ROWS ...]
+    .venv/bin/python bench/bench_report_fonts.py [ROWS ...]
 
 Prints the per-call cost of the font fallback split and the time per row of a long
 ``data_table`` laid out and written to a PDF (default 1,000 / 10,000 / 40,000 rows).
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reportlab.lib.units import mm
 
