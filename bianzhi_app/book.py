@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exc, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, exc, insert, select, update
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
@@ -402,7 +402,3 @@ def translate_integrity_error(error: exc.IntegrityError) -> BianzhiError:
         return RefusedError("数据库约束拒绝了此项变动(一人一编):该人员已占用编制")
     return RefusedError(f"数据库约束拒绝了此项变动:{text}")
 
-
-def table_exists(engine: Engine, name: str) -> bool:
-    with engine.connect() as conn:
-        return inspect(conn).has_table(name)

@@ -102,6 +102,11 @@ def build_parser() -> ArgumentParser:
         p.add_argument = add_argument  # type: ignore[method-assign]
         return p
 
+    def group(name: str, helptext: str) -> Any:
+        """A command with sub-commands (`unit add`, `unit rename` …)."""
+        return command(name, lambda a: None, helptext).add_subparsers(dest="action", required=True,
+                                                                      parser_class=ArgumentParser)
+
     def dated(p: ArgumentParser) -> None:
         p.add_argument("--on", type=parse_date_arg, help="生效日期 YYYY-MM-DD(默认今天,可补登过去日期)")
 
@@ -112,16 +117,14 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--scale", choices=("county", "city", "province"), default="county")
     p.add_argument("--seed", type=int, default=1)
 
-    pool = command("pool", lambda a: None, "编制总额").add_subparsers(dest="action", required=True,
-                                                                  parser_class=ArgumentParser)
+    pool = group("pool", "编制总额")
     p = command("set", commands.cmd_pool_set, "核定编制总额", pool)
     p.add_argument("kind")
     p.add_argument("n", type=int)
     p.add_argument("--doc", required=True)
     dated(p)
 
-    unit = command("unit", lambda a: None, "机构").add_subparsers(dest="action", required=True,
-                                                                parser_class=ArgumentParser)
+    unit = group("unit", "机构")
     p = command("add", commands.cmd_unit_add, "设立机构", unit)
     p.add_argument("name")
     p.add_argument("--category", required=True)
@@ -147,8 +150,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--doc", required=True)
     dated(p)
 
-    quota = command("quota", lambda a: None, "核定编制").add_subparsers(dest="action", required=True,
-                                                                    parser_class=ArgumentParser)
+    quota = group("quota", "核定编制")
     p = command("set", commands.cmd_quota_set, "核定单位编制", quota)
     p.add_argument("unit")
     p.add_argument("kind")
@@ -164,8 +166,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--doc", required=True)
     dated(p)
 
-    posts = command("posts", lambda a: None, "领导职数").add_subparsers(dest="action", required=True,
-                                                                    parser_class=ArgumentParser)
+    posts = group("posts", "领导职数")
     p = command("set", commands.cmd_posts_set, "核定领导职数", posts)
     p.add_argument("unit")
     p.add_argument("post")
@@ -174,8 +175,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--as-allowance", action="store_true")
     dated(p)
 
-    approval = command("approval", lambda a: None, "用编核准").add_subparsers(dest="action", required=True,
-                                                                         parser_class=ArgumentParser)
+    approval = group("approval", "用编核准")
     p = command("add", commands.cmd_approval_add, "核准用编", approval)
     p.add_argument("unit")
     p.add_argument("kind")
@@ -191,8 +191,7 @@ def build_parser() -> ArgumentParser:
     p = command("list", commands.cmd_approval_list, "列出用编核准", approval)
     p.add_argument("--all", action="store_true")
 
-    person = command("person", lambda a: None, "人员").add_subparsers(dest="action", required=True,
-                                                                   parser_class=ArgumentParser)
+    person = group("person", "人员")
     p = command("enter", commands.cmd_person_enter, "入编", person)
     p.add_argument("unit")
     p.add_argument("kind")
@@ -236,8 +235,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--unit")
     command("check", commands.cmd_check, "检查数据库、计数与台账哈希链")
     for name, label in (("kind", "编制类型"), ("post-kind", "职务类别")):
-        area = command(name, lambda a: None, label).add_subparsers(dest="action", required=True,
-                                                                   parser_class=ArgumentParser)
+        area = group(name, label)
         p = command("add", commands.cmd_kind_add, f"增设{label}", area)
         p.add_argument("code")
         p.add_argument("name")

@@ -64,7 +64,7 @@ def cmd_unit_abolish(args: argparse.Namespace) -> None:
     from bianzhi_app.ops.units import abolish_unit
 
     change = _write(args, abolish_unit, args.unit, doc=args.doc, on=args.on)
-    _change_out(args, change, f"已撤销 {change.seq and args.unit}")
+    _change_out(args, change, f"已撤销 {args.unit}")
 
 
 def cmd_unit_merge(args: argparse.Namespace) -> None:

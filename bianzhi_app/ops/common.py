@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from bianzhi_app.book import Tx
-from bianzhi_app.catalog import Kind
 from bianzhi_app.db.models import (
     appointments,
     persons,
@@ -158,10 +157,6 @@ def find_active_person(tx: Tx, raw_id: str) -> ActiveSlot:
 def check_not_before(on: dt.date, earliest: dt.date, what: str) -> None:
     if on < earliest:
         raise InvalidInput(f"日期{on.isoformat()}早于{what}({earliest.isoformat()})")
-
-
-def kind_label(kind: Kind) -> str:
-    return kind.name
 
 
 def positive(count: Any, what: str) -> int:
