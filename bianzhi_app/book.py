@@ -10,7 +10,6 @@ transaction through exactly the same code.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from bianzhi_app.db.migrate import upgrade
 from bianzhi_app.db.models import documents, ledger, regions
 from bianzhi_app.errors import BianzhiError, Busy, DocumentRequired, InvalidInput, QuotaExceeded, RefusedError
 from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
+from bianzhi_app.opening import PreparedBook, default_actor, prepare
 
 
 class Op(StrEnum):
@@ -83,13 +83,6 @@ class Change:
     unit_ids: set[int] = field(default_factory=set)
     person_ids: set[int] = field(default_factory=set)
     result: Any = None
-
-
-def default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (service accounts, some containers)
-        return "unknown"
 
 
 class Tx:
@@ -240,15 +233,20 @@ class Book:
         ``startup_check="fast"`` does only the header and schema check here; the caller (the window) then
         runs ``safety.startup.startup_check`` itself in the background. "full" (the default) also runs the
         bounded quick_check before opening. Refuses any other value (ValueError).
+        The same in two steps: ``bianzhi_app.opening.prepare(...)`` then ``.open()``.
         """
-        if startup_check not in ("full", "fast"):
-            raise ValueError(f"startup_check must be 'full' or 'fast', not {startup_check!r}")
+        prepared = prepare(target, actor=actor, lock=lock, read_only=read_only, check=check,
+                           allow_unsafe_location=allow_unsafe_location, startup_check=startup_check)
+        return prepared.open(clock=clock)
+
+    @classmethod
+    def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
+        """The Book on a file that passed `opening.prepare` (use `PreparedBook.open()`): engine, pending
+        migrations, the barrier after taking the lock. Releases the lock on any refusal."""
         from bianzhi_app.safety import session
         from bianzhi_app.safety.storage import storage_error
 
-        plan = session.prepare_open(target, lock=lock, read_only=read_only, check=check,
-                                    allow_unsafe_location=allow_unsafe_location, actor=actor,
-                                    quick_check=startup_check == "full")
+        target, plan, read_only = prepared.target, prepared.plan, prepared.read_only
         engine = make_engine(target, read_only=read_only)
         try:
             if read_only:
@@ -258,7 +256,7 @@ class Book:
             if plan.lock is not None:
                 with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
                     pass  # barrier: a CLI write that began before our lock file existed has now finished
-            book = cls(engine, actor=actor, clock=clock)
+            book = cls(engine, actor=prepared.actor, clock=clock)
         except BaseException as error:
             engine.dispose()
             if plan.lock is not None:

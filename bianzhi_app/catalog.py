@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, select
-
-from bianzhi_app.db.models import kinds_t, post_kinds_t
+from bianzhi_app.db.sql import rows
 from bianzhi_app.errors import InvalidInput
 
 CATEGORIES = ("党委工作机关", "政府工作部门", "人大机关", "政协机关", "审判机关", "检察机关",
@@ -38,12 +37,12 @@ class Catalog:
         self._post_by_id = {k.id: k for k in post_kinds}
 
     @classmethod
-    def load(cls, conn: Connection) -> Catalog:
-        def rows(table):  # type: ignore[no-untyped-def]
-            return [Kind(r.id, r.code, r.name)
-                    for r in conn.execute(select(table.c.id, table.c.code, table.c.name)
-                                          .order_by(table.c.sort_order))]
-        return cls(rows(kinds_t), rows(post_kinds_t))
+    def load(cls, conn: Any) -> Catalog:
+        """The kinds of the book on `conn` (a SQLAlchemy Connection or the window's sqlite3 reader)."""
+        def kinds(table: str) -> list[Kind]:
+            return [Kind(*r) for r in rows(conn, f"SELECT id, code, name FROM {table} ORDER BY sort_order")]
+
+        return cls(kinds("establishment_kinds"), kinds("post_kinds"))
 
     def kind(self, text: str) -> Kind:
         """Resolve 行政编制 / 行政 / xz; refuse anything else, listing what exists."""

@@ -9,9 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
-
-from bianzhi_app.db.models import ledger
+from bianzhi_app.db.sql import rows
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = ("seq", "at", "effective_on", "actor", "op", "unit_id", "unit_name",
@@ -52,9 +50,10 @@ def entry_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_head(conn: Connection) -> LedgerHead:
-    row = conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)).first()
-    return LedgerHead(0, GENESIS_HASH) if row is None else LedgerHead(row.seq, row.hash)
+def read_head(conn: Any) -> LedgerHead:
+    """The newest entry's (seq, hash), on a SQLAlchemy Connection or a sqlite3 connection."""
+    found = rows(conn, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+    return LedgerHead(0, GENESIS_HASH) if not found else LedgerHead(int(found[0][0]), str(found[0][1]))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from bianzhi_app.db.sql import BUSY_TIMEOUT_MS, configure
+
 WRITE = "bianzhi_write"  # execution option that makes the begin event take the write lock
-BUSY_TIMEOUT_MS = int(os.environ.get("BIANZHI_BUSY_TIMEOUT_MS", "30000"))
 
 
 def database_url(target: str | os.PathLike[str]) -> str:
@@ -37,18 +38,8 @@ def make_engine(target: str | os.PathLike[str], *, read_only: bool = False) -> E
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        # Let SQLAlchemy's begin event, not pysqlite, decide how a transaction starts.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data must not linger in free pages
-        # A province book is over 1 GB: keep the upper index levels of every table in memory.
-        cursor.execute("PRAGMA cache_size=-65536")
-        cursor.close()
+        # isolation_level=None there: SQLAlchemy's begin event, not pysqlite, starts transactions.
+        configure(dbapi_connection, read_only=read_only)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]

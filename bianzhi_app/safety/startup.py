@@ -44,6 +44,7 @@ class StartupReport:
     ledger_head: tuple[int, str] | None = None
     new: bool = False
     not_sqlite: bool = False
+    revision: str | None = None  # the schema's Alembic revision, when the book has one
 
 
 _NOT_SQLITE = "不是有效的编制台账文件"
@@ -110,6 +111,7 @@ def _inside(conn: sqlite3.Connection, name: str, started: float, limit: float, d
     timer.daemon = True
     timer.start()
     head: tuple[int, str] | None = None
+    revision: str | None = None
     try:
         conn.execute("BEGIN")  # one snapshot for schema, head and check
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -120,17 +122,22 @@ def _inside(conn: sqlite3.Connection, name: str, started: float, limit: float, d
                 return done(False, message, problems=(message,))
             row = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
             head = (int(row[0]), str(row[1])) if row else (0, "")
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(version[0]) if version else None
         if not quick_check:
-            return done(True, "文件头和表结构检查通过(快速检查稍后进行)", complete=False, ledger_head=head)
+            return done(True, "文件头和表结构检查通过(快速检查稍后进行)", complete=False, ledger_head=head,
+                        revision=revision)
         rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(20)")]
     except sqlite3.OperationalError as e:
         if "interrupted" in str(e):
-            return done(True, "快速检查在限定时间内未发现问题(只检查了部分页)", complete=False, ledger_head=head)
+            return done(True, "快速检查在限定时间内未发现问题(只检查了部分页)", complete=False, ledger_head=head,
+                        revision=revision)
         code = getattr(e, "sqlite_errorcode", 0) & 0xFF
         if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return done(True, "数据库正被其他程序写入,本次未做快速检查", complete=False, ledger_head=head)
+            return done(True, "数据库正被其他程序写入,本次未做快速检查", complete=False, ledger_head=head,
+                        revision=revision)
         if code in _IO_CODES:  # full, read-only or failing disk: not damage; opening will say what it is
-            return done(True, f"本次未做快速检查({e})", complete=False, ledger_head=head)
+            return done(True, f"本次未做快速检查({e})", complete=False, ledger_head=head, revision=revision)
         return done(False, f"数据库「{name}」已损坏({e}),{_HINT}", problems=(str(e),))
     except sqlite3.DatabaseError as e:
         return done(False, f"数据库「{name}」已损坏({e}),{_HINT}", problems=(str(e),))
@@ -143,4 +150,4 @@ def _inside(conn: sqlite3.Connection, name: str, started: float, limit: float, d
         count = f"{len(rows)}+" if len(rows) >= 20 else str(len(rows))
         return done(False, f"数据库「{name}」已损坏:SQLite 报告 {count} 处问题(第一处:{rows[0]}),{_HINT}",
                     problems=tuple(rows), ledger_head=head)
-    return done(True, "快速检查通过", ledger_head=head)
+    return done(True, "快速检查通过", ledger_head=head, revision=revision)

@@ -1,0 +1,100 @@
+"""Opening a book in two steps: the checks before any engine touches the file, then the Book.
+
+`prepare()` does everything that can refuse a file — location, the window's lock, header, schema and
+ledger head — with the standard library only, and returns a `PreparedBook`. `PreparedBook.open()`
+then builds the `Book` (SQLAlchemy engine, migrations, the lock barrier). `Book.open` is the two in a
+row; the window runs the second on its worker after the first page is painted from `reader()`, a plain
+sqlite3 connection, so SQLAlchemy's import (about 0.15 s) is not in front of the first paint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bianzhi_app.db import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from bianzhi_app.book import Book
+    from bianzhi_app.safety.session import OpenPlan
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (service accounts, some containers)
+        return "unknown"
+
+
+@dataclass
+class PreparedBook:
+    """A book that passed the checks of opening and holds its lock (when asked for); not yet a Book.
+
+    Call `open()` once, or `abandon()` to release the lock without opening."""
+
+    target: str
+    plan: OpenPlan
+    actor: str | None = None
+    read_only: bool = False
+    opened: bool = False
+
+    @property
+    def actor_name(self) -> str:
+        """The name the ledger will record (the given actor, else the login name)."""
+        return self.actor or default_actor()
+
+    @property
+    def holds_lock(self) -> bool:
+        return self.plan.lock is not None and bool(self.plan.lock.held)
+
+    @property
+    def schema_current(self) -> bool:
+        """True when the file is an existing book at the current schema: its tables can be read before
+        `open()` (which would otherwise migrate or create them first)."""
+        report = self.plan.report
+        return self.plan.path is not None and report is not None and report.revision == SCHEMA_HEAD
+
+    def reader(self) -> sqlite3.Connection:
+        """A plain read connection to the file for the thread that calls this (needs `schema_current`)."""
+        from bianzhi_app.db.sql import connect_reader
+
+        if not self.schema_current or self.plan.path is None:
+            raise ValueError("reader() needs an existing SQLite book at the current schema")
+        return connect_reader(self.plan.path, read_only=self.read_only)
+
+    def open(self, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
+        """The Book on this file: engine, pending migrations, the lock barrier. Refuses (InvalidInput,
+        StorageError …) as `Book.open` does, releasing the lock."""
+        from bianzhi_app.book import Book
+
+        if self.opened:
+            raise ValueError("this PreparedBook was already opened")
+        self.opened = True
+        return Book.from_prepared(self, clock=clock)
+
+    def abandon(self) -> None:
+        """Release the lock of a book that will not be opened."""
+        self.opened = True
+        if self.plan.lock is not None:
+            self.plan.lock.release()
+
+
+def prepare(target: str | os.PathLike[str], *, actor: str | None = None, lock: bool = False,
+            read_only: bool = False, check: bool = True, allow_unsafe_location: bool | None = None,
+            startup_check: str = "full") -> PreparedBook:
+    """The checks of `Book.open` (see there), without opening: refuses UnsafeLocation, LockedByOther,
+    BookCorrupt / NotABook, and ValueError for an unknown ``startup_check``; on a refusal nothing is held."""
+    if startup_check not in ("full", "fast"):
+        raise ValueError(f"startup_check must be 'full' or 'fast', not {startup_check!r}")
+    from bianzhi_app.safety import session
+
+    plan = session.prepare_open(target, lock=lock, read_only=read_only, check=check,
+                                allow_unsafe_location=allow_unsafe_location, actor=actor,
+                                quick_check=startup_check == "full")
+    return PreparedBook(os.fspath(target), plan, actor, read_only)
+
