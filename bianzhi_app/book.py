@@ -24,10 +24,10 @@ from sqlalchemy import Connection, Engine, exc, insert, select, update
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import upgrade
-from bianzhi_app.db.models import documents, ledger, regions
+from bianzhi_app.db.models import documents, ledger
 from bianzhi_app.errors import BianzhiError, Busy, DocumentRequired, InvalidInput, QuotaExceeded, RefusedError
 from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
-from bianzhi_app.opening import PreparedBook, default_actor, prepare
+from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
 
 
 class Op(StrEnum):
@@ -384,7 +384,7 @@ class Book:
 
     def is_empty(self) -> bool:
         with self.read() as conn:
-            return conn.execute(select(regions.c.id).limit(1)).first() is None
+            return book_is_empty(conn)
 
     def head(self) -> LedgerHead:
         with self.read() as conn:

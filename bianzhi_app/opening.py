@@ -15,13 +15,20 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.db import SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from bianzhi_app.book import Book
     from bianzhi_app.safety.session import OpenPlan
+
+
+def book_is_empty(conn: Any) -> bool:
+    """True when the book has no region yet (a new file, before `init`)."""
+    from bianzhi_app.db.sql import rows
+
+    return not rows(conn, "SELECT id FROM regions LIMIT 1")
 
 
 def default_actor() -> str:

@@ -67,7 +67,7 @@ def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
     raw.close()
 
     with Book.open(path) as book:
-        assert current_revision(book.engine) == "0002"
+        assert current_revision(book.engine) == SCHEMA_HEAD
         with book.read() as conn:
             assert list_snapshots(conn) == []
         assert book.catalog.kinds  # the 0001 data survived
@@ -85,3 +85,34 @@ def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
         conn.execute("INSERT INTO snapshots (quarter, period_end, ledger_seq, ledger_hash, figures, figures_sha256, "
                      "taken_at, taken_by, entry_seq) VALUES ('2020Q1', '2020-03-31', 1, 'h', '{}', 's', 't', 'u', 3)")
     conn.close()
+
+
+def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_path):
+    """A book at 0002 gains the index on open; counting a category's active units reads only it."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from bianzhi_app import ui_queries as q
+    from bianzhi_app.db.migrate import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.commit()
+    engine.dispose()
+    with Book.open(path) as book:
+        assert current_revision(book.engine) == "0003"
+        book.region.init(name="旧区", code="610404")
+        book.units.add("区财政局", category="政府工作部门", rank="正科", doc="旧编发〔2020〕1号")
+        with book.read() as conn:
+            assert q.unit_categories(conn) == [("政府工作部门", 1)]
+    raw = sqlite3.connect(path)
+    plan = raw.execute("EXPLAIN QUERY PLAN SELECT category, count(*) FROM units WHERE status = 'active' "
+                       "GROUP BY category").fetchall()
+    raw.close()
+    assert any("ix_units_active_category" in str(step[-1]) for step in plan), plan

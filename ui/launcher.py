@@ -9,20 +9,24 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from bianzhi_app.book import Book
 from bianzhi_app.errors import BianzhiError, Cancelled
+from bianzhi_app.opening import book_is_empty
 from ui import settings
 from ui.i18n import tr
 from ui.main_window import MainWindow
 from ui.progress import attach_progress
 from ui.session import Session, error_text
-from ui.settings_dialog import SettingsDialog
 from ui.welcome import WelcomePage
 from ui.worker import Job
+
+if TYPE_CHECKING:
+    from bianzhi_app.book import Book
+    from bianzhi_app.opening import PreparedBook
 
 
 def default_db() -> str:
@@ -91,23 +95,64 @@ class Launcher(QObject):
         from ui.dialogs.safety import open_book
 
         try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
-            book = open_book(self.current(), path, self.actor())
+            prepared = open_book(self.current(), path, self.actor())
+            if prepared is None:  # the user cancelled
+                if self.window is None:
+                    self.show_welcome(path)
+                return False
+            session = self._session(prepared, path)
         except BianzhiError as error:
             self._fail(path, error.message)
             return False
         except Exception as error:  # an unreadable file must still end on a working window
             self._fail(path, tr("无法打开「{0}」:{1}").format(path, error))
             return False
-        if book is None:  # the user cancelled
-            if self.window is None:
-                self.show_welcome(path)
-            return False
-        if book.is_empty():
-            book.close()
+        if session is None:
             self._fail(path, tr("「{0}」中还没有编制台账,请先新建").format(path))
             return False
-        self.show_book(Session(book, path))
+        self.show_book(session)
         return True
+
+    def _session(self, prepared: PreparedBook, path: str) -> Session | None:
+        """The session of a checked book (None, with its lock released, when it has no region yet).
+        A book at the current schema is shown at once and opened on the worker; a new or older one is
+        opened (migrated) here first."""
+        book: Book | None = None
+        try:
+            if not prepared.schema_current:
+                book = prepared.open()  # releases the lock itself when it refuses
+                if book.is_empty():
+                    book.close()
+                    return None
+                return Session(book, path)
+            reader = prepared.reader()
+            try:
+                empty = book_is_empty(reader)
+            finally:
+                reader.close()
+            if empty:
+                prepared.abandon()
+                return None
+            session = Session(prepared, path)
+        except BaseException:
+            if book is not None:
+                book.close()
+            prepared.abandon()
+            raise
+        session.open_failed.connect(lambda error: self._open_failed(session, error))
+        return session
+
+    def _open_failed(self, session: Session, error: BaseException) -> None:
+        """The worker could not open a book already on screen: back to the welcome page with the reason."""
+        window = self.window
+        if window is None or window.session is not session:
+            return
+        self.window = None
+        window.book_actions.closed = True  # nothing to back up: the Book never opened
+        window.close()
+        window.deleteLater()
+        session.close()
+        self._fail(session.path, error_text(error))
 
     def show_book(self, session: Session) -> MainWindow:
         old = self.window
@@ -116,7 +161,7 @@ class Launcher(QObject):
         window.request_open_path.connect(self.open_path)
         window.request_new.connect(lambda: self.show_welcome())
         window.request_demo.connect(lambda: self.show_welcome())
-        window.request_settings.connect(lambda: SettingsDialog(window).exec())
+        window.request_settings.connect(lambda: self._settings(window))
         window.destroyed.connect(session.close)
         self.window = window
         window.show()
@@ -128,8 +173,14 @@ class Launcher(QObject):
         if self.welcome is not None:
             self.welcome.hide()
         settings.remember_db(session.path)
-        session.expire_due()
+        session.when_ready(session.expire_due)
         return window
+
+    @staticmethod
+    def _settings(window: QWidget) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(window).exec()
 
     def choose_file(self) -> None:
         parent = self.current()
@@ -143,6 +194,8 @@ class Launcher(QObject):
         if not path:
             self._fail(path, tr("请指定数据库文件"))
             return None
+        from bianzhi_app.book import Book
+
         try:
             if "://" not in path:
                 Path(path).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)

@@ -3,34 +3,54 @@
 Views refresh from the Change an operation returns (Session.op_executed): the tree re-marks
 the units it names, the unit page reloads when its unit is among them, the roster when
 persons changed; pages not on screen are only marked stale and reload when shown.
+A page (and the modules behind it) is built when it is first shown or asked for, so the
+window's first paint costs only the page on screen.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from bianzhi_app.book import Change
 from ui import settings
 from ui.dialogs.book_actions import BookActions
 from ui.dialogs.registry import OPERATIONS, OpEntry
 from ui.i18n import tr
-from ui.pages.dashboard import DashboardPage
-from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage
-from ui.pages.reports import ReportsPage
-from ui.pages.roster import RosterPage
-from ui.pages.unit_page import UnitPage
 from ui.session import Session
 from ui.unit_tree import UnitTree
 
 if TYPE_CHECKING:
+    from bianzhi_app.book import Change
     from ui.dialogs.base import OpDialog
+    from ui.pages.dashboard import DashboardPage
+    from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage
+    from ui.pages.reports import ReportsPage
+    from ui.pages.roster import RosterPage
+    from ui.pages.unit_page import UnitPage
 
 PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports")
+# key → (tab label, "module:Class"); the class is imported when the page is first built
+PAGE_CLASSES = {
+    "dashboard": "ui.pages.dashboard:DashboardPage", "unit": "ui.pages.unit_page:UnitPage",
+    "roster": "ui.pages.roster:RosterPage", "approvals": "ui.pages.lists:ApprovalsPage",
+    "ledger": "ui.pages.lists:LedgerPage", "documents": "ui.pages.lists:DocumentsPage",
+    "reports": "ui.pages.reports:ReportsPage",
+}
 
 
 START_CHECK_DELAY_MS = 1000  # the user sees the window and its first page before the disk is read for the check
@@ -66,17 +86,16 @@ class MainWindow(QMainWindow):
         self.tree = UnitTree(session, self)
         self.pages = QTabWidget(self)
         self.pages.setObjectName("pages")
-        self.dashboard = DashboardPage(session, self)
-        self.unit_page = UnitPage(session, self)
-        self.roster = RosterPage(session, self)
-        self.approvals = ApprovalsPage(session, self)
-        self.ledger = LedgerPage(session, self)
-        self.documents = DocumentsPage(session, self)
-        self.reports = ReportsPage(session, self)
-        for widget, label in ((self.dashboard, tr("概览")), (self.unit_page, tr("单位")), (self.roster, tr("人员")),
-                              (self.approvals, tr("用编")), (self.ledger, tr("台账")),
-                              (self.documents, tr("文件")), (self.reports, tr("报表"))):
-            self.pages.addTab(widget, label)
+        self._built: dict[str, QWidget] = {}
+        self._holders: dict[str, QWidget] = {}
+        for key, label in zip(PAGES, (tr("概览"), tr("单位"), tr("人员"), tr("用编"), tr("台账"), tr("文件"),
+                                      tr("报表")), strict=True):
+            holder = QWidget(self.pages)
+            holder.setObjectName(f"page_{key}")
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._holders[key] = holder
+            self.pages.addTab(holder, label)
         self.stale = set(PAGES)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tree)
@@ -89,7 +108,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self.tree.unit_selected.connect(self.show_unit)
-        self.dashboard.unit_activated.connect(self.select_unit)
         self.pages.currentChanged.connect(self._page_shown)
         session.op_executed.connect(self.on_op_executed)
         session.head_changed.connect(self._show_head)
@@ -101,6 +119,32 @@ class MainWindow(QMainWindow):
         self._page_shown(self.pages.currentIndex())
         self.book_actions.start()
         self._first_paint = _FirstPaint(self.pages, self.book_actions.after_first_paint)
+        self._open_after_paint = _FirstPaint(self.pages, session.start_opening, delay=0)
+
+    # --- pages, built on first use ----------------------------------------------------------
+    def page(self, key: str) -> Any:
+        """The page `key`, built (and its module imported) the first time it is asked for."""
+        widget = self._built.get(key)
+        if widget is None:
+            module, name = PAGE_CLASSES[key].split(":")
+            holder = self._holders[key]
+            widget = getattr(importlib.import_module(module), name)(self.session, holder)
+            holder.layout().addWidget(widget)
+            self._built[key] = widget
+            if key == "dashboard":
+                widget.unit_activated.connect(self.select_unit)
+        return widget
+
+    def built(self, key: str) -> bool:
+        return key in self._built
+
+    dashboard: DashboardPage = property(lambda self: self.page("dashboard"))  # type: ignore[assignment]
+    unit_page: UnitPage = property(lambda self: self.page("unit"))  # type: ignore[assignment]
+    roster: RosterPage = property(lambda self: self.page("roster"))  # type: ignore[assignment]
+    approvals: ApprovalsPage = property(lambda self: self.page("approvals"))  # type: ignore[assignment]
+    ledger: LedgerPage = property(lambda self: self.page("ledger"))  # type: ignore[assignment]
+    documents: DocumentsPage = property(lambda self: self.page("documents"))  # type: ignore[assignment]
+    reports: ReportsPage = property(lambda self: self.page("reports"))  # type: ignore[assignment]
 
     # --- building -------------------------------------------------------------------------
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
@@ -162,7 +206,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         self.path_label = QLabel(self.session.path, self)
-        self.actor_label = QLabel(tr("经办人:{0}").format(self.session.book.actor), self)
+        self.actor_label = QLabel(tr("经办人:{0}").format(self.session.actor), self)
         self.head_label = QLabel(self)
         self.head_label.setObjectName("status_head")
         for label in (self.path_label, self.actor_label, self.head_label):
@@ -200,14 +244,13 @@ class MainWindow(QMainWindow):
 
     def _page_shown(self, index: int) -> None:
         key = PAGES[index]
-        if key == "roster":
-            self.roster.ensure_loaded()
+        page = self.page(key)
+        if key == "roster" and not page.loaded:
+            page.ensure_loaded()  # its first read is fresh: nothing stale to reload
+            self.stale.discard(key)
         if key in self.stale:
             self.stale.discard(key)
-            {"dashboard": self.dashboard.refresh, "unit": self.unit_page.refresh,
-             "roster": self.roster.refresh_persons_all, "approvals": self.approvals.refresh,
-             "ledger": self.ledger.refresh, "documents": self.documents.refresh,
-             "reports": self.reports.refresh}[key]()
+            (page.refresh_persons_all if key == "roster" else page.refresh)()
 
     def show_unit(self, unit_id: int) -> None:
         self.unit_page.show_unit(unit_id)
@@ -230,7 +273,7 @@ class MainWindow(QMainWindow):
         if unit_ids:
             self.tree.refresh_units(unit_ids)
         stale = {"dashboard", "approvals", "ledger", "documents"}
-        if self.unit_page.unit_id in unit_ids:
+        if self.built("unit") and self.unit_page.unit_id in unit_ids:
             stale.add("unit")
         if person_ids or unit_ids:
             stale.add("roster")

@@ -15,6 +15,7 @@ from ui.i18n import tr
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole  # data() runs for every role of every cell painted
 Column = tuple[str, Callable[[Any], Any]]
 
 
@@ -29,6 +30,7 @@ class PagedModel(QAbstractTableModel):
         self.columns = list(columns)
         self.rows: list[Any] = []
         self.exhausted = False
+        self.started = False  # the first reload() reads; until then a sort only sets the order
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:
         raise NotImplementedError
@@ -37,6 +39,7 @@ class PagedModel(QAbstractTableModel):
         raise NotImplementedError
 
     def reload(self) -> None:
+        self.started = True
         self.beginResetModel()
         self.rows, self.exhausted = [], False
         self.endResetModel()
@@ -50,7 +53,7 @@ class PagedModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
+        if role == DISPLAY and index.isValid():
             value = self.columns[index.column()][1](self.rows[index.row()])
             return "" if value is None else str(value)
         return None
@@ -96,11 +99,12 @@ class RosterModel(PagedModel):
         super().__init__(session, columns, parent)
         self.filter = q.RosterFilter()
 
-    def set_filter(self, flt: q.RosterFilter) -> None:
+    def set_filter(self, flt: q.RosterFilter, *, load: bool = True) -> None:
         if flt.sort not in q.INDEXED_SORTS and flt.unit_id is None:
             flt = replace(flt, sort="person")  # an unindexed sort over a whole province is not paged cheaply
         self.filter = flt
-        self.reload()
+        if load:
+            self.reload()
 
     def sortable(self, column: int) -> bool:
         sort = self.SORT_OF_COLUMN.get(column)
@@ -108,7 +112,9 @@ class RosterModel(PagedModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         sort = self.SORT_OF_COLUMN.get(column, "person") if self.sortable(column) else "person"
-        self.set_filter(replace(self.filter, sort=sort, descending=order == Qt.SortOrder.DescendingOrder))
+        # the view sorts once when sorting is enabled, before the page is shown: only keep the order then
+        self.set_filter(replace(self.filter, sort=sort, descending=order == Qt.SortOrder.DescendingOrder),
+                        load=self.started)
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:
         return q.roster_page(conn, self.filter, after, self.page)

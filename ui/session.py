@@ -4,23 +4,36 @@
 core operation (`book.run(fn, ...)`) on the worker thread, then on the main thread emits
 `op_executed(changes, initiator)` so every view refreshes from what the op says it changed,
 and calls `on_success(change)`, or `on_failure(error)` with the core's refusal.
+
+A session can start from a `PreparedBook` (checked and locked, not yet open): the window paints
+its first page from a plain sqlite3 reader, then calls `start_opening()`, and the worker opens the
+Book (SQLAlchemy, migrations check, lock barrier); `ready` says when that is done. Not before the
+paint: a thread importing SQLAlchemy holds the GIL that the first page's reads wait for between rows.
+Whatever needs the Book earlier opens it then (on a worker thread) or waits for the worker.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy import Connection
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from bianzhi_app.book import Book, Change
+from bianzhi_app.catalog import Catalog
 from bianzhi_app.errors import BianzhiError
-from bianzhi_app.ledger import LedgerHead
+from bianzhi_app.ledger import LedgerHead, read_head
+from bianzhi_app.opening import PreparedBook
 from ui.i18n import tr
 from ui.worker import Job, Worker
+
+if TYPE_CHECKING:
+    from bianzhi_app.book import Book, Change
 
 
 def error_text(error: BaseException) -> str:
@@ -33,26 +46,164 @@ def error_text(error: BaseException) -> str:
 class Session(QObject):
     op_executed = Signal(object, object)  # list[Change], initiator (or None)
     head_changed = Signal(object)  # LedgerHead
+    ready = Signal()  # the Book is open (a session made from a Book is ready at once)
+    open_failed = Signal(object)  # the error that stopped the Book from opening
 
-    def __init__(self, book: Book, path: str, parent: QObject | None = None):
+    def __init__(self, book: Book | PreparedBook, path: str, parent: QObject | None = None):
         super().__init__(parent)
-        self.book = book
         self.path = path
         self.worker = Worker(self)
         self.reader = Worker(self)  # reads that take long on a province (dashboard, start-up check)
+        self._book: Book | None = None
+        self._opened = threading.Event()
+        self._open_lock = threading.Lock()
+        self._open_started = False
+        self._open_error: BaseException | None = None
+        self._closed = False
+        self._lists: sqlite3.Connection | None = None  # the main thread's plain reader
+        self._depth = 0
+        self._when_ready: list[Callable[[], None]] = []
+        self.ready.connect(self._run_when_ready)  # emitted on the worker, run here on the main thread
+        if isinstance(book, PreparedBook):
+            self.prepared: PreparedBook | None = book
+            self.file: Path | None = book.plan.path
+            self.actor, self.read_only = book.actor_name, book.read_only
+            self._lists = book.reader()
+            self._catalog = Catalog.load(self._lists)
+        else:
+            self.prepared = None
+            self.file, self.actor, self.read_only = book.path, book.actor, book.read_only
+            self._set_book(book)
+            if book.path is not None:
+                from bianzhi_app.db.sql import connect_reader
+
+                self._lists = connect_reader(book.path, read_only=book.read_only)
+            self._catalog = book.catalog
+
+    # --- the Book ---------------------------------------------------------------------------
+    def _set_book(self, book: Book) -> None:
+        self._book = book
+        self._opened.set()
+
+    def start_opening(self) -> None:
+        """Open the Book on the worker (its first job from now on); `ready` or `open_failed` follow."""
+        if not self._open_started and not self._opened.is_set():
+            self._open_started = True
+            self.worker.submit(lambda _job: self._open_here(), lambda _none: None, lambda _error: None)
+
+    def _open_here(self) -> None:
+        """Open the Book on this (background) thread unless it is open already; signals go to the main thread."""
+        assert self.prepared is not None
+        with self._open_lock:
+            if self._opened.is_set():
+                return
+            try:
+                book = self.prepared.open()
+            except BaseException as error:
+                self._open_error = error
+                self._opened.set()
+                self.open_failed.emit(error)
+                return
+            self._set_book(book)
+        self.ready.emit()
 
     @property
-    def catalog(self):  # type: ignore[no-untyped-def]
-        return self.book.catalog
+    def is_ready(self) -> bool:
+        return self._book is not None
 
+    def when_ready(self, fn: Callable[[], None]) -> None:
+        """Call `fn` on the main thread once the Book is open (at once when it is)."""
+        if self._book is not None:
+            fn()
+        else:
+            self._when_ready.append(fn)
+
+    def _run_when_ready(self) -> None:
+        pending, self._when_ready = self._when_ready, []
+        for fn in pending:
+            fn()
+
+    def today(self) -> dt.date:
+        """Today by the Book's clock (the same local clock before it is open)."""
+        if self._book is not None:
+            return self._book.clock().date()
+        return dt.datetime.now().astimezone().date()
+
+    @property
+    def book(self) -> Book:
+        """The open Book. Right after start, the main thread waits (a fraction of a second) for the worker
+        to open it; a background thread opens it itself. Raises the error that stopped it from opening."""
+        if not self._opened.is_set():
+            if QThread.currentThread() is not self.thread():
+                self._open_here()
+            else:
+                self.start_opening()
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    self._opened.wait()
+                finally:
+                    QApplication.restoreOverrideCursor()
+        if self._book is None:
+            raise self._open_error or BianzhiError(tr("数据库未能打开"))
+        return self._book
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._book.catalog if self._book is not None else self._catalog
+
+    @property
+    def holds_lock(self) -> bool:
+        if self._book is not None:
+            return self._book.holds_lock
+        return self.prepared is not None and self.prepared.holds_lock
+
+    # --- reads ------------------------------------------------------------------------------
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        with self.book.read() as conn:
+    def read(self) -> Iterator[Any]:
+        """A consistent read snapshot for the main thread: the plain sqlite3 reader of the book's file
+        (ready from the first paint), else the Book's SQLAlchemy connection. Background work reads
+        through `read_later` or `book.read()`."""
+        if self._lists is None:
+            with self.book.read() as conn:
+                yield conn
+            return
+        if QThread.currentThread() is not self.thread():
+            raise RuntimeError("Session.read() is for the main thread; use read_later()")
+        conn = self._lists
+        if self._depth == 0:
+            conn.execute("BEGIN")
+        self._depth += 1
+        try:
             yield conn
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                conn.execute("COMMIT")
 
     def head(self) -> LedgerHead:
-        return self.book.head()
+        with self.read() as conn:
+            return read_head(conn)
 
+    def read_later(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
+                   on_failed: Callable[[BaseException], None] | None = None) -> None:
+        """Run a read-only `fn(conn)` on the reader thread (never blocks the writes of the worker),
+        then `on_done(result)` on the main thread; queued until the Book is open."""
+        def work(_job: Job) -> Any:
+            with self.book.read() as conn:
+                return fn(conn)
+
+        def failed(error: BaseException) -> None:
+            if on_failed is not None:
+                on_failed(error)
+            else:
+                QMessageBox.warning(None, tr("读取失败"), error_text(error))
+
+        def submit() -> None:
+            self.reader.submit(work, on_done, failed)
+
+        self.when_ready(submit)
+
+    # --- writes -----------------------------------------------------------------------------
     def run_op(self, parent: QWidget | None, fn: Callable[..., Change], /, *args: Any,
                on_success: Callable[[Change], None] | None = None,
                on_failure: Callable[[BaseException], None] | None = None,
@@ -79,22 +230,6 @@ class Session(QObject):
         """Any other background work that writes (expiring approvals, demo generation)."""
         return self.worker.submit(work, on_done, on_failed)
 
-    def read_later(self, fn: Callable[[Connection], Any], on_done: Callable[[Any], None],
-                   on_failed: Callable[[BaseException], None] | None = None) -> Job:
-        """Run a read-only `fn(conn)` on the reader thread (never blocks the writes of the worker),
-        then `on_done(result)` on the main thread."""
-        def work(_job: Job) -> Any:
-            with self.book.read() as conn:
-                return fn(conn)
-
-        def failed(error: BaseException) -> None:
-            if on_failed is not None:
-                on_failed(error)
-            else:
-                QMessageBox.warning(None, tr("读取失败"), error_text(error))
-
-        return self.reader.submit(work, on_done, failed)
-
     def expire_due(self) -> None:
         """Close approvals whose validity ended (the CLI does this before each operation)."""
         def done(changes: list[Change]) -> None:
@@ -104,7 +239,21 @@ class Session(QObject):
 
         self.run_job(lambda _job: self.book.approvals.expire_due(), done, lambda _error: None)
 
-    def close(self) -> None:
+    def close(self, *, backup: bool = False) -> Any:
+        """Finish the background jobs, close the plain reader and the Book (releasing its lock); with
+        ``backup`` first the on-exit backup (Book.close). Only the first call does anything."""
+        if self._closed:
+            return None
+        self._closed = True
         self.reader.wait()
         self.worker.wait()
-        self.book.close()
+        if backup and self._book is None and self.prepared is not None and self._open_error is None:
+            self._open_here()  # the on-exit backup needs the Book, even if nothing asked for it yet
+        if self._lists is not None:
+            self._lists.close()
+            self._lists = None
+        if self._book is not None:
+            return self._book.close(backup=backup)
+        if self.prepared is not None:
+            self.prepared.abandon()
+        return None

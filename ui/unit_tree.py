@@ -22,6 +22,10 @@ from ui.i18n import tr
 from ui.session import Session
 
 UNIT_ID = Qt.ItemDataRole.UserRole
+DISPLAY, FOREGROUND, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+# flags() and data() run thousands of times a paint: no enum arithmetic in them
+_NO_FLAGS, _CATEGORY_FLAGS = Qt.ItemFlag.NoItemFlags, Qt.ItemFlag.ItemIsEnabled
+_UNIT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 MARKS = {"over": ("▲", QColor("#c62828")), "at": ("●", QColor("#b26a00"))}
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -166,28 +170,26 @@ class UnitTreeModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if self.node(index).unit is None:
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _CATEGORY_FLAGS if self._nodes[index.internalId()].unit is None else _UNIT_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node = self.node(index)
+        node = self._nodes[index.internalId()]
         unit = node.unit
         if unit is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return f"{tr(node.category)} ({node.count})"
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return unit_text(unit)
         if role == UNIT_ID:
             return unit.id
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND:
             mark = MARKS.get(unit.state)
             return QBrush(mark[1]) if mark else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             state = {"over": tr("超编"), "at": tr("满编")}.get(unit.state, "")
             return f"{unit.name} {state}".strip() if not self.term else f"{unit.name}({tr(unit.category)}) {state}"
         return None

@@ -87,7 +87,7 @@ def test_lock_of_a_dead_program_is_broken_and_recorded(qtbot, launched, book_pat
     assert answers.done and "不在运行" in seen["dialogs"][0][1]
     window = launcher.window
     assert window is not None and window.session.book.holds_lock and not window.session.book.read_only
-    with window.session.read() as conn:
+    with window.session.book.read() as conn:
         last = conn.exec_driver_sql("SELECT op, detail FROM ledger ORDER BY seq DESC LIMIT 1").one()
     assert last.op == "lock.broken" and "李会计" in last.detail
     wait_idle(qtbot, window.session)
@@ -141,7 +141,7 @@ def test_damaged_book_is_restored_from_the_newest_backup(qtbot, launched, book_p
     assert confirm_name == "confirm_box" and "替换" in confirm_text
     window = launcher.window
     assert window is not None and window.session.book.holds_lock
-    with window.session.read() as conn:
+    with window.session.book.read() as conn:
         rows = conn.exec_driver_sql("SELECT seq, op, prev_hash FROM ledger ORDER BY seq DESC LIMIT 2").all()
     assert rows[1].seq == backup_head["seq"] and rows[0].op == "book.restore"
     assert rows[0].prev_hash == backup_head["hash"]
@@ -201,7 +201,7 @@ def test_restore_from_the_menu_reopens_the_book(qtbot, launched, book_path, back
     assert answers.done
     reopened = launcher.window
     assert reopened is not window and reopened.session.book.holds_lock
-    with reopened.session.read() as conn:
+    with reopened.session.book.read() as conn:
         pool = conn.exec_driver_sql("SELECT total FROM region_pools ORDER BY kind_id LIMIT 1").scalar()
     assert pool == 10 and reopened.session.head().seq == info.extra["ledger_head"]["seq"] + 1
     wait_idle(qtbot, reopened.session)

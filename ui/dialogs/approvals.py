@@ -19,7 +19,7 @@ from ui.i18n import tr
 class AddApprovalDialog(OpDialog):
     def build(self, conn: Any) -> None:
         self.setWindowTitle(tr("用编核准"))
-        today = self.session.book.clock().date()
+        today = self.session.today()
         self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
         self.unit.unit_changed.connect(self.refresh)
         self.unit.set_unit(self.preset.get("unit_id"))
@@ -63,7 +63,7 @@ class CancelApprovalDialog(OpDialog):
         if self.preset.get("number"):
             self.number.setCurrentText(self.preset["number"])
         self.doc = self.add(tr("文号"), DocEdit(self), "doc", None)
-        self.on = self.add(tr("撤销日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("撤销日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         row = self.rows.get(self.number.currentText().strip())

@@ -156,7 +156,7 @@ class DocumentedDialog(OpDialog):
     def add_doc_and_date(self) -> None:
         self.doc = self.add(tr("文号(必填)"), fields.DocEdit(self), "doc", None)
         self.doc.textChanged.connect(self.refresh)
-        self.on = self.add(tr("生效日期"), fields.DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("生效日期"), fields.DateEdit(self.session.today(), self), "on", None)
 
     def doc_missing(self) -> str | None:
         return None if self.doc.text().strip() else tr("须注明文件依据(文号)")

@@ -56,7 +56,7 @@ class BookActions(QObject):
 
     def start(self) -> None:
         """After the window is built: read-only state, and the daily backup of a book the window holds."""
-        if self.book.read_only:
+        if self.session.read_only:
             for key in WRITE_ACTIONS:
                 if key in self.window.actions:
                     self.window.actions[key].setEnabled(False)
@@ -65,7 +65,7 @@ class BookActions(QObject):
             self.read_only_label.setStyleSheet("color:#b00020;font-weight:bold")
             self.read_only_label.setToolTip(tr("另一个程序正在使用这个数据库;本窗口只能查看,不能修改"))
             self.window.statusBar().addPermanentWidget(self.read_only_label)
-        if self.book.holds_lock:
+        if self.session.holds_lock:
             self.backup_timer.start(BACKUP_CHECK_MS)
             QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.backup_if_due)
 
@@ -123,13 +123,13 @@ class BookActions(QObject):
     def after_first_paint(self) -> Job | None:
         """The bounded quick_check of the book (bianzhi_app.safety.startup) on the reader thread; the
         window opened after the header and schema check only. A problem is shown with 从备份恢复…."""
-        path = getattr(self.book, "path", None)
+        path = self.session.file
         if path is None or self.closed or self.check_started:
             return None
         self.check_started = True  # once per opened book
         from bianzhi_app.safety.startup import startup_check
 
-        read_only = bool(self.book.read_only)
+        read_only = bool(self.session.read_only)
 
         def done(report: Any) -> None:
             self.startup_report = report
@@ -165,7 +165,7 @@ class BookActions(QObject):
         return run_in_background(self.window, self.session, tr("正在备份"), lambda _job: book.backup(), done)
 
     def backup_if_due(self) -> None:
-        if self.closed or self.session.worker.busy() or not self.book.holds_lock:
+        if self.closed or self.session.worker.busy() or not self.session.holds_lock:
             return
         book = self.book
 
@@ -199,10 +199,8 @@ class BookActions(QObject):
             return
         self.closed = True
         self.backup_timer.stop()
-        self.session.reader.wait()
-        self.session.worker.wait()
         try:
-            self.book.close(backup=backup and self.book.holds_lock)
+            self.session.close(backup=backup and self.session.holds_lock)
         except BianzhiError as error:  # BackupFailed, StorageError: say so, but exit all the same
             box = QMessageBox(QMessageBox.Icon.Warning, tr("退出时备份失败"),
                               error_text(error) + "\n" + tr("数据库已正常关闭;请尽快用「文件 → 立即备份」另行备份。"),
@@ -212,7 +210,7 @@ class BookActions(QObject):
 
     def on_close(self) -> None:
         """The window closes: the on-exit backup of a book the window holds."""
-        if self.book.holds_lock:
+        if self.session.holds_lock:
             self.close_book(backup=True)
 
     def check_database(self) -> Job:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QPushButton, QTableWidget, QWidget
-from sqlalchemy import Connection
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.errors import Cancelled
@@ -25,10 +24,12 @@ from ui.session import Session, error_text
 from ui.worker import Job
 
 if TYPE_CHECKING:  # openpyxl (~0.1 s to import) loads when a user first exports, not at start-up
+    from sqlalchemy import Connection
+
     from bianzhi_app.io.export import ExportColumn
 
 EXPORT_PAGE = 5000  # rows per keyset page while exporting (the views fetch 200)
-Rows = Callable[[Connection], Iterable[Sequence[Any]]]
+Rows = Callable[[Any], Iterable[Sequence[Any]]]  # rows(conn) on the Book's connection
 
 
 @dataclass
@@ -96,7 +97,7 @@ def export_list(parent: QWidget | None, session: Session, source: ExportSource, 
         return None
 
     def work(job: Job) -> int:
-        with session.read() as conn:
+        with session.book.read() as conn:  # on the worker: the Book's connection, not the main thread's reader
             from bianzhi_app.io.export import export_rows
 
             return export_rows(path, source.title, source.columns, source.rows(conn), progress=job.progress,
@@ -187,4 +188,4 @@ def roster_export_source(page: Any) -> ExportSource:
     """The 人员 page's list: every person matching its search and filters, in its sort order."""
     unit = page.unit.currentText().strip()
     title = tr("在编人员名单") + (f" — {unit}" if unit else "")
-    return roster_source(page.model, dated(title, page.session.book.clock().date()))
+    return roster_source(page.model, dated(title, page.session.today()))

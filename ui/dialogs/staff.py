@@ -86,7 +86,7 @@ class EnterDialog(OpDialog):
         self.id_edit.changed.connect(self.refresh)
         self.approval = self.add(tr("用编核准"), _ApprovalCombo(self), "approval", None)
         self.approval.currentIndexChanged.connect(self.refresh)
-        self.on = self.add(tr("入编日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("入编日期"), DateEdit(self.session.today(), self), "on", None)
         self.on.dateChanged.connect(self.refresh)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
@@ -112,7 +112,7 @@ class LeaveDialog(PersonDialog):
         self.setWindowTitle(tr("出编"))
         self.add_id(conn)
         self.reason = self.add(tr("出编原因"), ChoiceCombo(LEAVE_REASONS, self), "reason", None)
-        self.on = self.add(tr("出编日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("出编日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         slot, reason = self.slot(conn)
@@ -136,7 +136,7 @@ class TransferDialog(PersonDialog):
         self.kind.currentIndexChanged.connect(self.refresh)
         self.approval = self.add(tr("用编核准"), _ApprovalCombo(self), "approval", None)
         self.approval.currentIndexChanged.connect(self.refresh)
-        self.on = self.add(tr("调动日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("调动日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         slot, reason = self.slot(conn)
@@ -169,7 +169,7 @@ class ChangeKindDialog(PersonDialog):
         self.kind = self.add(tr("新编制类型"), KindCombo(self.session.catalog.kinds, self), "kind", None)
         self.kind.currentIndexChanged.connect(self.refresh)
         self.doc = self.add(tr("文号"), DocEdit(self), "doc", None)
-        self.on = self.add(tr("变更日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("变更日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         slot, reason = self.slot(conn)
@@ -195,7 +195,7 @@ class AppointDialog(PersonDialog):
         self.post = self.add(tr("职务"), KindCombo(self.session.catalog.post_kinds, self), "post", None)
         self.post.currentIndexChanged.connect(self.refresh)
         self.doc = self.add(tr("文号"), DocEdit(self), "doc", None)
-        self.on = self.add(tr("任职日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("任职日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         slot, reason = self.slot(conn)
@@ -217,7 +217,7 @@ class DismissDialog(PersonDialog):
         self.setWindowTitle(tr("免职"))
         self.add_id(conn)
         self.doc = self.add(tr("文号"), DocEdit(self), "doc", None)
-        self.on = self.add(tr("免职日期"), DateEdit(self.session.book.clock().date(), self), "on", None)
+        self.on = self.add(tr("免职日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         slot, reason = self.slot(conn)

@@ -70,7 +70,7 @@ class DashboardPage(QScrollArea):
     def refresh(self) -> None:
         """Read the figures on the reader thread (0.2 s on a province), then fill the page."""
         catalog = self.session.catalog
-        today = self.session.book.clock().date()
+        today = self.session.today()
         self.generation += 1
         generation = self.generation
         if not self.loaded:

@@ -53,7 +53,7 @@ class ApprovalsPage(QWidget):
 
     def export_source(self) -> ExportSource:
         title = tr("用编核准") + (f"({self.status.currentText()})" if self.status.currentData() else "")
-        return table_source(self.table, dated(title, self.session.book.clock().date()),
+        return table_source(self.table, dated(title, self.session.today()),
                             {0: "text", 3: "number", 4: "number", 5: "number", 8: "date", 9: "date", 10: "text"})
 
     def selected_number(self) -> str | None:
@@ -87,7 +87,7 @@ class LedgerPage(QWidget):
         self.session = session
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        today = session.book.clock().date()
+        today = session.today()
         self.since = _DateFilter(tr("自"), today.replace(day=1), self)
         self.until = _DateFilter(tr("至"), today, self)
         self.unit = UnitPicker(session, self)
@@ -121,7 +121,7 @@ class LedgerPage(QWidget):
     def export_source(self) -> ExportSource:
         unit = self.unit.currentText().strip()
         title = tr("台账") + (f" — {unit}" if unit else "")
-        return ledger_source(self.model, dated(title, self.session.book.clock().date()))
+        return ledger_source(self.model, dated(title, self.session.today()))
 
     def refresh(self) -> None:
         head = self.session.head()
@@ -155,4 +155,4 @@ class DocumentsPage(QWidget):
         self.model.set_search(self.search.text())
 
     def export_source(self) -> ExportSource:
-        return documents_source(self.model, dated(tr("文件依据"), self.session.book.clock().date()))
+        return documents_source(self.model, dated(tr("文件依据"), self.session.today()))

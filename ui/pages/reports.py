@@ -208,7 +208,7 @@ class ReportsPage(QWidget):
         session = self.session
         self.built = True
         self.folder = Path(tempfile.mkdtemp(prefix="bianzhi-report-"))
-        today = session.book.clock().date()
+        today = session.today()
         layout = QHBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         layout.addWidget(splitter)
@@ -284,7 +284,7 @@ class ReportsPage(QWidget):
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self._kind_changed()
         self._set_ready(False)
-        if session.book.read_only:
+        if session.read_only:
             self.snapshot_button.setEnabled(False)
         self.destroyed.connect(lambda _o=None, folder=self.folder: shutil.rmtree(folder, ignore_errors=True))
 

@@ -47,7 +47,7 @@ class UnitPage(QWidget):
         """The tab on screen: 编制, 领导职数, 人员 (every page, not only those loaded) or 台账."""
         index = self.tabs.currentIndex()
         name = self.title.text() if self.unit_id is not None else ""
-        title = dated(f"{name} {self.tabs.tabText(index)}".strip(), self.session.book.clock().date())
+        title = dated(f"{name} {self.tabs.tabText(index)}".strip(), self.session.today())
         if index == 2 and self.unit_id is not None:
             return roster_source(self.staff_model, title)
         if index == 3 and self.unit_id is not None:
