@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -47,7 +46,9 @@ def entry_hash(row: Mapping[str, Any]) -> str:
     """
     scalars = [row[name].isoformat() if isinstance(row[name], dt.date) else row[name] for name in _SCALAR_FIELDS]
     text = "\n".join((canonical_json(scalars), row["before"], row["after"], row["detail"]))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    from hashlib import sha256  # here, not at import: the window reads the head before it hashes anything
+
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_head(conn: Any) -> LedgerHead:

@@ -58,9 +58,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 class _PaintProbe(QObject):
     """Quit right after the first paint of a widget (start-up benchmark, screenshot test).
 
-    Prints ``painted S at=M`` (S seconds since this module was imported, M the monotonic clock, which
-    the benchmark compares with its own at spawn), then, once the Book is open behind the painted
-    window, ``ready S at=M``."""
+    Prints ``painted S at=M cpu=C sqlalchemy=0 gc=0`` (S seconds since this module was imported, M the
+    monotonic clock, which the benchmark compares with its own at spawn, C the process's CPU seconds so
+    far, whether SQLAlchemy is loaded yet and the garbage collector on), then, once the Book is open
+    behind the painted window, the same for ``ready``."""
 
     def __init__(self, parent: QObject, window: QWidget, screenshot: str | None, session: Any = None):
         super().__init__(parent)
@@ -74,7 +75,8 @@ class _PaintProbe(QObject):
 
     @staticmethod
     def _say(what: str) -> None:
-        print(f"{what} {time.perf_counter() - STARTED:.3f} at={time.monotonic():.4f}", flush=True)
+        print(f"{what} {time.perf_counter() - STARTED:.3f} at={time.monotonic():.4f} cpu={time.process_time():.4f} "
+              f"sqlalchemy={int('sqlalchemy' in sys.modules)} gc={int(gc.isenabled())}", flush=True)
 
     def _done(self) -> None:
         self._say("painted")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from bianzhi_app.errors import BianzhiError, Cancelled
 from bianzhi_app.opening import book_is_empty
@@ -21,12 +21,12 @@ from ui.i18n import tr
 from ui.main_window import MainWindow
 from ui.progress import attach_progress
 from ui.session import Session, error_text
-from ui.welcome import WelcomePage
 from ui.worker import Job
 
 if TYPE_CHECKING:
     from bianzhi_app.book import Book
     from bianzhi_app.opening import PreparedBook
+    from ui.welcome import WelcomePage
 
 
 def default_db() -> str:
@@ -75,6 +75,8 @@ class Launcher(QObject):
     # --- welcome --------------------------------------------------------------------------
     def show_welcome(self, path: str | None = None, message: str = "") -> WelcomePage:
         if self.welcome is None:
+            from ui.welcome import WelcomePage  # not needed when a book opens straight away
+
             self.welcome = WelcomePage(path or default_db(), message)
             self.welcome.create_requested.connect(self.create)
             self.welcome.open_requested.connect(self.open_path)
@@ -92,7 +94,7 @@ class Launcher(QObject):
 
     # --- opening --------------------------------------------------------------------------
     def open_path(self, path: str) -> bool:
-        from ui.dialogs.safety import open_book
+        from ui.opening import open_book
 
         try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
             prepared = open_book(self.current(), path, self.actor())
@@ -184,6 +186,8 @@ class Launcher(QObject):
 
     def choose_file(self) -> None:
         parent = self.current()
+        from PySide6.QtWidgets import QFileDialog
+
         path, _filter = QFileDialog.getOpenFileName(parent, tr("打开台账"), settings.get("db/last"),
                                                     tr("编制台账 (*.db);;所有文件 (*)"))
         if path:

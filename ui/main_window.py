@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -312,6 +311,8 @@ class MainWindow(QMainWindow):
         self.book_actions.check_database()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from bianzhi_app import __version__
 
         QMessageBox.about(self, tr("关于"), tr("编制台账 {0}\n机构编制实名制管理").format(__version__))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.errors import BianzhiError
@@ -41,6 +41,12 @@ def error_text(error: BaseException) -> str:
     if isinstance(error, BianzhiError):
         return error.message
     return tr("内部错误:") + f"{type(error).__name__}: {error}"
+
+
+def _warn(parent: QWidget | None, title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox  # loads with the first message, not with the window
+
+    QMessageBox.warning(parent, title, text)
 
 
 class Session(QObject):
@@ -196,7 +202,7 @@ class Session(QObject):
             if on_failed is not None:
                 on_failed(error)
             else:
-                QMessageBox.warning(None, tr("读取失败"), error_text(error))
+                _warn(None, tr("读取失败"), error_text(error))
 
         def submit() -> None:
             self.reader.submit(work, on_done, failed)
@@ -221,7 +227,7 @@ class Session(QObject):
             if on_failure is not None:
                 on_failure(error)
             else:
-                QMessageBox.warning(parent, tr("操作未完成"), error_text(error))
+                _warn(parent, tr("操作未完成"), error_text(error))
 
         return self.worker.submit(work, done, failed)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
 
@@ -30,6 +30,7 @@ MARKS = {"over": ("▲", QColor("#c62828")), "at": ("●", QColor("#b26a00"))}
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 FIRST_PAGE = 50  # the first page of a parent only has to fill the screen
+PREFETCH_ROWS = 10  # the next page is read when the last loaded unit is this close to the bottom
 EXPAND_ALL_UP_TO = 1000  # units; above it only the first category is expanded at start
 
 
@@ -139,7 +140,14 @@ class UnitTreeModel(QAbstractItemModel):
         return bool(node.children) or (node.expandable and not node.exhausted)
 
     def canFetchMore(self, parent: Index) -> bool:
+        """Qt asks this at every layout of an expanded item and would then read page after page of units
+        nobody sees; below the top level only the first page is Qt's to fetch (UnitTree pages on scroll)."""
         node = self.node(parent)
+        if node is not self.root and node.children:
+            return False
+        return self.has_more(node)
+
+    def has_more(self, node: _Node) -> bool:
         return node.expandable and not node.exhausted
 
     def fetchMore(self, parent: Index) -> None:
@@ -268,14 +276,20 @@ class UnitTree(QWidget):
             self.reload()
 
     def _fetch_visible(self) -> None:
-        """QTreeView fetches more only at the top level: load the next page of a parent whose last
-        loaded child is on screen."""
-        viewport = self.tree.viewport()
-        index = self.tree.indexAt(viewport.rect().bottomLeft())
+        """Below the top level Qt fetches only a parent's first page: load the next page of a parent
+        whose last loaded child is (nearly) on screen."""
+        rect = self.tree.viewport().rect()
+        step = max(4, self.tree.fontMetrics().height() // 2)
+        index = QModelIndex()
+        for y in range(rect.bottom(), rect.top() - 1, -step):  # the last row on screen, even if the rows
+            index = self.tree.indexAt(QPoint(rect.left() + 1, y))  # end above the bottom edge
+            if index.isValid():
+                break
         if not index.isValid():
             return
         parent = index.parent()
-        if index.row() >= self.model.rowCount(parent) - 20 and self.model.canFetchMore(parent):
+        near_end = index.row() >= self.model.rowCount(parent) - PREFETCH_ROWS
+        if near_end and self.model.has_more(self.model.node(parent)):
             self.model.fetchMore(parent)
 
     def refresh_units(self, unit_ids: set[int]) -> None:
@@ -315,7 +329,7 @@ class UnitTree(QWidget):
             if not parent.isValid():
                 return QModelIndex()
             self.tree.expand(parent)
-            while not self.model.unit_index(node.id).isValid() and self.model.canFetchMore(parent):
+            while not self.model.unit_index(node.id).isValid() and self.model.has_more(self.model.node(parent)):
                 self.model.fetchMore(parent)
             parent = self.model.unit_index(node.id)
         return parent

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,8 @@ def sidecars(db: Path) -> list[Path]:
 
 def make_temp(folder: Path) -> Path:
     """An empty temp file in ``folder`` (same file system as the final name, so os.replace is atomic)."""
+    import tempfile  # not at import: the window's start-up only needs fsync_dir from here
+
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     os.close(fd)
     return Path(name)
@@ -63,6 +63,8 @@ def fsync_dir(folder: Path) -> None:
 
 def sha256_file(path: Path) -> tuple[str, int]:
     """(hex digest, size in bytes)."""
+    import hashlib
+
     h = hashlib.sha256()
     size = 0
     with open(path, "rb") as f:

@@ -17,16 +17,14 @@ import datetime as dt
 import getpass
 import json
 import os
-import secrets
 import socket
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
-
-import psutil
 
 from bianzhi_app import __version__
 from bianzhi_app.errors import BianzhiError, Busy, RefusedError
@@ -184,16 +182,34 @@ class Lock:
         return f"Lock({self.path.name!r}, held={self.held})"
 
 
+def _own_start_time() -> float | None:
+    """This process's start (epoch seconds, as psutil's create_time gives it). On Linux read from /proc as
+    psutil does, without importing psutil: the window takes its lock before its first paint."""
+    if sys.platform.startswith("linux"):
+        try:
+            with open("/proc/self/stat", "rb") as stat:
+                data = stat.read()
+            with open("/proc/stat", "rb") as system:
+                boot = next(int(line.split()[1]) for line in system if line.startswith(b"btime"))
+            ticks = int(data[data.rfind(b")") + 2:].split()[19])  # field 22, starttime, in clock ticks
+            return ticks / os.sysconf("SC_CLK_TCK") + boot
+        except (OSError, ValueError, IndexError, StopIteration):
+            pass
+    import psutil
+
+    try:
+        return float(psutil.Process().create_time())
+    except psutil.Error:
+        return None
+
+
 def _current_holder(user: str | None, app_version: str | None) -> Holder:
     if user is None:
         try:
             user = getpass.getuser()
         except Exception:
             user = "未知用户"
-    try:
-        started: float | None = psutil.Process().create_time()
-    except psutil.Error:
-        started = None
+    started = _own_start_time()
     return Holder(
         host=socket.gethostname(),
         user=user,
@@ -274,6 +290,8 @@ def acquire(
 
 def _process_started(pid: int) -> float | None:
     """Start time of a live, non-zombie process; None when it is gone."""
+    import psutil
+
     proc = psutil.Process(pid)
     if proc.status() == psutil.STATUS_ZOMBIE:
         return None
@@ -290,6 +308,8 @@ def holder_is_stale(holder: Holder, *, hostname: str | None = None) -> bool:
     local = socket.gethostname() if hostname is None else hostname
     if holder.host.casefold() != local.casefold() or holder.pid <= 0:
         return False
+    import psutil  # only here and in _process_started: most opens find no lock to judge
+
     if not psutil.pid_exists(holder.pid):
         return True
     try:
@@ -322,7 +342,7 @@ def break_stale(db_path: str | os.PathLike[str]) -> Holder:
         raise LockError(f"数据库「{Path(db_path).name}」没有锁文件,不需要清除。")
     if not holder_is_stale(holder):
         raise LockNotStale(holder, path, local_host=socket.gethostname())
-    aside = path.with_name(f"{path.name}.broken-{os.getpid()}-{secrets.token_hex(4)}")
+    aside = path.with_name(f"{path.name}.broken-{os.getpid()}-{os.urandom(4).hex()}")
     try:
         os.rename(path, aside)
     except FileNotFoundError:

@@ -24,18 +24,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.errors import BianzhiError
-from bianzhi_app.safety import _files
-from bianzhi_app.safety.backup import BackupFailed, BackupInfo, list_backups, make_backup, thin_backups, verify_backup
 from bianzhi_app.safety.check import open_readonly
 from bianzhi_app.safety.errors import BookCorrupt, NotABook, ReadOnlyBook, UnsafeLocation
 from bianzhi_app.safety.locations import LocationVerdict, classify_location
 from bianzhi_app.safety.lock import Holder, Lock, LockedByOther, acquire, holder_is_stale, lock_path_for, read_holder
 from bianzhi_app.safety.startup import StartupReport, startup_check
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # backup (and tempfile, hashlib behind it) loads when a backup is made or listed
     from sqlalchemy import Engine
 
     from bianzhi_app.book import Book, Change, Tx
+    from bianzhi_app.safety.backup import BackupInfo
 
 ALLOW_UNSAFE_ENV = "BIANZHI_ALLOW_UNSAFE_LOCATION"
 BACKUP_DIR_ENV = "BIANZHI_BACKUP_DIR"
@@ -221,6 +220,8 @@ def list_restore_candidates(db_path: str | os.PathLike[str], *, folder: str | os
                             verify: bool = False, limit: int | None = None) -> list[RestoreCandidate]:
     """Backups of the book at ``db_path`` (newest first) whose manifest is readable and whose size matches
     it; ``verify`` also runs the full ``verify_backup`` (sha256 + integrity_check) and drops failures."""
+    from bianzhi_app.safety.backup import list_backups, verify_backup
+
     db = Path(db_path).expanduser().absolute()
     found: list[RestoreCandidate] = []
     for info in list_backups(Path(folder) if folder is not None else backup_dir()):
@@ -259,6 +260,9 @@ def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reaso
     7 daily / 4 weekly / 12 monthly).  The manifest's ``extra`` holds the ledger head *of the copy*.
     Refuses with BackupFailed (no file left behind, the book untouched) when the book fails the full
     integrity_check or the folder is full, read-only or unwritable."""
+    from bianzhi_app.safety import _files
+    from bianzhi_app.safety.backup import BackupFailed, make_backup, thin_backups
+
     db = book.path
     if db is None:
         raise BackupFailed("备份失败:只有本机 SQLite 数据库文件可以这样备份,服务器数据库请用其自带的备份工具。")

@@ -134,6 +134,20 @@ def test_reused_pid_makes_a_lock_stale(tmp_path: Path) -> None:
     assert not holder_is_stale(_write_holder(db, since=now_iso[:-2] + ":" + now_iso[-2:]))
 
 
+def test_the_lock_records_the_start_time_psutil_reports_and_stays_fresh(tmp_path: Path) -> None:
+    """The holder's process_started (read from /proc on Linux, without psutil) is what the staleness
+    check later compares with psutil's create_time: a live holder must never look stale."""
+    db = tmp_path / "book.db"
+    lock = acquire(db)
+    try:
+        holder = read_holder(db)
+        assert holder is not None and holder.process_started is not None
+        assert abs(holder.process_started - psutil.Process().create_time()) < 0.05
+        assert not holder_is_stale(holder)
+    finally:
+        lock.release()
+
+
 def test_dead_pid_on_this_host_is_stale(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()

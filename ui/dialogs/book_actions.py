@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from bianzhi_app.errors import BianzhiError
 from ui.dialogs.export import notify, run_in_background, save_path, show_error
@@ -23,6 +23,8 @@ from ui.session import error_text
 from ui.worker import Job
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from ui.main_window import MainWindow
 
 WRITE_ACTIONS = frozenset({*(e.key for e in OPERATIONS), "import", "restore", "snapshot"})
@@ -70,8 +72,12 @@ class BookActions(QObject):
             QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.backup_if_due)
 
     # --- messages ------------------------------------------------------------------------------
-    def _box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
+    def _box(self, icon: str, title: str, text: str) -> QMessageBox:
+        """A non-modal message; ``icon`` is "information" or "warning"."""
+        from PySide6.QtWidgets import QMessageBox  # loads with the first message, not with the window
+
+        box = QMessageBox(getattr(QMessageBox.Icon, icon.capitalize()), title, text,
+                          QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("book_message")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -142,6 +148,8 @@ class BookActions(QObject):
         return self.session.reader.submit(lambda _job: startup_check(path, read_only=read_only), done, failed)
 
     def _damaged(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, tr("数据库可能已损坏"),
                           message + "\n" + tr("请先不要继续录入;可从备份恢复,或用「工具 → 检查数据库」查看详情。"),
                           QMessageBox.StandardButton.Close, self.window)
@@ -159,7 +167,7 @@ class BookActions(QObject):
 
         def done(info: Any) -> None:
             head = info.extra.get("ledger_head") or {}
-            self._box(QMessageBox.Icon.Information, tr("立即备份"),
+            self._box("information", tr("立即备份"),
                       tr("已备份到 {0}\n台账第{1}条,完整性检查通过。").format(info.path, head.get("seq", "?")))
 
         return run_in_background(self.window, self.session, tr("正在备份"), lambda _job: book.backup(), done)
@@ -184,7 +192,7 @@ class BookActions(QObject):
 
         candidates = self.book.list_restore_candidates()
         if not candidates:
-            return self._box(QMessageBox.Icon.Information, tr("从备份恢复"), tr("没有找到这个数据库的备份。"))
+            return self._box("information", tr("从备份恢复"), tr("没有找到这个数据库的备份。"))
         path = self.session.path
         dialog = RestoreDialog(self.window, str(self.book.path), candidates, actor=self.book.actor,
                                before_restore=self.close_book)
@@ -202,6 +210,8 @@ class BookActions(QObject):
         try:
             self.session.close(backup=backup and self.session.holds_lock)
         except BianzhiError as error:  # BackupFailed, StorageError: say so, but exit all the same
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Icon.Warning, tr("退出时备份失败"),
                               error_text(error) + "\n" + tr("数据库已正常关闭;请尽快用「文件 → 立即备份」另行备份。"),
                               QMessageBox.StandardButton.Ok, self.window)
@@ -227,11 +237,11 @@ class BookActions(QObject):
             if job.cancelled():
                 return
             if report.ok:
-                self._box(QMessageBox.Icon.Information, tr("检查数据库"),
+                self._box("information", tr("检查数据库"),
                           tr("检查通过:数据库完整,台账{0}条哈希链完整,各项计数相符。").format(report.entries_checked))
             else:
                 text = tr("发现{0}处问题:").format(len(report.problems)) + "\n" + "\n".join(report.problems[:20])
-                self._box(QMessageBox.Icon.Warning, tr("检查数据库"), text)
+                self._box("warning", tr("检查数据库"), text)
 
         job = run_in_background(self.window, self.session, tr("正在检查数据库"), work, done)
         return job

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QPushButton, QTableWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QPushButton, QWidget
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.errors import Cancelled
@@ -24,6 +24,7 @@ from ui.session import Session, error_text
 from ui.worker import Job
 
 if TYPE_CHECKING:  # openpyxl (~0.1 s to import) loads when a user first exports, not at start-up
+    from PySide6.QtWidgets import QMessageBox, QTableWidget
     from sqlalchemy import Connection
 
     from bianzhi_app.io.export import ExportColumn
@@ -42,6 +43,8 @@ class ExportSource:
 
 def save_path(parent: QWidget | None, caption: str, suggested: str) -> str:
     """Ask where to save an .xlsx file ("" when the user cancels); tests replace this function."""
+    from PySide6.QtWidgets import QFileDialog  # dialogs load when first used, not with the window
+
     folder = settings.get("db/last")
     start = str(Path(folder).parent / suggested) if folder else suggested
     path, _filter = QFileDialog.getSaveFileName(parent, caption, start, tr("Excel 工作簿 (*.xlsx)"))
@@ -62,6 +65,8 @@ def notify(parent: QWidget | None, text: str) -> None:
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("export_error")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from ui.fields import KindCombo, UnitPicker, search_edit
 from ui.i18n import tr
 from ui.models import RosterModel
-from ui.pages.paged_view import paged_view
+from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
 
 
@@ -63,7 +63,7 @@ class RosterPage(QWidget):
         if not self.loaded:
             self.loaded = True
             self.model.reload()
-            self.view.resizeColumnsToContents()
+            fit_columns(self.view, self.model)
 
     def apply_filter(self) -> None:
         kind, post = self.kind.kind(), self.post.kind()
