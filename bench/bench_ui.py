@@ -120,6 +120,7 @@ def main() -> int:
         compileall.compile_dir(ROOT / folder, quiet=1)
     compileall.compile_file(ROOT / "main.py", quiet=1)
     ENV["BIANZHI_SETTINGS"] = str(args.cache / "bench-settings.ini")
+    ENV["BIANZHI_BACKUP_DIR"] = str(args.cache / "backups")  # the on-exit backup of the first run goes here
     app_args = [sys.executable, str(ROOT / "main.py"), "--gui", "--db", str(book), "--page", "roster",
                 "--exit-after-paint"]
     timed_process(app_args)  # warm the page cache for the book's first pages
