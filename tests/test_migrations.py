@@ -4,7 +4,17 @@ import sqlite3
 
 from bianzhi_app.book import Book
 from bianzhi_app.db import SCHEMA_HEAD
-from bianzhi_app.db.migrate import alembic_head, current_revision
+from bianzhi_app.db.migrate import alembic_head, current_revision, migrate_to
+
+
+def book_at(path, revision):  # type: ignore[no-untyped-def]
+    """A new book file migrated only up to `revision` (as an older version of the program left it)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    migrate_to(engine, revision)
+    engine.dispose()
+    return path
 
 
 def test_schema_head_constant_matches_alembic():
@@ -43,22 +53,11 @@ def test_write_transactions_begin_immediate(tmp_path):
 def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
     """A book written at 0001 keeps its data and gains the snapshots table with its triggers."""
     import pytest
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import create_engine
 
-    from bianzhi_app.db.migrate import MIGRATIONS
     from bianzhi_app.ops.snapshots import list_snapshots
 
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.commit()
-    engine.dispose()
+    path = book_at(tmp_path / "old.db", "0001")
     assert current_revision(create_engine(f"sqlite:///{path}")) == "0001"
     raw = sqlite3.connect(path)
     raw.execute("INSERT INTO regions (name, code, office_name, created_on) "
@@ -89,22 +88,9 @@ def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
 
 def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_path):
     """A book at 0002 gains the index on open; counting a category's active units reads only it."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     from bianzhi_app import ui_queries as q
-    from bianzhi_app.db.migrate import MIGRATIONS
 
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-        conn.commit()
-    engine.dispose()
+    path = book_at(tmp_path / "old.db", "0002")
     with Book.open(path) as book:
         assert current_revision(book.engine) == "0003"
         book.region.init(name="旧区", code="610404")

@@ -22,6 +22,12 @@ def upgrade(engine: Engine) -> bool:
     """Run pending migrations; return whether anything ran. Alembic is imported only then."""
     if current_revision(engine) == SCHEMA_HEAD:
         return False
+    migrate_to(engine, "head")
+    return True
+
+
+def migrate_to(engine: Engine, revision: str) -> None:
+    """Run the migrations up to `revision` ("head" for all); tests also build books at older ones."""
     from alembic import command
     from alembic.config import Config
 
@@ -29,9 +35,8 @@ def upgrade(engine: Engine) -> bool:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
         conn.commit()
-    return True
 
 
 def alembic_head() -> str:
