@@ -150,10 +150,9 @@ class Launcher(QObject):
         if window is None or window.session is not session:
             return
         self.window = None
-        window.book_actions.closed = True  # nothing to back up: the Book never opened
+        window.book_actions.close_book()  # no exit backup: the Book never opened
         window.close()
         window.deleteLater()
-        session.close()
         self._fail(session.path, error_text(error))
 
     def show_book(self, session: Session) -> MainWindow:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ui.pages.unit_page import UnitPage
 
 PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports")
-# key → (tab label, "module:Class"); the class is imported when the page is first built
+# key → "module:Class", imported when the page is first built
 PAGE_CLASSES = {
     "dashboard": "ui.pages.dashboard:DashboardPage", "unit": "ui.pages.unit_page:UnitPage",
     "roster": "ui.pages.roster:RosterPage", "approvals": "ui.pages.lists:ApprovalsPage",

@@ -254,6 +254,7 @@ class Session(QObject):
         self.reader.wait()
         self.worker.wait()
         if backup and self._book is None and self.prepared is not None and self._open_error is None:
+            self._when_ready.clear()  # nothing waiting for it may start now: the Book closes right after
             self._open_here()  # the on-exit backup needs the Book, even if nothing asked for it yet
         if self._lists is not None:
             self._lists.close()

@@ -139,3 +139,15 @@ def test_tree_leaves_further_pages_to_scrolling(qtbot, book_path):  # type: igno
         qtbot.waitUntil(lambda: model.rowCount(archive) == 10, timeout=5_000)  # the scroll read the next page
     finally:
         unit_tree.FIRST_PAGE, unit_tree.PAGE = old
+
+
+def test_roster_columns_are_fitted_as_wide_as_qt_would_fit_them(qtbot, book_path):  # type: ignore[no-untyped-def]
+    """fit_columns measures the row values once per column instead of Qt's eight data() calls a cell;
+    every column must still show its widest text and its header (within a pixel or two of Qt's)."""
+    launcher = launch(qtbot, book_path)
+    view = launcher.window.roster.view
+    header = view.horizontalHeader()
+    for column in range(view.model().columnCount() - 1):  # the last one stretches
+        fitted = view.columnWidth(column)
+        wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        assert abs(fitted - wanted) <= 3, (column, fitted, wanted)

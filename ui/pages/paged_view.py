@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
 from ui.models import PagedModel
 
-SCREEN_ROWS = 40  # rows a window shows; more would only slow resizing to contents (8 data() calls a cell)
+SCREEN_ROWS = 40  # rows a window shows: the columns are fitted to these
 
 
 def paged_view(model: PagedModel, parent: QWidget, name: str) -> QTableView:
