@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bianzhi_app.db.sql import rows
 
@@ -15,8 +14,9 @@ HASHED_FIELDS = ("seq", "at", "effective_on", "actor", "op", "unit_id", "unit_na
                  "document_number", "before", "after", "detail", "prev_hash")
 
 
-@dataclass(frozen=True)
-class LedgerHead:
+class LedgerHead(NamedTuple):
+    # a NamedTuple, not a dataclass: Python 3.11 compiles a dataclass's methods at import, and the
+    # window imports this module before its first paint
     seq: int
     hash: str
 
@@ -57,8 +57,7 @@ def read_head(conn: Any) -> LedgerHead:
     return LedgerHead(0, GENESIS_HASH) if not found else LedgerHead(int(found[0][0]), str(found[0][1]))
 
 
-@dataclass(frozen=True)
-class ChainProblem:
+class ChainProblem(NamedTuple):
     seq: int
     message: str
 

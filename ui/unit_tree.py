@@ -9,7 +9,6 @@ SQL. So a province (40,000 units) opens as fast as a county.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
@@ -34,16 +33,21 @@ PREFETCH_ROWS = 10  # the next page is read when the last loaded unit is this cl
 EXPAND_ALL_UP_TO = 1000  # units; above it only the first category is expanded at start
 
 
-@dataclass(eq=False)
 class _Node:
-    key: int  # the model's internal id
-    parent: _Node | None
-    row: int = 0
-    category: str = ""  # a category row (top level of the normal view)
-    count: int = 0  # a category's number of active units
-    unit: q.UnitNode | None = None
-    children: list[_Node] = field(default_factory=list)
-    exhausted: bool = False
+    """One row of the tree (a plain class: the window makes hundreds of these before its first paint)."""
+
+    __slots__ = ("category", "children", "count", "exhausted", "key", "parent", "row", "unit")
+
+    def __init__(self, key: int, parent: _Node | None, row: int = 0, category: str = "", count: int = 0,
+                 unit: q.UnitNode | None = None):
+        self.key = key  # the model's internal id
+        self.parent = parent
+        self.row = row
+        self.category = category  # a category row (top level of the normal view)
+        self.count = count  # a category's number of active units
+        self.unit = unit
+        self.children: list[_Node] = []
+        self.exhausted = False
 
     @property
     def expandable(self) -> bool:

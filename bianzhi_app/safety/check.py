@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 HEADER_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -19,8 +18,7 @@ HEADER_SIZE = 100
 CheckKind = Literal["ok", "missing", "not_sqlite", "truncated", "corrupt", "busy", "unreadable"]
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """``ok`` and a Chinese ``message`` for the user; ``kind`` for the caller; ``problems`` lists what
     SQLite reported (at most ``max_problems`` lines)."""
 

@@ -14,8 +14,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 LocationKind = Literal["local", "network", "cloud_sync", "removable"]
 
@@ -78,8 +77,7 @@ _EXTENDED = re.compile(r"^[\\/]{2}[?.][\\/]")
 _MOUNT_ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
-@dataclass(frozen=True)
-class LocationVerdict:
+class LocationVerdict(NamedTuple):
     """``safe`` is False for network shares, cloud-sync folders and removable disks; ``reason`` says why
     and how to fix it, in Chinese, for the user; ``detail`` names what matched (share, mount, folder)."""
 

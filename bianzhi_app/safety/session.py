@@ -21,7 +21,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.safety.check import open_readonly
@@ -191,8 +191,7 @@ def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) 
 
 # --- backups -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RestoreCandidate:
+class RestoreCandidate(NamedTuple):
     """A backup of this book that could be restored, for the CLI message and the UI's offer."""
 
     path: Path

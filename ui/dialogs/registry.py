@@ -7,8 +7,7 @@ without importing every dialog and the ops behind them.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
     from ui.dialogs.base import OpDialog
 
 
-@dataclass(frozen=True)
-class OpEntry:
+class OpEntry(NamedTuple):
     key: str
     menu: str
     label: str
