@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.db import SCHEMA_HEAD
+from bianzhi_app.db.sql import connect_reader, rows
 
 if TYPE_CHECKING:
     from bianzhi_app.book import Book
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 def book_is_empty(conn: Any) -> bool:
     """True when the book has no region yet (a new file, before `init`)."""
-    from bianzhi_app.db.sql import rows
-
     return not rows(conn, "SELECT id FROM regions LIMIT 1")
 
 
@@ -68,8 +67,6 @@ class PreparedBook:
 
     def reader(self) -> sqlite3.Connection:
         """A plain read connection to the file for the thread that calls this (needs `schema_current`)."""
-        from bianzhi_app.db.sql import connect_reader
-
         if not self.schema_current or self.plan.path is None:
             raise ValueError("reader() needs an existing SQLite book at the current schema")
         return connect_reader(self.plan.path, read_only=self.read_only)

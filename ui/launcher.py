@@ -119,28 +119,20 @@ class Launcher(QObject):
         """The session of a checked book (None, with its lock released, when it has no region yet).
         A book at the current schema is shown at once and opened on the worker; a new or older one is
         opened (migrated) here first."""
-        book: Book | None = None
+        book = None
         try:
-            if not prepared.schema_current:
-                book = prepared.open()  # releases the lock itself when it refuses
-                if book.is_empty():
-                    book.close()
-                    return None
-                return Session(book, path)
-            reader = prepared.reader()
-            try:
-                empty = book_is_empty(reader)
-            finally:
-                reader.close()
-            if empty:
-                prepared.abandon()
-                return None
-            session = Session(prepared, path)
+            book = prepared if prepared.schema_current else prepared.open()  # open() releases the lock if refused
+            session = Session(book, path)
         except BaseException:
-            if book is not None:
+            if book is not None and book is not prepared:
                 book.close()
             prepared.abandon()
             raise
+        with session.read() as conn:
+            empty = book_is_empty(conn)
+        if empty:
+            session.close()
+            return None
         session.open_failed.connect(lambda error: self._open_failed(session, error))
         return session
 
