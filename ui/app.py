@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import settings
+from ui.first_paint import qt_namespace_loaded
 from ui.i18n import install_language
 
 STARTED = time.perf_counter()
@@ -58,10 +59,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 class _PaintProbe(QObject):
     """Quit right after the first paint of a widget (start-up benchmark, screenshot test).
 
-    Prints ``painted S at=M cpu=C sqlalchemy=0 gc=0`` (S seconds since this module was imported, M the
-    monotonic clock, which the benchmark compares with its own at spawn, C the process's CPU seconds so
-    far, whether SQLAlchemy is loaded yet and the garbage collector on), then, once the Book is open
-    behind the painted window, the same for ``ready``."""
+    Prints ``painted S at=M cpu=C sqlalchemy=0 gc=0 qt=0`` (S seconds since this module was imported, M
+    the monotonic clock, which the benchmark compares with its own at spawn, C the process's CPU seconds
+    so far, whether SQLAlchemy is loaded yet, the garbage collector on, PySide's `Qt` namespace built),
+    then, once the Book is open behind the painted window, the same for ``ready``."""
 
     def __init__(self, parent: QObject, window: QWidget, screenshot: str | None, session: Any = None):
         super().__init__(parent)
@@ -76,7 +77,8 @@ class _PaintProbe(QObject):
     @staticmethod
     def _say(what: str) -> None:
         print(f"{what} {time.perf_counter() - STARTED:.3f} at={time.monotonic():.4f} cpu={time.process_time():.4f} "
-              f"sqlalchemy={int('sqlalchemy' in sys.modules)} gc={int(gc.isenabled())}", flush=True)
+              f"sqlalchemy={int('sqlalchemy' in sys.modules)} gc={int(gc.isenabled())} qt={int(qt_namespace_loaded())}",
+              flush=True)
 
     def _done(self) -> None:
         self._say("painted")

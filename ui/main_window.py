@@ -10,10 +10,10 @@ window's first paint costs only the page on screen.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore  # QtCore.Qt, not Qt: importing the name builds it (ui.first_paint)
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ui import settings
 from ui.dialogs.book_actions import BookActions
 from ui.dialogs.registry import OPERATIONS, OpEntry
+from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
 from ui.session import Session
 from ui.unit_tree import UnitTree
@@ -53,21 +54,6 @@ PAGE_CLASSES = {
 
 
 START_CHECK_DELAY_MS = 1000  # the user sees the window and its first page before the disk is read for the check
-
-
-class _FirstPaint(QObject):
-    """Calls `then` once, `delay` ms after `widget` was first painted (work that must not delay the window)."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None], delay: int = START_CHECK_DELAY_MS):
-        super().__init__(widget)
-        self.then, self.delay = then, delay
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(self.delay, self.then)
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -96,7 +82,7 @@ class MainWindow(QMainWindow):
             self._holders[key] = holder
             self.pages.addTab(holder, label)
         self.stale = set(PAGES)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter()  # horizontal; QSplitter(self) would load `Qt` to tell self from an orientation
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(1, 1)
@@ -117,8 +103,8 @@ class MainWindow(QMainWindow):
             self.pages.blockSignals(False)
         self._page_shown(self.pages.currentIndex())
         self.book_actions.start()
-        self._first_paint = _FirstPaint(self.pages, self.book_actions.after_first_paint)
-        self._open_after_paint = _FirstPaint(self.pages, session.start_opening, delay=0)
+        self._first_paint = AfterFirstPaint(self.pages, self.book_actions.after_first_paint, START_CHECK_DELAY_MS)
+        self._open_after_paint = AfterFirstPaint(self.pages, session.start_opening)
 
     # --- pages, built on first use ----------------------------------------------------------
     def page(self, key: str) -> Any:
@@ -149,8 +135,11 @@ class MainWindow(QMainWindow):
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
         action = QAction(label, self)
         action.setObjectName(f"action_{key}")
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+        # setShortcuts: setShortcut's overloads (a Qt.Key would do) load `Qt` to be told apart (ui.first_paint)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # all of the platform's keys for it
+        elif shortcut:
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         self.actions[key] = action
         return action
@@ -297,7 +286,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self, entry: OpEntry) -> OpDialog:
         dialog = self.make_dialog(entry.key)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -7,15 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import Catalog
+from ui.first_paint import DISPLAY
 from ui.i18n import tr
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
-DISPLAY = Qt.ItemDataRole.DisplayRole  # data() runs for every role of every cell painted
 Column = tuple[str, Callable[[Any], Any]]
 
 
@@ -52,16 +53,16 @@ class PagedModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:  # runs for every role of every cell painted
         if role == DISPLAY and index.isValid():
             value = self.columns[index.column()][1](self.rows[index.row()])
             return "" if value is None else str(value)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section][0]
-        return None
+    # No headerData(): Qt would call it with a Qt.Orientation as soon as a view is given the model,
+    # loading `Qt` before the first paint; a paged_view's header shows labels() from a model of its own.
+    def labels(self) -> list[str]:
+        return [label for label, _getter in self.columns]
 
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and not self.exhausted
@@ -110,10 +111,13 @@ class RosterModel(PagedModel):
         sort = self.SORT_OF_COLUMN.get(column)
         return sort is not None and (sort in q.INDEXED_SORTS or self.filter.unit_id is not None)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:  # None: ascending
         sort = self.SORT_OF_COLUMN.get(column, "person") if self.sortable(column) else "person"
-        # the view sorts once when sorting is enabled, before the page is shown: only keep the order then
-        self.set_filter(replace(self.filter, sort=sort, descending=order == Qt.SortOrder.DescendingOrder),
+        # the view sorts once when sorting is enabled, maybe before the first read: only keep the order then
+        descending = order == QtCore.Qt.SortOrder.DescendingOrder
+        if (sort, descending) == (self.filter.sort, self.filter.descending):
+            return  # the same order (as when sorting is switched on): nothing to read again
+        self.set_filter(replace(self.filter, sort=sort, descending=descending),
                         load=self.started)
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:

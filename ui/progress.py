@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.i18n import tr
@@ -15,7 +15,7 @@ def attach_progress(parent: QWidget | None, job: Job, title: str) -> QProgressDi
     """Show `job`'s progress in a modal dialog after a short delay; Cancel asks the job to stop."""
     dialog = QProgressDialog(title, tr("取消"), 0, 0, parent)
     dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from bianzhi_app.catalog import Catalog
@@ -144,7 +145,7 @@ class Session(QObject):
                 self._open_here()
             else:
                 self.start_opening()
-                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
                 try:
                     self._opened.wait()
                 finally:

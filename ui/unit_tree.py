@@ -11,20 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
 from ui.fields import search_edit
+from ui.first_paint import DISPLAY, FOREGROUND, TOOLTIP
+from ui.first_paint import USER as UNIT_ID
 from ui.i18n import tr
 from ui.session import Session
 
-UNIT_ID = Qt.ItemDataRole.UserRole
-DISPLAY, FOREGROUND, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
-# flags() and data() run thousands of times a paint: no enum arithmetic in them
-_NO_FLAGS, _CATEGORY_FLAGS = Qt.ItemFlag.NoItemFlags, Qt.ItemFlag.ItemIsEnabled
-_UNIT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 MARKS = {"over": ("▲", QColor("#c62828")), "at": ("●", QColor("#b26a00"))}
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -180,12 +177,9 @@ class UnitTreeModel(QAbstractItemModel):
         elif node.exhausted and not node.children and node is not self.root:
             self.dataChanged.emit(self.index_of(node), self.index_of(node))  # no expander any more
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return _NO_FLAGS
-        return _CATEGORY_FLAGS if self._nodes[index.internalId()].unit is None else _UNIT_FLAGS
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    # No flags(): Qt's default (enabled, selectable) serves, and a Python flags() would have to return a
+    # Qt.ItemFlag, loading `Qt` for the first paint (ui.first_paint). A category selected selects no unit.
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
         node = self._nodes[index.internalId()]
@@ -200,7 +194,7 @@ class UnitTreeModel(QAbstractItemModel):
             return unit.id
         if role == FOREGROUND:
             mark = MARKS.get(unit.state)
-            return QBrush(mark[1]) if mark else None
+            return mark[1] if mark else None  # a QColor serves as the brush (QBrush(...) would load `Qt`)
         if role == TOOLTIP:
             state = {"over": tr("超编"), "at": tr("满编")}.get(unit.state, "")
             return f"{unit.name} {state}".strip() if not self.term else f"{unit.name}({tr(unit.category)}) {state}"

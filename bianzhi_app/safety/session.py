@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,7 +26,16 @@ from bianzhi_app.errors import BianzhiError
 from bianzhi_app.safety.check import open_readonly
 from bianzhi_app.safety.errors import BookCorrupt, NotABook, ReadOnlyBook, UnsafeLocation
 from bianzhi_app.safety.locations import LocationVerdict, classify_location
-from bianzhi_app.safety.lock import Holder, Lock, LockedByOther, acquire, holder_is_stale, lock_path_for, read_holder
+from bianzhi_app.safety.lock import (
+    Holder,
+    Lock,
+    LockedByOther,
+    acquire,
+    holder_is_stale,
+    host_name,
+    lock_path_for,
+    read_holder,
+)
 from bianzhi_app.safety.startup import StartupReport, startup_check
 
 if TYPE_CHECKING:  # backup (and tempfile, hashlib behind it) loads when a backup is made or listed
@@ -138,7 +146,7 @@ def foreign_holder(path: Path) -> Holder | None:
     holder = read_holder(path)
     if holder is None:
         return None
-    if holder.readable and holder.pid == os.getpid() and holder.host.casefold() == socket.gethostname().casefold():
+    if holder.readable and holder.pid == os.getpid() and holder.host.casefold() == host_name().casefold():
         return None
     return holder
 

@@ -26,9 +26,16 @@ def test_tree_starts_with_categories_and_marks_units_at_quota(qtbot, window):  #
     assert tree_rows(window) == ["政府工作部门 (4)", "事业单位 (1)"]
     departments = tree_rows(window, model.index(0, 0))
     assert departments == ["区农业农村局", "● 区财政局", "● 区统计局", "区教育局"]
-    assert model.index(0, 0).flags() & Qt.ItemFlag.ItemIsSelectable == Qt.ItemFlag.NoItemFlags
     tip = model.index(2, 0, model.index(0, 0)).data(Qt.ItemDataRole.ToolTipRole)
     assert "满编" in tip
+    assert model.index(1, 0, model.index(0, 0)).data(Qt.ItemDataRole.ForegroundRole).name() == "#b26a00"
+    assert model.index(0, 0, model.index(0, 0)).data(Qt.ItemDataRole.ForegroundRole) is None
+    with qtbot.assertNotEmitted(window.tree.unit_selected):  # a category is no unit
+        window.tree.tree.setCurrentIndex(model.index(0, 0))
+    assert window.tree.current_unit() is None
+    with qtbot.waitSignal(window.tree.unit_selected) as selected:
+        window.tree.tree.setCurrentIndex(model.index(1, 0, model.index(0, 0)))
+    assert window.tree.current_unit() == selected.args[0]
 
 
 def test_tree_search_is_a_flat_list_from_sql(qtbot, window):  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from bianzhi_app.errors import BianzhiError
@@ -79,7 +80,7 @@ class BookActions(QObject):
         box = QMessageBox(getattr(QMessageBox.Icon, icon.capitalize()), title, text,
                           QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("book_message")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_box = box
         return box
@@ -89,7 +90,7 @@ class BookActions(QObject):
         from ui.dialogs.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.session, self.window)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.imported.connect(lambda _result: self.window.refresh_all())
         wizard.open()
         return wizard

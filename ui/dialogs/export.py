@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QMainWindow, QPushButton, QWidget
 
 from bianzhi_app import ui_queries as q
@@ -69,7 +69,7 @@ def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
 
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("export_error")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
 
@@ -180,7 +180,7 @@ def table_source(table: QTableWidget, title: str, kinds: dict[int, str] | None =
         row = []
         for c in range(table.columnCount()):
             item = table.item(r, c)
-            value = item.data(Qt.ItemDataRole.DisplayRole) if item is not None else None
+            value = item.data(QtCore.Qt.ItemDataRole.DisplayRole) if item is not None else None
             row.append(None if value in (None, "") else value)
         data.append(row)
     from bianzhi_app.io.export import ExportColumn

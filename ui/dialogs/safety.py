@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -45,7 +45,7 @@ class ChoiceDialog(QDialog):
         self.message = QLabel(message, self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.message)
         self.buttons: dict[str, QPushButton] = {}
         self.row = QHBoxLayout()
@@ -157,7 +157,7 @@ class RestoreDialog(QDialog):
             return
         if self.before_restore is not None:
             self.before_restore()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
             self.restored = restore_book(self.path, candidate.path, actor=self.actor,
                                          allow_unsafe_location=self.allow_unsafe_location)

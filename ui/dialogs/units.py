@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton
 
 from bianzhi_app import ui_queries as q
@@ -127,12 +127,12 @@ class MergeUnitsDialog(_UnitDialog):
 
     def _add_source(self, unit_id: int, name: str) -> None:
         items = (self.sources.item(i) for i in range(self.sources.count()))
-        if any(it.data(Qt.ItemDataRole.UserRole) == unit_id for it in items):
+        if any(it.data(QtCore.Qt.ItemDataRole.UserRole) == unit_id for it in items):
             return
         item = QListWidgetItem(name, self.sources)
-        item.setData(Qt.ItemDataRole.UserRole, unit_id)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
+        item.setData(QtCore.Qt.ItemDataRole.UserRole, unit_id)
+        item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(QtCore.Qt.CheckState.Checked)
 
     def _add_picked(self) -> None:
         unit_id = self.pick.unit_id()
@@ -143,8 +143,8 @@ class MergeUnitsDialog(_UnitDialog):
 
     def checked(self) -> list[tuple[int, str]]:
         items = (self.sources.item(i) for i in range(self.sources.count()))
-        return [(it.data(Qt.ItemDataRole.UserRole), it.text()) for it in items
-                if it.checkState() == Qt.CheckState.Checked]
+        return [(it.data(QtCore.Qt.ItemDataRole.UserRole), it.text()) for it in items
+                if it.checkState() == QtCore.Qt.CheckState.Checked]
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         chosen = self.checked()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QWidget
 
 
@@ -21,10 +21,10 @@ def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Seque
         for c, value in enumerate(row):
             item = QTableWidgetItem("" if value is None else str(value))
             if isinstance(value, int):
-                item.setData(Qt.ItemDataRole.DisplayRole, value)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setData(QtCore.Qt.ItemDataRole.DisplayRole, value)
+                item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
             if c == 0 and data is not None:
-                item.setData(Qt.ItemDataRole.UserRole, data[r])
+                item.setData(QtCore.Qt.ItemDataRole.UserRole, data[r])
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
@@ -44,8 +45,8 @@ class DashboardPage(QScrollArea):
         self.kind_chart.setObjectName("kind_chart")
         self.category_chart = BarChart(body)
         self.category_chart.setObjectName("category_chart")
-        charts.addWidget(self.kind_chart, 1, 0, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.category_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.kind_chart, 1, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.category_chart, 1, 1, QtCore.Qt.AlignmentFlag.AlignTop)
         layout.addLayout(charts)
         lists = QGridLayout()
         self.over = make_table(body, "over_table")
@@ -63,7 +64,7 @@ class DashboardPage(QScrollArea):
 
     def _activated(self, item: QTableWidgetItem) -> None:
         table = item.tableWidget()
-        unit_id = table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        unit_id = table.item(item.row(), 0).data(QtCore.Qt.ItemDataRole.UserRole)
         if unit_id is not None:
             self.unit_activated.emit(unit_id)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
@@ -59,7 +60,7 @@ class ApprovalsPage(QWidget):
     def selected_number(self) -> str | None:
         row = self.table.currentRow()
         item = self.table.item(row, 0) if row >= 0 else None
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return item.data(QtCore.Qt.ItemDataRole.UserRole) if item else None
 
 
 class _DateFilter(QWidget):
@@ -104,7 +105,7 @@ class LedgerPage(QWidget):
         layout.addLayout(bar)
         self.head = QLabel(self)
         self.head.setObjectName("ledger_head")
-        self.head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.head.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.head)
         self.model = LedgerModel(session, self)
         self.view = paged_view(self.model, self, "ledger_view")

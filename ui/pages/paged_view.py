@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from ui.models import PagedModel
 
 SCREEN_ROWS = 40  # rows a window shows: the columns are fitted to these
+# The padding of a cell (2 × (PM_FocusFrameHMargin + 1) + 2: 8 in the Fusion and Windows styles) and of
+# a header section (2 × PM_HeaderMargin + PM_HeaderMarkSize: Fusion 20, Windows 24) at 96 dpi, as
+# QStyle.pixelMetric gives them; asking the style would build QStyle's Python enums (4 ms) for the
+# first paint.
+CELL_PADDING, HEADER_PADDING = 8, 24
 
 
 def paged_view(model: PagedModel, parent: QWidget, name: str) -> QTableView:
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
+    # The header reads its labels from a model of its own: Qt asks a header for them before the first
+    # paint, and asking the PagedModel would load PySide's `Qt` namespace for that (ui.first_paint).
+    labels = QStandardItemModel(0, len(model.columns), view)
+    labels.setHorizontalHeaderLabels(model.labels())
+    view.horizontalHeader().setModel(labels)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -32,12 +43,9 @@ def fit_columns(view: QTableView, model: PagedModel, sample: int = SCREEN_ROWS) 
     """Widths for the widest text of the header and of the first screenful of loaded rows: what
     resizeColumnsToContents gives, measured once per column from the row values instead of asking
     data() for eight roles of every cell (0.1 s for 200 rows of a roster on a slow PC)."""
-    style = view.style()
-    margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + 2
-    header = view.horizontalHeader()
-    header_extra = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + \
-        style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin
-    cell, title = view.fontMetrics(), header.fontMetrics()
+    scale = max(1.0, view.logicalDpiX() / 96)
+    margin, header_extra = round(CELL_PADDING * scale), round((HEADER_PADDING + CELL_PADDING) * scale)
+    cell, title = view.fontMetrics(), view.horizontalHeader().fontMetrics()
     rows = model.rows[:sample]
     for column, (label, getter) in enumerate(model.columns):
         texts = ["" if value is None else str(value) for value in map(getter, rows)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.fields import KindCombo, UnitPicker, search_edit
+from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
 from ui.models import RosterModel
 from ui.pages.paged_view import fit_columns, paged_view
@@ -39,9 +41,8 @@ class RosterPage(QWidget):
         layout.addLayout(bar)
         self.model = RosterModel(session, self)
         self.view = paged_view(self.model, self, "roster_view")
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.view.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        # Sorting (Qt.SortOrder and the sort the view asks for at once) can wait for the first paint.
+        self._sorting = AfterFirstPaint(self.view.viewport(), self.enable_sorting)
         self.view.doubleClicked.connect(self._activated)
         layout.addWidget(self.view)
         self.status = QLabel(self)
@@ -73,7 +74,14 @@ class RosterPage(QWidget):
                                       kind_id=kind.id if kind else None, post_kind_id=post.id if post else None))
         self.loaded = True
 
-    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+    def enable_sorting(self) -> None:
+        if not self.view.isSortingEnabled():
+            header = self.view.horizontalHeader()
+            header.setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)  # the order of the rows as loaded
+            self.view.setSortingEnabled(True)
+            header.sortIndicatorChanged.connect(self._sort_changed)
+
+    def _sort_changed(self, column: int, order: QtCore.Qt.SortOrder) -> None:
         if not self.model.sortable(column):
             self.view.horizontalHeader().blockSignals(True)
             self.view.horizontalHeader().setSortIndicator(-1, order)
