@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPushButton, QWidget
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import Kind
-from bianzhi_app.idcodes import id_problem, normalize_code
 from ui.i18n import tr
 
 
@@ -87,68 +86,6 @@ class KindCombo(QComboBox):
             self.setCurrentIndex(index)
 
 
-class ChoiceCombo(QComboBox):
-    def __init__(self, choices: tuple[str, ...] | list[str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.addItems(list(choices))
-
-
-class DateEdit(QDateEdit):
-    """A day no later than today (the core refuses future changes)."""
-
-    def __init__(self, today: dt.date, parent: QWidget | None = None, *, allow_future: bool = False):
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setDate(QDate(today.year, today.month, today.day))
-        if not allow_future:
-            self.setMaximumDate(QDate(today.year, today.month, today.day))
-
-    def day(self) -> dt.date:
-        d = self.date()
-        return dt.date(d.year(), d.month(), d.day())
-
-
-class DocEdit(QLineEdit):
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setPlaceholderText(tr("如 杨编发〔2026〕12号"))
-
-
-class IdEdit(QWidget):
-    """An ID number field checked as typed (GB 11643); shows the problem or a tick beside it."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QLineEdit(self)
-        self.edit.setMaxLength(20)
-        self.edit.setPlaceholderText(tr("18位身份证号"))
-        self.hint = QLabel(self)
-        self.hint.setObjectName("id_hint")
-        layout.addWidget(self.edit, 2)
-        layout.addWidget(self.hint, 3)
-        self.edit.textChanged.connect(self._check)
-
-    def code(self) -> str:
-        return normalize_code(self.edit.text())
-
-    def problem(self) -> str | None:
-        code = self.code()
-        if not code:
-            return tr("请输入身份证号")
-        return id_problem(code)
-
-    def _check(self) -> None:
-        problem = self.problem() if self.code() else None
-        self.hint.setText(problem or ("✓" if self.code() else ""))
-        self.hint.setStyleSheet("color:#b00020" if problem else "color:#1b5e20")
-        self.changed.emit()
-
-
 def search_edit(parent: QWidget, name: str, placeholder: str) -> QLineEdit:
     """The search box of a list: named for tests, with a hint and a clear button."""
     edit = QLineEdit(parent)
@@ -156,3 +93,19 @@ def search_edit(parent: QWidget, name: str, placeholder: str) -> QLineEdit:
     edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
     return edit
+
+
+def export_button(parent: QWidget, source: Callable[[], Any], session: Any, name: str) -> QPushButton:
+    """导出Excel for a list: `source()` gives its ExportSource when clicked (ui.dialogs.export, and
+    what it needs, loads then, not with the page)."""
+    button = QPushButton(tr("导出Excel"), parent)
+    button.setObjectName(name)
+    button.setToolTip(tr("把当前列表(按当前筛选)导出为Excel工作簿"))
+
+    def clicked(_checked: bool = False) -> None:
+        from ui.dialogs.export import export_list
+
+        export_list(parent, session, source())
+
+    button.clicked.connect(clicked)
+    return button

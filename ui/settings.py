@@ -60,8 +60,12 @@ def set(key: str, value: Any) -> None:
 
 
 def remember_db(path: str) -> None:
-    """Make `path` the last database and the first of the recent list."""
-    recent = [p for p in get("db/recent") if p != path]
+    """Make `path` the last database and the first of the recent list (no write when it already is:
+    the usual start, the book of yesterday, writes nothing)."""
+    recent = get("db/recent")
+    if get("db/last") == path and recent[:1] == [path]:
+        return
+    recent = [p for p in recent if p != path]
     set("db/recent", [path, *recent][:MAX_RECENT])
     set("db/last", path)
     qsettings().sync()

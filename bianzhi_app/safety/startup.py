@@ -106,9 +106,11 @@ def _inside(conn: sqlite3.Connection, name: str, started: float, limit: float, d
             quick_check: bool = True) -> StartupReport:
     # sqlite3_interrupt from a timer: a progress handler cannot stop quick_check's b-tree walk, which is a
     # single VM instruction (measured: 0.9 s warm, 7 s cold on a 1.3 GB book with a 0.6 s handler budget).
-    timer = threading.Timer(max(0.0, started + limit - time.perf_counter()), conn.interrupt)
-    timer.daemon = True
-    timer.start()
+    # (Only for the quick_check: the header and schema reads are a few pages, and a thread costs the start.)
+    timer = threading.Timer(max(0.0, started + limit - time.perf_counter()), conn.interrupt) if quick_check else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     head: tuple[int, str] | None = None
     revision: str | None = None
     try:
@@ -141,7 +143,8 @@ def _inside(conn: sqlite3.Connection, name: str, started: float, limit: float, d
     except sqlite3.DatabaseError as e:
         return done(False, f"数据库「{name}」已损坏({e}),{_HINT}", problems=(str(e),))
     finally:
-        timer.cancel()
+        if timer is not None:
+            timer.cancel()
         if conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")

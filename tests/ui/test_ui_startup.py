@@ -163,8 +163,8 @@ def test_first_paint_roles_are_qts_and_headers_show_the_labels(qtbot, book_path)
     from ui import first_paint
 
     role = Qt.ItemDataRole
-    assert (first_paint.DISPLAY, first_paint.TOOLTIP, first_paint.FOREGROUND, first_paint.USER) == (
-        role.DisplayRole, role.ToolTipRole, role.ForegroundRole, role.UserRole)
+    ours = (first_paint.DISPLAY, first_paint.TOOLTIP, first_paint.FOREGROUND, first_paint.USER)
+    assert ours == (role.DisplayRole, role.ToolTipRole, role.ForegroundRole, role.UserRole)
     launcher = launch(qtbot, book_path)
     view = launcher.window.roster.view
     header = view.horizontalHeader()

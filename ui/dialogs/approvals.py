@@ -12,7 +12,8 @@ from bianzhi_app.catalog import APPROVAL_METHODS
 from bianzhi_app.ops import approvals
 from bianzhi_app.rules import check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
-from ui.fields import ChoiceCombo, DateEdit, DocEdit, KindCombo, UnitPicker
+from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit
+from ui.fields import KindCombo, UnitPicker
 from ui.i18n import tr
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from bianzhi_app.book import Change
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.rules import QuotaFigures
-from ui import fields
+from ui.dialogs import inputs
 from ui.i18n import tr
 from ui.session import Session, error_text
 
@@ -154,9 +154,9 @@ class DocumentedDialog(OpDialog):
     """A dialog for a change that must cite its document (rule 8), with an effective date."""
 
     def add_doc_and_date(self) -> None:
-        self.doc = self.add(tr("文号(必填)"), fields.DocEdit(self), "doc", None)
+        self.doc = self.add(tr("文号(必填)"), inputs.DocEdit(self), "doc", None)
         self.doc.textChanged.connect(self.refresh)
-        self.on = self.add(tr("生效日期"), fields.DateEdit(self.session.today(), self), "on", None)
+        self.on = self.add(tr("生效日期"), inputs.DateEdit(self.session.today(), self), "on", None)
 
     def doc_missing(self) -> str | None:
         return None if self.doc.text().strip() else tr("须注明文件依据(文号)")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.errors import Cancelled
@@ -110,15 +110,6 @@ def export_list(parent: QWidget | None, session: Session, source: ExportSource, 
 
     return run_in_background(parent, session, tr("导出Excel"), work,
                              lambda count: notify(parent, tr("已导出{0}行到 {1}").format(count, path)))
-
-
-def export_button(parent: QWidget, source: Callable[[], ExportSource], session: Session,
-                  name: str) -> QPushButton:
-    button = QPushButton(tr("导出Excel"), parent)
-    button.setObjectName(name)
-    button.setToolTip(tr("把当前列表(按当前筛选)导出为Excel工作簿"))
-    button.clicked.connect(lambda _c=False: export_list(parent, session, source()))
-    return button
 
 
 # --- sources ---------------------------------------------------------------------------------------

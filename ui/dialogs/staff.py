@@ -11,7 +11,8 @@ from bianzhi_app.catalog import LEAVE_REASONS
 from bianzhi_app.ops import posts, staff
 from bianzhi_app.rules import check_post_room, check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
-from ui.fields import ChoiceCombo, DateEdit, DocEdit, IdEdit, KindCombo, UnitPicker
+from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit, IdEdit
+from ui.fields import KindCombo, UnitPicker
 from ui.i18n import tr
 
 AUTO = None  # the approval combo's "choose for me" entry

@@ -12,7 +12,8 @@ from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.ops import units
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line
-from ui.fields import ChoiceCombo, UnitPicker
+from ui.dialogs.inputs import ChoiceCombo
+from ui.fields import UnitPicker
 from ui.i18n import tr
 
 

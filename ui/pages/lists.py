@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLab
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.book import OP_LABELS, Op
-from ui.dialogs.export import ExportSource, dated, documents_source, export_button, ledger_source, table_source
-from ui.fields import UnitPicker, search_edit
+from ui.dialogs.export import ExportSource, dated, documents_source, ledger_source, table_source
+from ui.fields import UnitPicker, export_button, search_edit
 from ui.i18n import tr
 from ui.models import DocumentsModel, LedgerModel
 from ui.pages.common import fill_table, make_table

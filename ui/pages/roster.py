@@ -4,17 +4,21 @@ sorted on indexed columns, paged from SQL as the user scrolls."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.fields import KindCombo, UnitPicker, search_edit
+from ui.fields import KindCombo, UnitPicker, export_button, search_edit
 from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
 from ui.models import RosterModel
 from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
+
+if TYPE_CHECKING:
+    from ui.dialogs.export import ExportSource
 
 
 class RosterPage(QWidget):
@@ -35,9 +39,7 @@ class RosterPage(QWidget):
         self.post.setObjectName("roster_post")
         for widget, stretch in ((self.search, 3), (self.unit, 3), (self.kind, 1), (self.post, 1)):
             bar.addWidget(widget, stretch)
-        from ui.dialogs.export import export_button, roster_export_source
-
-        bar.addWidget(export_button(self, lambda: roster_export_source(self), session, "roster_export"))
+        bar.addWidget(export_button(self, self.export_source, session, "roster_export"))
         layout.addLayout(bar)
         self.model = RosterModel(session, self)
         self.view = paged_view(self.model, self, "roster_view")
@@ -95,6 +97,11 @@ class RosterPage(QWidget):
         row = self.model.row_at(index.row())
         if row is not None:
             self.person_activated.emit(row.id_number)
+
+    def export_source(self) -> ExportSource:
+        from ui.dialogs.export import roster_export_source
+
+        return roster_export_source(self)
 
     def selected_id_number(self) -> str | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []

@@ -7,7 +7,8 @@ from dataclasses import replace
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
-from ui.dialogs.export import ExportSource, dated, export_button, ledger_source, roster_source, table_source
+from ui.dialogs.export import ExportSource, dated, ledger_source, roster_source, table_source
+from ui.fields import export_button
 from ui.i18n import tr
 from ui.models import LedgerModel, RosterModel
 from ui.pages.common import fill_table, make_table
