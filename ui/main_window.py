@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
 
     # --- building -------------------------------------------------------------------------
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
-        action = QAction(label, self)
+        action = QAction(self)  # QAction(label, self) would build QIcon's enums (2 ms) to tell its overloads apart
+        action.setText(label)
         action.setObjectName(f"action_{key}")
         # setShortcuts: setShortcut's overloads (a Qt.Key would do) load `Qt` to be told apart (ui.first_paint)
         if isinstance(shortcut, QKeySequence.StandardKey):
