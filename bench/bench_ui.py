@@ -146,7 +146,6 @@ ROSTER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[2])
 from PySide6.QtWidgets import QApplication
-from dataclasses import replace
 app = QApplication([])
 from bianzhi_app.book import Book
 from ui.session import Session
@@ -164,14 +163,14 @@ def timed(action):
     view.viewport().repaint()
     app.processEvents()
     return (time.perf_counter() - start) * 1000
-end = timed(lambda: (model.set_filter(replace(model.filter, descending=True)), view.scrollToBottom()))
-model.set_filter(replace(model.filter, descending=False))
+end = timed(lambda: (model.set_filter(model.filter._replace(descending=True)), view.scrollToBottom()))
+model.set_filter(model.filter._replace(descending=False))
 start = time.perf_counter()
 for _ in range(50):
     view.scrollToBottom()
     app.processEvents()
 scroll = (time.perf_counter() - start) * 1000
-search = timed(lambda: model.set_filter(replace(model.filter, search="王")))
+search = timed(lambda: model.set_filter(model.filter._replace(search="王")))
 rows = len(model.rows)
 print(f"end_ms={end:.1f} scroll50_ms={scroll:.1f} search_ms={search:.1f} search_rows={rows} loaded={len(model.rows)}")
 session.close()

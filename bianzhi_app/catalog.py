@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bianzhi_app.db.sql import rows
 from bianzhi_app.errors import InvalidInput
@@ -16,8 +15,7 @@ LEAVE_REASONS = ("退休", "死亡", "调出", "辞职", "辞退", "开除", "�
 APPROVAL_METHODS = ("公开招录", "公开招聘", "调任", "转任", "军转安置", "遴选", "选调", "人才引进", "其他")
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
     id: int
     code: str
     name: str

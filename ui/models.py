@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from PySide6 import QtCore
@@ -102,7 +101,7 @@ class RosterModel(PagedModel):
 
     def set_filter(self, flt: q.RosterFilter, *, load: bool = True) -> None:
         if flt.sort not in q.INDEXED_SORTS and flt.unit_id is None:
-            flt = replace(flt, sort="person")  # an unindexed sort over a whole province is not paged cheaply
+            flt = flt._replace(sort="person")  # an unindexed sort over a whole province is not paged cheaply
         self.filter = flt
         if load:
             self.reload()
@@ -117,7 +116,7 @@ class RosterModel(PagedModel):
         descending = order == QtCore.Qt.SortOrder.DescendingOrder
         if (sort, descending) == (self.filter.sort, self.filter.descending):
             return  # the same order (as when sorting is switched on): nothing to read again
-        self.set_filter(replace(self.filter, sort=sort, descending=descending),
+        self.set_filter(self.filter._replace(sort=sort, descending=descending),
                         load=self.started)
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:

@@ -7,9 +7,8 @@ import errno
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bianzhi_app.safety.check import open_readonly
 
@@ -95,12 +94,11 @@ class SourceCorrupt(Exception):
         self.problems = problems
 
 
-@dataclass
-class CopyStats:
-    tables: dict[str, int] = field(default_factory=dict)
-    page_size: int = 0
-    page_count: int = 0
-    user_version: int = 0
+class CopyStats(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
+    tables: dict[str, int]
+    page_size: int
+    page_count: int
+    user_version: int
 
 
 def copy_database(src: Path, dst: Path, *, full_check: bool = True) -> CopyStats:
@@ -119,6 +117,7 @@ def copy_database(src: Path, dst: Path, *, full_check: bool = True) -> CopyStats
             if rows != ["ok"]:
                 raise SourceCorrupt(rows)
             stats = CopyStats(
+                tables={},
                 page_size=int(target.execute("PRAGMA page_size").fetchone()[0]),
                 page_count=int(target.execute("PRAGMA page_count").fetchone()[0]),
                 user_version=int(target.execute("PRAGMA user_version").fetchone()[0]),

@@ -13,12 +13,10 @@ Lock semantics (see README 「数据安全」):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -89,8 +87,7 @@ def guard_location(path: Path, allow: bool | None = None) -> None:
             kind=verdict.kind, detail=verdict.detail)
 
 
-@dataclass
-class OpenPlan:
+class OpenPlan(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
     path: Path | None
     lock: Lock | None = None
     report: StartupReport | None = None
@@ -163,7 +160,7 @@ def write_guard(path: Path) -> Callable[[], None]:
 # --- ledger records of safety events -------------------------------------------------------------
 
 def holder_detail(holder: Holder) -> dict[str, Any]:
-    data = asdict(holder)
+    data = holder._asdict()
     data.pop("readable", None)
     return data
 
@@ -283,6 +280,8 @@ def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reaso
         manifest = json.loads(info.manifest_path.read_text(encoding="utf-8"))
         manifest["extra"] = extra
         _files.write_json_atomic(info.manifest_path, manifest)
+        import dataclasses
+
         info = dataclasses.replace(info, extra=extra)
     if dest is None:
         thin_backups(folder, now=now)

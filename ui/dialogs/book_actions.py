@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from bianzhi_app.errors import BianzhiError
-from ui.dialogs.export import notify, run_in_background, save_path, show_error
+from ui.dialogs.common import notify, run_in_background, save_path, show_error
 from ui.dialogs.registry import OPERATIONS
 from ui.i18n import tr
 from ui.session import error_text

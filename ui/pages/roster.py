@@ -3,7 +3,6 @@ sorted on indexed columns, paged from SQL as the user scrolls."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -71,7 +70,7 @@ class RosterPage(QWidget):
     def apply_filter(self) -> None:
         kind, post = self.kind.kind(), self.post.kind()
         unit_text = self.unit.currentText().strip()
-        self.model.set_filter(replace(self.model.filter, search=self.search.text(),
+        self.model.set_filter(self.model.filter._replace(search=self.search.text(),
                                       unit_id=self.unit.unit_id() if unit_text else None,
                                       kind_id=kind.id if kind else None, post_kind_id=post.id if post else None))
         self.loaded = True

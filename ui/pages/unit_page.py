@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
@@ -82,5 +80,5 @@ class UnitPage(QWidget):
         fill_table(self.posts, [tr("职务"), tr("职数"), tr("已配"), tr("空缺"), tr("超配"), tr("任职人员")],
                    [[p["kind"].name, p["limit"], p["used"], max(0, p["limit"] - p["used"]),
                      max(0, p["used"] - p["limit"]), "、".join(p["holders"])] for p in detail["posts"]])
-        self.staff_model.set_filter(replace(self.staff_model.filter, unit_id=self.unit_id))
+        self.staff_model.set_filter(self.staff_model.filter._replace(unit_id=self.unit_id))
         self.ledger_model.set_filter(q.LedgerFilter(unit_id=self.unit_id))
