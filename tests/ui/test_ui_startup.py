@@ -29,14 +29,18 @@ def launch(qtbot, path: Path, *, keep: bool = True):  # type: ignore[no-untyped-
 
 
 def test_main_py_paints_before_sqlalchemy_and_qt_namespace_load_and_resumes_gc_when_ready(book_path, tmp_path):  # type: ignore[no-untyped-def]
-    """qt=0: nothing before the first paint touched PySide's `Qt` namespace (12 ms of enums, ui.first_paint)."""
+    """qt=0: nothing before the first paint touched PySide's `Qt` namespace (12 ms of enums, ui.first_paint).
+    threads: the paint started no thread of Qt's GUI pool (ui/__init__.py), only the app's own worker."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BIANZHI_SETTINGS": str(tmp_path / "s.ini")}
+    env.pop("QT_NO_GUI_THREADPOOL", None)  # this process set it when it imported ui: the child must itself
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--gui", "--db", str(book_path), "--page",
                              "roster", "--exit-after-paint"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     painted, ready = result.stdout.splitlines()[:2]
     assert painted.startswith("painted") and "sqlalchemy=0" in painted and "gc=0" in painted and "qt=0" in painted
     assert ready.startswith("ready") and "sqlalchemy=1" in ready and "gc=1" in ready and "qt=1" in ready
+    if sys.platform.startswith("linux"):  # counted from /proc; with the GUI pool the paint starts 2 more
+        assert 1 <= int(painted.split("threads=")[1].split()[0]) <= 2, painted
     paint_at = float(painted.split("at=")[1].split()[0])
     ready_at = float(ready.split("at=")[1].split()[0])
     assert ready_at >= paint_at
@@ -177,3 +181,11 @@ def test_first_paint_roles_are_qts_and_headers_show_the_labels(qtbot, book_path)
     qtbot.waitUntil(lambda: launcher.window.roster.model.filter.sort == "name")
     names = [r.name for r in launcher.window.roster.model.rows]
     assert names == sorted(names, reverse=True) and rows is not launcher.window.roster.model.rows
+
+
+def test_the_bundled_font_is_drawn_unhinted(qapp):  # type: ignore[no-untyped-def]
+    """It carries no hinting: Qt's default would auto-hint every glyph drawn (3.5 ms of the first paint)."""
+    from PySide6.QtGui import QFont
+
+    assert qapp.font().family() == "Bianzhi Sans SC"
+    assert qapp.font().hintingPreference() == QFont.HintingPreference.PreferNoHinting
