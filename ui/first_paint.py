@@ -26,8 +26,19 @@ def qt_namespace_loaded() -> bool:
     return "Qt" in vars(PySide6.QtCore)
 
 
+def widget_types_walked() -> bool:
+    """Whether PySide has built every widget type yet. It does the first time it wraps a widget that
+    Qt hands back as a plain QWidget* (`viewport()`, `parentWidget()`, `focusWidget()`): to find the
+    most derived type it builds them all, QWizard and QFileDialog with their enums (5-10 ms)."""
+    import PySide6.QtWidgets
+
+    return "QWizard" in vars(PySide6.QtWidgets)
+
+
 class AfterFirstPaint(QObject):
-    """Calls `then` once, `delay` ms after `widget` was first painted (work that must not delay it)."""
+    """Calls `then` once, `delay` ms after `widget` was first painted (work that must not delay it).
+    For a view, pass the view, not its viewport (see widget_types_walked): the view's frame is painted
+    first, its viewport in the same pass, before the timer runs."""
 
     def __init__(self, widget: QWidget, then: Callable[[], None], delay: int = 0):
         super().__init__(widget)

@@ -30,6 +30,7 @@ def launch(qtbot, path: Path, *, keep: bool = True):  # type: ignore[no-untyped-
 
 def test_main_py_paints_before_sqlalchemy_and_qt_namespace_load_and_resumes_gc_when_ready(book_path, tmp_path):  # type: ignore[no-untyped-def]
     """qt=0: nothing before the first paint touched PySide's `Qt` namespace (12 ms of enums, ui.first_paint).
+    walked=0: nothing before it had PySide build every widget type (a plain QWidget* such as viewport()).
     threads: the paint started no thread of Qt's GUI pool (ui/__init__.py), only the app's own worker."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BIANZHI_SETTINGS": str(tmp_path / "s.ini")}
     env.pop("QT_NO_GUI_THREADPOOL", None)  # this process set it when it imported ui: the child must itself
@@ -38,6 +39,7 @@ def test_main_py_paints_before_sqlalchemy_and_qt_namespace_load_and_resumes_gc_w
     assert result.returncode == 0, result.stderr
     painted, ready = result.stdout.splitlines()[:2]
     assert painted.startswith("painted") and "sqlalchemy=0" in painted and "gc=0" in painted and "qt=0" in painted
+    assert "walked=0" in painted, painted
     assert ready.startswith("ready") and "sqlalchemy=1" in ready and "gc=1" in ready and "qt=1" in ready
     if sys.platform.startswith("linux"):  # counted from /proc; with the GUI pool the paint starts 2 more
         assert 1 <= int(painted.split("threads=")[1].split()[0]) <= 2, painted

@@ -43,7 +43,7 @@ class RosterPage(QWidget):
         self.model = RosterModel(session, self)
         self.view = paged_view(self.model, self, "roster_view")
         # Sorting (Qt.SortOrder and the sort the view asks for at once) can wait for the first paint.
-        self._sorting = AfterFirstPaint(self.view.viewport(), self.enable_sorting)
+        self._sorting = AfterFirstPaint(self.view, self.enable_sorting)  # not viewport(): ui.first_paint
         self.view.doubleClicked.connect(self._activated)
         layout.addWidget(self.view)
         self.status = QLabel(self)
