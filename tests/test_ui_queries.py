@@ -76,6 +76,40 @@ def test_roster_search_by_name_prefix_and_id_number(book):  # type: ignore[no-un
         assert len(q.roster_page(conn, q.RosterFilter(search="6104031985"))) == 11
 
 
+@pytest.mark.parametrize("sort", q.ROSTER_SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("term", ["王", "李", "6104031985", make_id(5)])
+def test_roster_search_pages_the_same_whether_it_walks_or_reads_the_range(book, monkeypatch, sort, descending,
+                                                                           term):  # type: ignore[no-untyped-def]
+    """A common prefix walks the page's order and filters (DENSE_MATCHES), a rare one reads its index range:
+    the pages are the same rows in the same order either way, with or without a unit filter."""
+    with book.read() as conn:
+        everyone = all_pages(conn, q.RosterFilter(sort=sort, descending=descending), size=50)
+        finance = q.person_slot(conn, make_id(11))["unit_id"]
+        for unit_id in (None, finance):
+            flt = q.RosterFilter(search=term, sort=sort, descending=descending, unit_id=unit_id)
+            field = "id_number" if q.looks_like_id(term) else "name"
+            expected = [r for r in everyone if getattr(r, field).startswith(term)
+                        and (unit_id is None or r.unit_id == unit_id)]
+            monkeypatch.setattr(q, "DENSE_MATCHES", 1)
+            walked = all_pages(conn, flt, size=2)
+            monkeypatch.setattr(q, "DENSE_MATCHES", 10**9)
+            ranged = all_pages(conn, flt, size=2)
+            assert walked == ranged == expected and (expected or unit_id is not None)
+
+
+def test_roster_search_walks_only_for_a_common_prefix_out_of_the_pages_order(book, monkeypatch):  # type: ignore[no-untyped-def]
+    def walks(term: str, column: str = "p.name", **kw: object) -> bool:
+        return q._walk_instead(conn, q.RosterFilter(search=term, **kw), column, term, term + q._TOP)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(q, "DENSE_MATCHES", 2)
+    with book.read() as conn:
+        assert walks("李") is False  # 1 person: the range
+        assert walks("李", unit_id=1) is True  # one unit's persons are fewer than any range
+        assert walks("6104031985", "p.id_number") is True  # 12 persons: walk
+        assert walks("6104031985", "p.id_number", sort="id_number") is False  # the range is in the page's order
+
+
 def test_roster_filters_by_unit_and_post(book):  # type: ignore[no-untyped-def]
     with book.read() as conn:
         finance = q.person_slot(conn, make_id(11))["unit_id"]
