@@ -84,8 +84,9 @@ def _walk_instead(conn: Any, flt: RosterFilter, column: str, low: str, high: str
         return True
     if _ROSTER_KEYS[flt.sort][0] == column:
         return False  # the range is already in the page's order: a page is its first rows
-    found = rows(conn, f"SELECT count(*) FROM (SELECT 1 FROM persons WHERE {column[2:]} >= :low"
-                       f" AND {column[2:]} < :high LIMIT {DENSE_MATCHES})", {"low": low, "high": high})
+    field = column.removeprefix("p.")
+    found = rows(conn, f"SELECT count(*) FROM (SELECT 1 FROM persons WHERE {field} >= :low AND {field} < :high"
+                       f" LIMIT {DENSE_MATCHES})", {"low": low, "high": high})
     return bool(found[0][0] >= DENSE_MATCHES)
 
 
