@@ -1,10 +1,10 @@
 """The establishment book: one facade over the open database.
 
-Every change runs through `Book.transact()`: one write transaction (BEGIN IMMEDIATE on
-SQLite) in which the operation checks the rules, writes, and appends its ledger entry; on
-any error everything is rolled back. Operations live in `bianzhi_app.ops` and take the
-`Tx` as their first argument, so a batch (import, demo) runs many operations in one
-transaction through exactly the same code.
+`book.units`, `book.staff`, `book.quotas`, `book.posts`, `book.approvals` and `book.region` are the
+typed operations (`bianzhi_app.areas`); each call is one write transaction (BEGIN IMMEDIATE on
+SQLite, through `Book.transact()`) in which the op checks the rules, writes and appends its ledger
+entry, or rolls all of it back. `book.batch()` opens one transaction with the same areas bound to
+it, so an import or the demo runs many operations through exactly the same code.
 """
 
 from __future__ import annotations
@@ -14,184 +14,39 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, exc, insert, select, update
+from sqlalchemy import Connection, Engine, exc
 
+from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, StaffArea, UnitsArea
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import upgrade
-from bianzhi_app.db.models import documents, ledger
-from bianzhi_app.errors import BianzhiError, Busy, DocumentRequired, InvalidInput, QuotaExceeded, RefusedError
-from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
+from bianzhi_app.errors import Busy, InvalidInput
+from bianzhi_app.kernel import Op, Tx, translate_integrity_error
+from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
 
-
-class Op(StrEnum):
-    """Each user-visible mutation; the value is its ledger label."""
-
-    REGION_INIT = "region.init"
-    POOL_SET = "pool.set"
-    UNIT_ADD = "unit.add"
-    UNIT_RENAME = "unit.rename"
-    UNIT_ABOLISH = "unit.abolish"
-    UNIT_MERGE = "unit.merge"
-    QUOTA_SET = "quota.set"
-    QUOTA_TRANSFER = "quota.transfer"
-    POSTS_SET = "posts.set"
-    APPROVAL_ADD = "approval.add"
-    APPROVAL_CANCEL = "approval.cancel"
-    APPROVAL_EXPIRE = "approval.expire"
-    PERSON_ENTER = "person.enter"
-    PERSON_LEAVE = "person.leave"
-    PERSON_TRANSFER = "person.transfer"
-    PERSON_CHANGE_KIND = "person.change_kind"
-    PERSON_APPOINT = "person.appoint"
-    PERSON_DISMISS = "person.dismiss"
-    KIND_ADD = "kind.add"
-    POST_KIND_ADD = "post_kind.add"
-    SNAPSHOT = "snapshot"
-    LOCK_BROKEN = "lock.broken"
-    BOOK_RESTORED = "book.restore"
-
-    @property
-    def label(self) -> str:
-        return OP_LABELS[self]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-OP_LABELS = {
-    Op.REGION_INIT: "建立编制台账", Op.POOL_SET: "核定编制总额", Op.UNIT_ADD: "设立机构",
-    Op.UNIT_RENAME: "机构更名", Op.UNIT_ABOLISH: "撤销机构", Op.UNIT_MERGE: "机构合并",
-    Op.QUOTA_SET: "核定编制", Op.QUOTA_TRANSFER: "编制划转", Op.POSTS_SET: "核定领导职数",
-    Op.APPROVAL_ADD: "用编核准", Op.APPROVAL_CANCEL: "撤销用编核准", Op.APPROVAL_EXPIRE: "用编核准到期",
-    Op.PERSON_ENTER: "入编", Op.PERSON_LEAVE: "出编", Op.PERSON_TRANSFER: "调动",
-    Op.PERSON_CHANGE_KIND: "变更编制类型", Op.PERSON_APPOINT: "任职", Op.PERSON_DISMISS: "免职",
-    Op.KIND_ADD: "增设编制类型", Op.POST_KIND_ADD: "增设职务类别", Op.SNAPSHOT: "季度数据封存",
-    Op.LOCK_BROKEN: "解除失效锁", Op.BOOK_RESTORED: "从备份恢复",
-}
+class BookTx:
+    """One open write transaction of a book with the typed areas bound to it (`book.batch()`)."""
 
+    def __init__(self, book: Book, tx: Tx):
+        self.tx = tx
+        self.region = RegionArea(book, tx)
+        self.units = UnitsArea(book, tx)
+        self.quotas = QuotasArea(book, tx)
+        self.posts = PostsArea(book, tx)
+        self.approvals = ApprovalsArea(book, tx)
+        self.staff = StaffArea(book, tx)
 
-@dataclass
-class Change:
-    """What one operation changed, for the caller and for views that refresh from it."""
-
-    op: Op
-    seq: int
-    unit_ids: set[int] = field(default_factory=set)
-    person_ids: set[int] = field(default_factory=set)
-    result: Any = None
-
-
-class Tx:
-    """One open write transaction: the connection, the actor and the ledger writer."""
-
-    def __init__(self, conn: Connection, catalog: Catalog, actor: str, clock: Callable[[], dt.datetime]):
-        self.conn = conn
-        self.catalog = catalog
-        self.actor = actor
-        self.clock = clock
-        self.today = clock().date()
-        self.head: LedgerHead = read_head(conn)
-        self.changes: list[Change] = []
-        self._pending: list[dict[str, Any]] = []
-        self._documents: dict[str, int] = {}
-
-    def effective(self, on: dt.date | None) -> dt.date:
-        """The date an operation takes effect: today, or a past date; never the future."""
-        if on is None:
-            return self.today
-        if on > self.today:
-            raise InvalidInput(f"日期{on.isoformat()}晚于今天({self.today.isoformat()}),不能登记未来的变动")
-        return on
-
-    def document(self, number: str | None, title: str | None = None, issued_on: dt.date | None = None) -> int:
-        """The id of document `number`, created on first use. Refuses a missing number (rule 8)."""
-        number = require_document(number)
-        if number in self._documents and not title:
-            return self._documents[number]
-        row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
-        doc_id = row.id if row else None
-        if row is not None and title and not row.title:
-            self.conn.execute(update(documents).where(documents.c.id == row.id).values(title=title))
-        if doc_id is None:
-            doc_id = new_id(self.conn.execute(insert(documents).values(
-                number=number, title=title, issuer=None, issued_on=issued_on or self.today)))
-        self._documents[number] = doc_id
-        return doc_id
-
-    def record(self, op: Op, *, unit_id: int | None, unit_name: str | None, effective_on: dt.date,
-               document_number: str | None = None, before: Any = None, after: Any = None,
-               detail: Any = None, person_ids: set[int] | None = None, result: Any = None,
-               extra_units: set[int] | None = None) -> Change:
-        """Append the ledger entry of one operation (written at commit, in order)."""
-        seq = self.head.seq + 1
-        row: dict[str, Any] = {
-            "seq": seq, "at": self.clock().isoformat(timespec="seconds"), "effective_on": effective_on,
-            "actor": self.actor, "op": op.value, "unit_id": unit_id, "unit_name": unit_name,
-            "document_number": normalize_doc_number(document_number) or None,
-            "before": canonical_json(before or {}), "after": canonical_json(after or {}),
-            "detail": canonical_json(detail or {}), "prev_hash": self.head.hash,
-        }
-        row["hash"] = entry_hash(row)
-        self._pending.append(row)
-        self.head = LedgerHead(seq, row["hash"])
-        units = set(extra_units or ())
-        if unit_id is not None:
-            units.add(unit_id)
-        change = Change(op, seq, units, set(person_ids or ()), result)
-        self.changes.append(change)
-        return change
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """Run part of a batch so that a refusal undoes only that part (import --skip-invalid, demo)."""
-        head, pending, changes = self.head, len(self._pending), len(self.changes)
-        nested = self.conn.begin_nested()
-        try:
-            yield
-        except BaseException:
-            nested.rollback()
-            self.head = head
-            del self._pending[pending:]
-            del self.changes[changes:]
-            self._documents.clear()
-            raise
-        nested.commit()
-
-    def flush(self) -> None:
-        if self._pending:
-            self.conn.execute(insert(ledger), self._pending)
-            self._pending.clear()
-
-
-def new_id(result: Any) -> int:
-    """The primary key of the row an INSERT just wrote."""
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def require_document(number: str | None) -> str:
-    """The normalised document number; refuses a missing one (rule 8) without writing anything."""
-    number = normalize_doc_number(number)
-    if not number:
-        raise DocumentRequired("此项变动必须注明文件依据(文号),如 杨编发〔2026〕12号")
-    return number
-
-
-def normalize_doc_number(number: str | None) -> str:
-    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed."""
-    if number is None:
-        return ""
-    text = "".join(str(number).split())
-    for wrong_open, wrong_close in (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"), ("［", "］")):
-        start = text.find(wrong_open)
-        if start >= 0 and text[start + 1:start + 5].isdigit() and text[start + 5:start + 6] == wrong_close:
-            text = text[:start] + "〔" + text[start + 1:start + 5] + "〕" + text[start + 6:]
-    return text
+    def savepoint(self) -> Any:
+        """Part of the batch that a refusal undoes alone (import --skip-invalid, demo)."""
+        return self.tx.savepoint()
 
 
 class Book:
@@ -204,13 +59,12 @@ class Book:
         self.clock = clock or (lambda: dt.datetime.now().astimezone())
         with engine.connect() as conn:
             self.catalog = Catalog.load(conn)
-        from bianzhi_app import managers  # the areas import the ops, which import this module
-
-        self.region = managers.RegionArea(self)
-        self.units = managers.UnitsArea(self)
-        self.quotas = managers.QuotasArea(self)
-        self.approvals = managers.ApprovalsArea(self)
-        self.staff = managers.StaffArea(self)
+        self.region = RegionArea(self)
+        self.units = UnitsArea(self)
+        self.quotas = QuotasArea(self)
+        self.posts = PostsArea(self)
+        self.approvals = ApprovalsArea(self)
+        self.staff = StaffArea(self)
 
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None
@@ -237,15 +91,17 @@ class Book:
         """
         prepared = prepare(target, actor=actor, lock=lock, read_only=read_only, check=check,
                            allow_unsafe_location=allow_unsafe_location, startup_check=startup_check)
-        return prepared.open(clock=clock)
+        return cls.from_prepared(prepared, clock=clock)
 
     @classmethod
     def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
-        """The Book on a file that passed `opening.prepare` (use `PreparedBook.open()`): engine, pending
-        migrations, the barrier after taking the lock. Releases the lock on any refusal."""
+        """The Book on a file that passed `opening.prepare`: engine, pending migrations, the barrier after
+        taking the lock. Refuses (InvalidInput, StorageError …) as `Book.open` does, releasing the lock;
+        a PreparedBook opens once (ValueError the second time)."""
         from bianzhi_app.safety import session
         from bianzhi_app.safety.storage import storage_error
 
+        prepared.claim()
         target, plan, read_only = prepared.target, prepared.plan, prepared.read_only
         engine = make_engine(target, read_only=read_only)
         try:
@@ -274,15 +130,6 @@ class Book:
         if plan.path is not None and plan.lock is None and not read_only:
             book._write_guard = session.write_guard(plan.path)
         return book
-
-    @classmethod
-    def break_stale_lock(cls, target: str | os.PathLike[str], *, actor: str | None = None) -> Any:
-        """Remove the lock left by a program that is no longer running (same computer, dead process) and
-        record it in the ledger (Op.LOCK_BROKEN, the old holder in the detail); returns the old Holder.
-        Refuses with LockNotStale when the holder may be alive or is on another computer."""
-        from bianzhi_app.safety.session import break_stale_lock
-
-        return break_stale_lock(target, actor=actor)[0]
 
     def close(self, *, backup: bool = False) -> Any:
         """Close the book and release its lock; with ``backup`` first make the on-exit backup when the
@@ -373,14 +220,20 @@ class Book:
             with conn.begin():
                 yield conn
 
-    def run(self, op_function: Callable[..., Change], /, *args: Any, **kwargs: Any) -> Change:
-        """Run one operation in its own transaction and return what it changed."""
+    def run(self, op_function: Callable[Concatenate[Tx, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run one op function in its own transaction and return what it returns (its Change)."""
         with self.transact() as tx:
-            change = op_function(tx, *args, **kwargs)
-        if change.op in (Op.KIND_ADD, Op.POST_KIND_ADD):
+            result = op_function(tx, *args, **kwargs)
+        if any(change.op in (Op.KIND_ADD, Op.POST_KIND_ADD) for change in tx.changes):
             with self.read() as conn:
                 self.catalog = Catalog.load(conn)
-        return change
+        return result
+
+    @contextmanager
+    def batch(self) -> Iterator[BookTx]:
+        """One write transaction for many operations (import, demo): the typed areas bound to it."""
+        with self.transact() as tx:
+            yield BookTx(self, tx)
 
     def is_empty(self) -> bool:
         with self.read() as conn:
@@ -389,14 +242,3 @@ class Book:
     def head(self) -> LedgerHead:
         with self.read() as conn:
             return read_head(conn)
-
-
-def translate_integrity_error(error: exc.IntegrityError) -> BianzhiError:
-    """The database backstop fired: give the same kind of error the ops layer would have."""
-    text = str(error.orig)
-    if "quota_within_limit" in text or "posts_within_limit" in text or "pool_within_total" in text:
-        return QuotaExceeded(f"数据库约束拒绝了此项变动(超出核定数):{text}")
-    if "ix_staffing_one_open" in text or "staffing_periods.person_id" in text:
-        return RefusedError("数据库约束拒绝了此项变动(一人一编):该人员已占用编制")
-    return RefusedError(f"数据库约束拒绝了此项变动:{text}")
-

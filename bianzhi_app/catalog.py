@@ -44,10 +44,10 @@ class Catalog:
 
     def kind(self, text: str) -> Kind:
         """Resolve 行政编制 / 行政 / xz; refuse anything else, listing what exists."""
-        return _resolve(self.kinds, text, "编制类型")
+        return _resolve(self.kinds, text, "编制类型", "kind")
 
     def post_kind(self, text: str) -> Kind:
-        return _resolve(self.post_kinds, text, "职务类别")
+        return _resolve(self.post_kinds, text, "职务类别", "post")
 
     def kind_by_id(self, kind_id: int) -> Kind:
         return self._kind_by_id[kind_id]
@@ -56,18 +56,18 @@ class Catalog:
         return self._post_by_id[post_kind_id]
 
 
-def _resolve(options: list[Kind], text: str, what: str) -> Kind:
+def _resolve(options: list[Kind], text: str, what: str, field: str) -> Kind:
     key = "".join(str(text).split())
     for option in options:
         if key in (option.code, option.name, option.short) or key.lower() == option.code:
             return option
     listed = "、".join(f"{o.name}({o.code})" for o in options)
-    raise InvalidInput(f"未知的{what}「{text}」,可用:{listed}")
+    raise InvalidInput(f"未知的{what}「{text}」,可用:{listed}", field=field)
 
 
-def check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
+def check_choice(value: str, choices: tuple[str, ...], what: str, field: str) -> str:
     """Return value if it is one of choices, else refuse naming them."""
     value = "".join(str(value).split()).replace("（", "(").replace("）", ")")
     if value not in choices:
-        raise InvalidInput(f"未知的{what}「{value}」,可用:{'、'.join(choices)}")
+        raise InvalidInput(f"未知的{what}「{value}」,可用:{'、'.join(choices)}", field=field)
     return value

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+# What an error can be about (BianzhiError.field): the inputs of the operations.
+FIELDS = frozenset({
+    "region", "code", "name", "unit", "parent", "target", "category", "rank", "funding", "uscc", "kind", "post",
+    "count", "doc", "date", "valid_until", "method", "number", "approval", "id_number", "reason", "quarter",
+})
+
 
 class BianzhiError(Exception):
-    """Base of every error a user may see; its message is Chinese and names the figures."""
+    """Base of every error a user may see; its message is Chinese and names the figures.
+
+    ``field`` names what the error is about, where it is raised: one of FIELDS (the unit, the kind,
+    the ID number, the date …). Import maps a refusal to its sheet's column from it, a dialog to its
+    input; None when the error concerns no one input."""
 
     exit_code = 1
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
+        if field is not None and field not in FIELDS:
+            raise ValueError(f"unknown error field {field!r}")
         self.message = message
+        self.field = field
 
     def __str__(self) -> str:
         return self.message

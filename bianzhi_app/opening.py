@@ -1,7 +1,7 @@
 """Opening a book in two steps: the checks before any engine touches the file, then the Book.
 
 `prepare()` does everything that can refuse a file — location, the window's lock, header, schema and
-ledger head — with the standard library only, and returns a `PreparedBook`. `PreparedBook.open()`
+ledger head — with the standard library only, and returns a `PreparedBook`. `Book.from_prepared()`
 then builds the `Book` (SQLAlchemy engine, migrations, the lock barrier). `Book.open` is the two in a
 row; the window runs the second on its worker after the first page is painted from `reader()`, a plain
 sqlite3 connection, so SQLAlchemy's import (about 0.15 s) is not in front of the first paint.
@@ -9,18 +9,15 @@ sqlite3 connection, so SQLAlchemy's import (about 0.15 s) is not in front of the
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.db import SCHEMA_HEAD
 from bianzhi_app.db.sql import connect_reader, rows
 
 if TYPE_CHECKING:
-    from bianzhi_app.book import Book
     from bianzhi_app.safety.session import OpenPlan
 
 
@@ -39,7 +36,7 @@ def default_actor() -> str:
 class PreparedBook:
     """A book that passed the checks of opening and holds its lock (when asked for); not yet a Book.
 
-    Call `open()` once, or `abandon()` to release the lock without opening."""
+    Open it once with `Book.from_prepared()`, or `abandon()` to release the lock without opening."""
 
     __slots__ = ("actor", "opened", "plan", "read_only", "target")  # a plain class: dataclasses cost the start
 
@@ -62,7 +59,7 @@ class PreparedBook:
     @property
     def schema_current(self) -> bool:
         """True when the file is an existing book at the current schema: its tables can be read before
-        `open()` (which would otherwise migrate or create them first)."""
+        opening (which would otherwise migrate or create them first)."""
         report = self.plan.report
         return self.plan.path is not None and report is not None and report.revision == SCHEMA_HEAD
 
@@ -72,15 +69,11 @@ class PreparedBook:
             raise ValueError("reader() needs an existing SQLite book at the current schema")
         return connect_reader(self.plan.path, read_only=self.read_only)
 
-    def open(self, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
-        """The Book on this file: engine, pending migrations, the lock barrier. Refuses (InvalidInput,
-        StorageError …) as `Book.open` does, releasing the lock."""
-        from bianzhi_app.book import Book
-
+    def claim(self) -> None:
+        """Mark this book as being opened (by `Book.from_prepared`); refuses a second time."""
         if self.opened:
             raise ValueError("this PreparedBook was already opened")
         self.opened = True
-        return Book.from_prepared(self, clock=clock)
 
     def abandon(self) -> None:
         """Release the lock of a book that will not be opened."""

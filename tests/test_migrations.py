@@ -94,7 +94,7 @@ def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_pa
     with Book.open(path) as book:
         assert current_revision(book.engine) == "0003"
         book.region.init(name="旧区", code="610404")
-        book.units.add("区财政局", category="政府工作部门", rank="正科", doc="旧编发〔2020〕1号")
+        book.units.add(name="区财政局", category="政府工作部门", rank="正科", doc="旧编发〔2020〕1号")
         with book.read() as conn:
             assert q.unit_categories(conn) == [("政府工作部门", 1)]
     raw = sqlite3.connect(path)

@@ -32,17 +32,18 @@ def book(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     path = tmp_path_factory.mktemp("uiq") / "book.db"
     with Book.open(path) as b:
         b.region.init(name="杨陵区", code="610403")
-        b.region.set_pool("行政编制", 30, doc=DOC)
-        b.units.add("区农业农村局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
-        b.units.add("区财政局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
-        b.units.add("区水利站", category="事业单位", rank="正股", doc=DOC, parent="区农业农村局")
-        b.quotas.set("区农业农村局", "行政编制", 10, doc=DOC)
-        b.quotas.set("区财政局", "行政编制", 2, doc=DOC)
-        b.quotas.set_post_limit("区农业农村局", "正职", 1, doc=DOC)
+        b.region.set_pool(kind="行政编制", total=30, doc=DOC)
+        b.units.add(name="区农业农村局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.units.add(name="区财政局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.units.add(name="区水利站", category="事业单位", rank="正股", doc=DOC, parent="区农业农村局")
+        b.quotas.set(unit="区农业农村局", kind="行政编制", approved=10, doc=DOC)
+        b.quotas.set(unit="区财政局", kind="行政编制", approved=2, doc=DOC)
+        b.posts.set_limit(unit="区农业农村局", post="正职", limit=1, doc=DOC)
         for i, name in enumerate(NAMES):
-            b.staff.enter("区农业农村局" if i < 10 else "区财政局", "行政编制", name=name, id_number=make_id(i + 1))
-        b.staff.appoint(make_id(1), "正职")
-        b.staff.leave(make_id(2), reason="退休")
+            b.staff.enter(unit="区农业农村局" if i < 10 else "区财政局", kind="行政编制", name=name,
+                          id_number=make_id(i + 1))
+        b.posts.appoint(id_number=make_id(1), post="正职")
+        b.staff.leave(id_number=make_id(2), reason="退休")
     with Book.open(path) as b:
         yield b
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def default_db() -> str:
-    from bianzhi_app.cli import default_db as cli_default
+    from bianzhi_app.settings import default_db as cli_default
 
     return cli_default()
 
@@ -121,7 +121,12 @@ class Launcher(QObject):
         opened (migrated) here first."""
         book = None
         try:
-            book = prepared if prepared.schema_current else prepared.open()  # open() releases the lock if refused
+            if prepared.schema_current:
+                book = prepared
+            else:
+                from bianzhi_app.book import Book
+
+                book = Book.from_prepared(prepared)  # releases the lock if refused
             session = Session(book, path)
         except BaseException:
             if book is not None and book is not prepared:
@@ -206,7 +211,6 @@ class Launcher(QObject):
 
     def create(self, path: str, name: str, code: str) -> None:
         """Create a region book (ops.region.init_region) and open it."""
-        from bianzhi_app.ops.region import init_region
 
         book = self._new_book(path)
         if book is None:
@@ -217,7 +221,7 @@ class Launcher(QObject):
             session.close()
             self._fail(path, error_text(error))
 
-        session.run_op(self.welcome, init_region, name=name, code=code,
+        session.run_op(self.welcome, lambda book: book.region.init(name=name, code=code),
                        on_success=lambda _change: self.show_book(session), on_failure=failed)
 
     def demo(self, path: str, scale: str) -> Job | None:

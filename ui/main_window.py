@@ -35,7 +35,7 @@ from ui.session import Session
 from ui.unit_tree import UnitTree
 
 if TYPE_CHECKING:
-    from bianzhi_app.book import Change
+    from bianzhi_app.kernel import Change
     from ui.dialogs.base import OpDialog
     from ui.pages.dashboard import DashboardPage
     from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage

@@ -131,7 +131,7 @@ class RosterModel(PagedModel):
 
 class LedgerModel(PagedModel):
     def __init__(self, session: Session, parent: Any = None):
-        from bianzhi_app.book import OP_LABELS, Op
+        from bianzhi_app.kernel import OP_LABELS, Op
 
         labels = {op.value: OP_LABELS[op] for op in Op}
         columns: list[Column] = [

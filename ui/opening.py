@@ -36,7 +36,7 @@ def open_book(parent: QWidget | None, path: str, actor: str | None) -> PreparedB
             if choice == READ_ONLY:
                 read_only = True
             elif choice == BREAK_LOCK:
-                from bianzhi_app.safety.session import break_stale_lock
+                from bianzhi_app.recovery import break_stale_lock
 
                 break_stale_lock(path, actor=actor)
             else:

@@ -34,7 +34,8 @@ from ui.i18n import tr
 from ui.worker import Job, Worker
 
 if TYPE_CHECKING:
-    from bianzhi_app.book import Book, Change
+    from bianzhi_app.book import Book
+    from bianzhi_app.kernel import Change
 
 
 def error_text(error: BaseException) -> str:
@@ -105,7 +106,9 @@ class Session(QObject):
             if self._opened.is_set():
                 return
             try:
-                book = self.prepared.open()
+                from bianzhi_app.book import Book  # here: SQLAlchemy loads on the worker, after the first paint
+
+                book = Book.from_prepared(self.prepared)
             except BaseException as error:
                 self._open_error = error
                 self._opened.set()
@@ -211,12 +214,14 @@ class Session(QObject):
         self.when_ready(submit)
 
     # --- writes -----------------------------------------------------------------------------
-    def run_op(self, parent: QWidget | None, fn: Callable[..., Change], /, *args: Any,
+    def run_op(self, parent: QWidget | None, operation: Callable[[Book], Change], /, *,
                on_success: Callable[[Change], None] | None = None,
                on_failure: Callable[[BaseException], None] | None = None,
-               initiator: object = None, **kwargs: Any) -> Job:
+               initiator: object = None) -> Job:
+        """Run ``operation(book)`` (one call of the Book's typed API, e.g.
+        ``lambda book: book.staff.leave(id_number=…, reason=…)``) on the worker."""
         def work(_job: Job) -> Change:
-            return self.book.run(fn, *args, **kwargs)
+            return operation(self.book)
 
         def done(change: Change) -> None:
             self.op_executed.emit([change], initiator)

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bianzhi_app import settings
 from bianzhi_app.safety.check import readonly_uri
 
-BUSY_TIMEOUT_MS = int(os.environ.get("BIANZHI_BUSY_TIMEOUT_MS", "30000"))
+BUSY_TIMEOUT_MS = settings.busy_timeout_ms()
 Params = Mapping[str, Any]
 
 

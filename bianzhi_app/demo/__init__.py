@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bianzhi_app.book import Book, Tx
+from bianzhi_app.book import Book, BookTx
 from bianzhi_app.demo.names import (
     CENTERS,
     GIVEN,
@@ -34,8 +34,11 @@ from bianzhi_app.demo.names import (
 )
 from bianzhi_app.errors import BianzhiError, Cancelled
 from bianzhi_app.idcodes import id_check_digit
-from bianzhi_app.ops import approvals, posts, quotas, region, staff, units
+from bianzhi_app.kernel import Tx
+from bianzhi_app.ops.common import find_active_person
+from bianzhi_app.ops.posts import AppointRequest
 from bianzhi_app.ops.staff import EnterRequest
+from bianzhi_app.ops.units import UnitRequest
 
 Progress = Callable[[int, int, str], None]
 REFORM_DATE = dt.date(2019, 3, 1)
@@ -243,25 +246,25 @@ class DemoBuilder:
     def build(self) -> dict[str, Any]:
         plans = self.plan()
         book = self.book
-        with book.transact() as tx:
-            region.init_region(tx, name=self.region_name, code=self.region_code, on=REFORM_DATE)
+        with book.batch() as b:
+            b.region.init(name=self.region_name, code=self.region_code, on=REFORM_DATE)
             totals: dict[str, int] = {}
             for p in plans:
                 for kind, approved in p.quotas.items():
                     totals[kind] = totals.get(kind, 0) + approved + p.over.get(kind, 0)
             pool_doc = self.doc(2019)
             for kind, total in totals.items():
-                region.set_pool(tx, kind, round(total * 1.04) + 5, doc=pool_doc, on=REFORM_DATE)
+                b.region.set_pool(kind=kind, total=round(total * 1.04) + 5, doc=pool_doc, on=REFORM_DATE)
         total_units = len(plans)
         chunk = 500
         for start in range(0, total_units, chunk):
-            with book.transact() as tx:
-                units.add_units(tx, [self.unit_request(p) for p in plans[start:start + chunk]])
+            with book.batch() as b:
+                b.units.add_many(requests=[self.unit_request(p) for p in plans[start:start + chunk]])
             self.progress(min(start + chunk, total_units), total_units, "单位")
         persons_total = sum(sum(p.fill.values()) for p in plans)
         done = 0
         for start in range(0, total_units, chunk):
-            with book.transact() as tx:
+            with book.batch() as b:
                 requests = []
                 for p in plans[start:start + chunk]:
                     for kind, n in p.fill.items():
@@ -269,18 +272,17 @@ class DemoBuilder:
                             entry = self.random_day(REFORM_DATE, self.day0)
                             name, id_number = self.person(p.id_prefix, entry)
                             requests.append(EnterRequest(p.name, kind, name, id_number, on=entry))
-                staff.enter_persons(tx, requests, initial=True)
+                b.staff.enter_many(requests=requests, initial=True)
                 for p in plans[start:start + chunk]:
                     for kind, approved in p.quotas.items():
                         if p.over.get(kind):
-                            quotas.set_quota(tx, p.name, kind, approved, doc=self.reform_doc, on=self.day0,
-                                             as_allowance=True)
-                self.appoint_leaders(tx, plans[start:start + chunk])
+                            b.quotas.set(unit=p.name, kind=kind, approved=approved, doc=self.reform_doc,
+                                         on=self.day0, as_allowance=True)
+                b.posts.appoint_many(requests=self.leaders(b.tx, plans[start:start + chunk]))
                 done += len(requests)
             self.progress(done, persons_total, "人员")
         self.history(plans)
-        with book.transact() as tx:
-            approvals.expire_approvals(tx)
+        book.approvals.expire_due()
         with book.read() as conn:
             from sqlalchemy import func, select
 
@@ -299,23 +301,20 @@ class DemoBuilder:
             self._reform_doc = self.doc(self.day0.year)
         return self._reform_doc
 
-    def unit_request(self, p: UnitPlan) -> units.UnitRequest:
-        return units.UnitRequest(p.name, p.category, p.rank, self.doc(2019), funding=p.funding, parent=p.parent,
+    def unit_request(self, p: UnitPlan) -> UnitRequest:
+        return UnitRequest(p.name, p.category, p.rank, self.doc(2019), funding=p.funding, parent=p.parent,
                                  on=REFORM_DATE,
                                  quotas={kind: approved + p.over.get(kind, 0) for kind, approved in p.quotas.items()},
                                  post_limits={post: limit for post, limit in p.posts.items() if limit})
 
-    def appoint_leaders(self, tx: Tx, plans: list[UnitPlan]) -> None:
-        posts.appoint_many(tx, self.leaders(tx, plans))
-
-    def leaders(self, tx: Tx, plans: list[UnitPlan]) -> list[posts.AppointRequest]:
+    def leaders(self, tx: Tx, plans: list[UnitPlan]) -> list[AppointRequest]:
         """The first persons of each unit take its posts, in plan order, until a unit runs out of persons."""
         from sqlalchemy import select
 
         from bianzhi_app.db.models import persons, staffing
         from bianzhi_app.db.models import units as units_t
 
-        requests: list[posts.AppointRequest] = []
+        requests: list[AppointRequest] = []
         for p in plans:
             ids = tx.conn.execute(select(persons.c.id_number).join(staffing, staffing.c.person_id == persons.c.id)
                                   .join(units_t, units_t.c.id == staffing.c.unit_id)
@@ -328,17 +327,17 @@ class DemoBuilder:
                 for _ in range(take):
                     if not pool:
                         return requests
-                    requests.append(posts.AppointRequest(pool.pop(0), post, on=self.day0))
+                    requests.append(AppointRequest(pool.pop(0), post, on=self.day0))
         return requests
 
     def history(self, plans: list[UnitPlan]) -> None:
         """A year of events in date order: approvals and the entries that use them, retirements,
         transfers, a quota transfer, a rename and a merge."""
         rng, book = self.rng, self.book
-        events: list[tuple[dt.date, int, Callable[[Tx], Any]]] = []
+        events: list[tuple[dt.date, int, Callable[[BookTx], Any]]] = []
         order = 0
 
-        def add(day: dt.date, action: Callable[[Tx], Any]) -> None:
+        def add(day: dt.date, action: Callable[[BookTx], Any]) -> None:
             nonlocal order
             order += 1
             events.append((day, order, action))
@@ -359,7 +358,7 @@ class DemoBuilder:
         for person in leavers:
             reason = "退休" if person.birth_date.year <= 1966 else rng.choice(("调出", "辞职", "调出", "退休"))
             day = self.random_day(self.day0 + dt.timedelta(days=1), last_day)
-            add(day, lambda tx, i=person.id_number, r=reason, d=day: staff.leave_person(tx, i, reason=r, on=d))
+            add(day, lambda b, i=person.id_number, r=reason, d=day: b.staff.leave(id_number=i, reason=r, on=d))
         open_units = [name for name, v in vacancies.items() if any(n >= 2 for n in v.values())]
         for name in rng.sample(open_units, k=len(open_units) // 4):
             kind = max(vacancies[name], key=lambda k: vacancies[name][k])
@@ -369,55 +368,53 @@ class DemoBuilder:
             vacancies[name][kind] -= count
             method = "公开招录" if kind in ("xz", "zf") else "公开招聘"
             prefix = next(p.id_prefix for p in plans if p.name == name)
-            add(issued, lambda tx, n=name, k=kind, c=count, m=method, v=valid, d=issued: approvals.add_approval(
-                tx, n, k, c, method=m, valid_until=v, doc=self.doc(d.year), on=d))
+            add(issued, lambda b, n=name, k=kind, c=count, m=method, v=valid, d=issued: b.approvals.add(
+                unit=n, kind=k, count=c, method=m, valid_until=v, doc=self.doc(d.year), on=d))
             for _ in range(rng.randint(0, count)):
                 day = self.random_day(issued + dt.timedelta(days=15), min(valid, last_day))
                 pname, pid = self.person(prefix, day)
-                add(day, lambda tx, n=name, k=kind, pn=pname, i=pid, d=day: staff.enter_person(
-                    tx, n, k, name=pn, id_number=i, on=d))
+                add(day, lambda b, n=name, k=kind, pn=pname, i=pid, d=day: b.staff.enter(
+                    unit=n, kind=k, name=pn, id_number=i, on=d))
         movers = rng.sample(people, k=max(1, len(people) // 200))
         for person in movers:
             day = self.random_day(self.day0 + dt.timedelta(days=1), last_day)
-            add(day, lambda tx, i=person.id_number, d=day: self.transfer_somewhere(tx, i, d, open_units))
+            add(day, lambda b, i=person.id_number, d=day: self.transfer_somewhere(b, i, d, open_units))
         top = self.short
         by_name = {p.name: p for p in plans if not p.over}
         quota_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
         if top + "档案馆" in by_name and top + "融媒体中心" in by_name:
-            add(quota_day, lambda tx, d=quota_day: quotas.transfer_quota(
-                tx, top + "档案馆", top + "融媒体中心", "sy", 1, doc=self.doc(d.year), on=d))
+            add(quota_day, lambda b, d=quota_day: b.quotas.transfer(
+                source=top + "档案馆", target=top + "融媒体中心", kind="sy", count=1, doc=self.doc(d.year), on=d))
         rename_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)
-        add(rename_day, lambda tx, d=rename_day: units.rename_unit(
-            tx, top + "机关事务服务中心", top + "机关事务管理服务中心", doc=self.doc(d.year), on=d))
+        add(rename_day, lambda b, d=rename_day: b.units.rename(
+            unit=top + "机关事务服务中心", new_name=top + "机关事务管理服务中心", doc=self.doc(d.year), on=d))
         merge_day = self.random_day(self.day0 + dt.timedelta(days=60), last_day)
-        add(merge_day, lambda tx, d=merge_day: units.merge_units(
-            tx, [top + "文化馆", top + "图书馆"], top + "文化馆图书馆服务中心", doc=self.doc(d.year), on=d))
+        add(merge_day, lambda b, d=merge_day: b.units.merge(
+            sources=[top + "文化馆", top + "图书馆"], into=top + "文化馆图书馆服务中心", doc=self.doc(d.year), on=d))
         events.sort(key=lambda e: (e[0], e[1]))
         skipped = 0
         for start in range(0, len(events), 2000):
-            with book.transact() as tx:
+            with book.batch() as b:
                 for _day, _order, action in events[start:start + 2000]:
                     try:
-                        with tx.savepoint():
-                            action(tx)
+                        with b.savepoint():
+                            action(b)
                     except BianzhiError:
                         skipped += 1  # e.g. a leaver chosen twice, or a unit merged away
             self.progress(min(start + 2000, len(events)), len(events), "台账历史")
         self.skipped = skipped
 
-    def transfer_somewhere(self, tx: Tx, id_number: str, day: dt.date, open_units: list[str]) -> Any:
-        from bianzhi_app.ops.common import find_active_person
-
-        slot = find_active_person(tx, id_number)
-        kind = tx.catalog.kind_by_id(slot.kind_id).code
+    def transfer_somewhere(self, b: BookTx, id_number: str, day: dt.date, open_units: list[str]) -> Any:
+        slot = find_active_person(b.tx, id_number)
+        kind = b.tx.catalog.kind_by_id(slot.kind_id).code
         for name in self.rng.sample(open_units, k=min(8, len(open_units))):
             try:
-                with tx.savepoint():
-                    number = approvals.add_approval(tx, name, kind, 1, method="调任", doc=self.doc(day.year),
-                                                    on=day).result
+                with b.savepoint():
+                    number = str(b.approvals.add(unit=name, kind=kind, count=1, method="调任",
+                                                 doc=self.doc(day.year), on=day).result)
             except BianzhiError:
                 continue
-            return staff.transfer_person(tx, id_number, name, approval=number, on=day)
+            return b.staff.transfer(id_number=id_number, unit=name, approval=number, on=day)
         return None
 
 

@@ -13,31 +13,31 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bianzhi_app.book import Tx, normalize_doc_number
 from bianzhi_app.db.models import persons, regions, staffing, units
 from bianzhi_app.errors import (
-    ApprovalRequired,
     BianzhiError,
     Cancelled,
     DocumentRequired,
     InvalidInput,
     NotFound,
-    OnePersonOneSlot,
     PoolExceeded,
-    QuotaExceeded,
-    StateRefused,
 )
 from bianzhi_app.io.approval_sheet import ApprovalRow, ApprovalSheet
 from bianzhi_app.io.pool_sheet import PoolSheet
 from bianzhi_app.io.workbook import ParsedWorkbook, PersonRow, Problem, UnitRow, unknown_units
-from bianzhi_app.ops import approvals, posts, quotas, region, staff
-from bianzhi_app.ops import units as unit_ops
+from bianzhi_app.kernel import Tx, normalize_doc_number
+
+if TYPE_CHECKING:
+    from bianzhi_app.book import BookTx
 from bianzhi_app.ops.common import pool_figures, post_figures, quota_figures
+from bianzhi_app.ops.posts import AppointRequest
 from bianzhi_app.ops.staff import EnterRequest
+from bianzhi_app.ops.units import UnitRefusal, UnitRequest
 
 CHUNK = 500
 COUNTS = ("units_added", "quotas_set", "post_limits_set", "pools_set", "persons_entered", "posts_appointed",
@@ -59,9 +59,10 @@ class _RowRefused(Exception):
 
 
 class Apply:
-    def __init__(self, tx: Tx, parsed: ParsedWorkbook, pool_sheet: PoolSheet, options: Options,
+    def __init__(self, batch: BookTx, parsed: ParsedWorkbook, pool_sheet: PoolSheet, options: Options,
                  progress: Callable[[int, int, str], None] | None, cancel: Callable[[], bool] | None,
                  approval_sheet: ApprovalSheet | None = None):
+        self.book, tx = batch, batch.tx  # the typed API writes; tx reads figures inside the same transaction
         self.tx, self.parsed, self.pool_sheet, self.options = tx, parsed, pool_sheet, options
         self.progress, self.cancel = progress, cancel
         # Only an initial import re-creates approvals; a regular one ignores the sheet.
@@ -96,7 +97,7 @@ class Apply:
     def execute(self) -> None:
         tx, parsed = self.tx, self.parsed
         if not self.options.initial:
-            approvals.expire_approvals(tx)
+            self.book.approvals.expire_due()
         book_units: dict[str, int] = {r.name: r.id for r in tx.conn.execute(
             select(units.c.name, units.c.id).where(units.c.status == "active"))}
         self.unit_ids.update(book_units)
@@ -125,7 +126,7 @@ class Apply:
         row = self.tx.conn.execute(select(regions.c.name, regions.c.code)).first()
         if row is None:
             assert sheet.region_name and sheet.region_code
-            region.init_region(self.tx, name=sheet.region_name, code=sheet.region_code, on=self.start)
+            self.book.region.init(name=sheet.region_name, code=sheet.region_code, on=self.start)
         elif sheet.region_code and sheet.region_code != row.code:
             self.problems.append(Problem(sheet.sheet or "", sheet.row, "行政区划代码", sheet.region_code,
                                          f"工作簿属于行政区划{sheet.region_code},与本台账{row.name}({row.code})不符"))
@@ -153,7 +154,7 @@ class Apply:
             needed = sum(plan.get(kind, 0) for plan in quota_plan.values())
             first = max(total, needed, stated[kind].total if kind in stated else 0)
             if first != total:
-                region.set_pool(tx, kind, first, doc=doc, on=on)
+                self.book.region.set_pool(kind=kind, total=first, doc=doc, on=on)
                 self.counts["pools_set"] += 1
         self.add_units(_parents_first(unit_rows, set()), quota_plan, limit_plan, 0, len(unit_rows))
         self.enter(people)
@@ -162,12 +163,12 @@ class Apply:
                 continue
             for kind, planned in quota_plan[u.name].items():
                 if planned != u.quotas.get(kind, 0):
-                    quotas.set_quota(tx, self.unit_ids[u.name], kind, u.quotas.get(kind, 0), doc=doc, on=on,
-                                     as_allowance=True)
+                    self.book.quotas.set(unit=self.unit_ids[u.name], kind=kind, approved=u.quotas.get(kind, 0),
+                                         doc=doc, on=on, as_allowance=True)
             for post, planned in limit_plan[u.name].items():
                 if planned != u.post_limits.get(post, 0):
-                    quotas.set_post_limit(tx, self.unit_ids[u.name], post, u.post_limits.get(post, 0), doc=doc,
-                                          on=on, as_allowance=True)
+                    self.book.posts.set_limit(unit=self.unit_ids[u.name], post=post,
+                                              limit=u.post_limits.get(post, 0), doc=doc, on=on, as_allowance=True)
         for kind, total in original.items():
             current, allocated = pool_figures(tx, tx.catalog.kind(kind).id)
             target = stated[kind].total if kind in stated else max(total, allocated)
@@ -175,7 +176,7 @@ class Apply:
                 continue
             try:
                 with tx.savepoint():
-                    region.set_pool(tx, kind, target, doc=doc, on=on)
+                    self.book.region.set_pool(kind=kind, total=target, doc=doc, on=on)
                 self.counts["pools_set"] += int(current == original[kind])
             except PoolExceeded as error:
                 row = stated[kind]
@@ -199,9 +200,9 @@ class Apply:
                 continue
             try:
                 with tx.savepoint():
-                    approvals.add_approval(tx, unit_id, a.kind, a.remaining, method=a.method or "其他",
-                                           doc=normalize_doc_number(a.doc) or self.options.doc or "",
-                                           valid_until=a.valid_until, on=a.issued_on, number=a.number)
+                    self.book.approvals.add(unit=unit_id, kind=a.kind, count=a.remaining, method=a.method or "其他",
+                                            doc=normalize_doc_number(a.doc) or self.options.doc or "",
+                                            valid_until=a.valid_until, on=a.issued_on, number=a.number)
             except BianzhiError as error:
                 self.refuse_approval(a, _approval_field(error), error)
                 continue
@@ -259,10 +260,12 @@ class Apply:
                     return quota_figures(tx, unit_id, tx.catalog.kind(kind).id).approved
 
                 for kind, n in sorted(quota_targets.items(), key=lambda kn: kn[1] - current(kn[0])):
-                    _run(f"quota:{kind}", n, quotas.set_quota, tx, unit_id, kind, n, doc=doc, on=on)
+                    _run(f"quota:{kind}", n, partial(self.book.quotas.set, unit=unit_id, kind=kind, approved=n,
+                                                     doc=doc or "", on=on))
                     done["quotas_set"] += 1
                 for post, n in limit_targets.items():
-                    _run(f"limit:{post}", n, quotas.set_post_limit, tx, unit_id, post, n, doc=doc, on=on)
+                    _run(f"limit:{post}", n, partial(self.book.posts.set_limit, unit=unit_id, post=post, limit=n,
+                                                     doc=doc or "", on=on))
                     done["post_limits_set"] += 1
         except DocumentRequired:
             raise
@@ -283,7 +286,7 @@ class Apply:
         a refused unit is a problem of its row and adds nothing."""
         on = self.start if self.options.initial else None
         kept: list[UnitRow] = []
-        requests: list[unit_ops.UnitRequest] = []
+        requests: list[UnitRequest] = []
         for u in rows:
             missing = next(((fld, what) for fld, what in (("category", "机构类别"), ("rank", "机构规格"))
                             if getattr(u, fld) is None), None)
@@ -293,9 +296,9 @@ class Apply:
             q = {k: n for k, n in sorted(quota_targets[u.name].items(), key=lambda kn: kn[1]) if n}
             p = {k: n for k, n in limit_targets[u.name].items() if n}
             parent = self.unit_ids.get(u.parent, u.parent) if u.parent else None
-            requests.append(unit_ops.UnitRequest(u.name, u.category or "", u.rank or "", self.options.doc or "",
-                                                 funding=u.funding, parent=parent, uscc=u.uscc, on=on,
-                                                 quotas=q, post_limits=p))
+            requests.append(UnitRequest(u.name, u.category or "", u.rank or "", self.options.doc or "",
+                                        funding=u.funding, parent=parent, uscc=u.uscc, on=on,
+                                        quotas=q, post_limits=p))
             kept.append(u)
 
         def adding(done: int, _total: int) -> None:
@@ -303,8 +306,8 @@ class Apply:
                 self.check_cancel()
                 self.report(first_index + done, total, "导入单位")
 
-        refusals: list[unit_ops.UnitRefusal] = []
-        changes = unit_ops.add_units(self.tx, requests, errors=refusals, progress=adding)
+        refusals: list[UnitRefusal] = []
+        changes = self.book.units.add_many(requests=requests, errors=refusals, progress=adding)
         refused: set[int] = set()
         for refusal in refusals:
             error, u = refusal.error, kept[refusal.index]
@@ -315,15 +318,13 @@ class Apply:
                 figures = requests[refusal.index].quotas if refusal.part.startswith("quota:") else \
                     requests[refusal.index].post_limits
                 self.refuse_unit(u, refusal.part, str(figures[refusal.part.split(":", 1)[1]]), error)
-            elif isinstance(error, NotFound) and u.parent:
-                self.refuse_unit(u, "parent", u.parent, error)
-            elif "统一社会信用代码" in error.message:
-                self.refuse_unit(u, "uscc", u.uscc or "", error)
             else:
-                self.refuse_unit(u, "unit", u.name, error)
+                column = _UNIT_COLUMNS.get(error.field or "", "unit")
+                self.refuse_unit(u, column, str(getattr(u, column, None) or "") if column != "unit" else u.name,
+                                 error)
         accepted = [i for i in range(len(requests)) if i not in refused]
         for index, change in zip(accepted, changes, strict=True):
-            self.unit_ids[kept[index].name] = int(change.result)
+            self.unit_ids[kept[index].name] = int(change.result or 0)
             self.counts["units_added"] += 1
             self.counts["quotas_set"] += len(requests[index].quotas)
             self.counts["post_limits_set"] += len(requests[index].post_limits)
@@ -359,8 +360,8 @@ class Apply:
         def entering(done: int, total: int) -> None:
             self.report(done, total, "登记人员")
 
-        staff.enter_persons(tx, requests, errors=errors, progress=entering, cancelled=self.cancel,
-                            initial=self.options.initial)
+        self.book.staff.enter_many(requests=requests, errors=errors, progress=entering, cancelled=self.cancel,
+                                   initial=self.options.initial)
         refused = set()
         for index, error in errors:
             p = wanted[index]
@@ -377,8 +378,8 @@ class Apply:
                 self.report(done, total, "任职")
 
         not_appointed: list[tuple[int, BianzhiError]] = []
-        posts.appoint_many(tx, [posts.AppointRequest(p.id_number, p.post or "", p.entered_on) for p in appointing],
-                           errors=not_appointed, progress=appointed)
+        self.book.posts.appoint_many(requests=[AppointRequest(p.id_number, p.post or "", p.entered_on)
+                                               for p in appointing], errors=not_appointed, progress=appointed)
         self.counts["posts_appointed"] += len(appointing) - len(not_appointed)
         for index, error in not_appointed:
             p = appointing[index]
@@ -386,31 +387,22 @@ class Apply:
                          f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
 
 
+# The column of each sheet that an error's field concerns (BianzhiError.field, set where it is raised).
+_APPROVAL_COLUMNS = {"count": "count", "number": "number", "approval": "number", "unit": "unit", "method": "method",
+                     "valid_until": "valid", "date": "issued", "doc": "doc", "kind": "kind"}
+_PERSON_COLUMNS = {"id_number": "id", "name": "name", "date": "entered", "unit": "unit", "kind": "kind",
+                   "count": "kind", "approval": "kind"}
+_UNIT_COLUMNS = {"parent": "parent", "uscc": "uscc", "category": "category", "rank": "rank", "funding": "funding"}
+
+
 def _approval_field(error: BianzhiError) -> str:
-    """The column of the 「用编核准」 sheet a refusal of ``add_approval`` concerns."""
-    text = error.message
-    if isinstance(error, QuotaExceeded):
-        return "count"
-    if isinstance(error, StateRefused) or "核准编号" in text:
-        return "number"
-    if isinstance(error, NotFound):
-        return "unit"
-    if "补充方式" in text:
-        return "method"
-    if "有效期" in text:
-        return "valid"
-    if "日期" in text:
-        return "issued"
-    if "文号" in text or "文件" in text:
-        return "doc"
-    if "编制类型" in text:
-        return "kind"
-    return "count"
+    """The column of the 「用编核准」 sheet a refusal of an approval concerns."""
+    return _APPROVAL_COLUMNS.get(error.field or "", "count")
 
 
-def _run(fld: str, value: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+def _run(fld: str, value: int, operation: Callable[[], Any]) -> None:
     try:
-        function(*args, **kwargs)
+        operation()
     except DocumentRequired:
         raise
     except BianzhiError as error:
@@ -453,16 +445,8 @@ def _open_slots(tx: Tx, id_numbers: Iterable[str]) -> dict[str, tuple[str, str]]
 
 
 def _person_field(p: PersonRow, error: BianzhiError, kind_name: str) -> tuple[str, str]:
-    """The column a refusal of ``enter_persons`` concerns, and the value shown."""
-    text = error.message
-    if isinstance(error, OnePersonOneSlot):
-        return "id", p.id_number
-    if isinstance(error, QuotaExceeded | ApprovalRequired):
-        return "kind", kind_name
-    if isinstance(error, NotFound) or ("单位" in text and "日期" not in text):
-        return "unit", p.unit
-    if "日期" in text:
-        return "entered", p.entered_on.isoformat() if p.entered_on else ""
-    if "姓名" in text or "已登记为" in text:
-        return "name", p.name
-    return "id", p.id_number
+    """The column a refusal of an entry concerns, and the value shown there."""
+    column = _PERSON_COLUMNS.get(error.field or "", "id")
+    value = {"id": p.id_number, "name": p.name, "unit": p.unit, "kind": kind_name,
+             "entered": p.entered_on.isoformat() if p.entered_on else ""}[column]
+    return column, value

@@ -23,13 +23,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bianzhi_app.book import Book, normalize_doc_number
+from bianzhi_app.book import Book
 from bianzhi_app.db.models import persons, regions, units
 from bianzhi_app.errors import Cancelled, StateRefused
 from bianzhi_app.io.apply import Apply, Options
 from bianzhi_app.io.approval_sheet import ApprovalSheet, read_approval_sheet
 from bianzhi_app.io.pool_sheet import PoolSheet, read_pool_sheet
 from bianzhi_app.io.workbook import ParsedWorkbook, Problem, read_workbook
+from bianzhi_app.kernel import normalize_doc_number
 
 Progress = Callable[[int, int, str], None]
 
@@ -107,10 +108,10 @@ def import_parsed(book: Book, parsed: ParsedWorkbook, *, file_name: str, pool_sh
     result = ImportResult(problems=[], dry_run=dry_run, document=document)
     options = Options(initial=initial, skip_invalid=skip_invalid, doc=document, file_name=file_name)
     try:
-        with book.transact() as tx:
+        with book.batch() as batch:
             if initial:
-                _check_empty(tx, pool_sheet)
-            run = Apply(tx, parsed, pool_sheet, options, progress, cancel, approval_sheet)
+                _check_empty(batch.tx, pool_sheet)
+            run = Apply(batch, parsed, pool_sheet, options, progress, cancel, approval_sheet)
             run.execute()
             result.problems = run.sorted_problems()
             result.imported = run.counts

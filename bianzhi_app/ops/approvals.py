@@ -7,10 +7,10 @@ import re
 
 from sqlalchemy import Integer, cast, func, insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.catalog import APPROVAL_METHODS, check_choice
 from bianzhi_app.db.models import approvals, units
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
+from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import find_unit, positive, quota_figures, shrink_allowance
 from bianzhi_app.rules import check_room
 
@@ -31,19 +31,20 @@ def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str,
     if number is not None:
         number = str(number).strip()
         if not NUMBER_FORM.fullmatch(number):
-            raise InvalidInput(f"核准编号「{number}」格式不对,应为“年份-序号”,如2026-0001")
+            raise InvalidInput(f"核准编号「{number}」格式不对,应为“年份-序号”,如2026-0001", field="number")
         if tx.conn.execute(select(approvals.c.id).where(approvals.c.number == number)).first() is not None:
-            raise StateRefused(f"核准编号{number}已被使用,不能重复")
+            raise StateRefused(f"核准编号{number}已被使用,不能重复", field="number")
     u = find_unit(tx, unit)
     k = tx.catalog.kind(kind)
     count = positive(count, "核准数")
-    method = check_choice(method, APPROVAL_METHODS, "补充方式")
+    method = check_choice(method, APPROVAL_METHODS, "补充方式", "method")
     effective_on = tx.effective(on)
     if valid_until is None:
         valid_until = effective_on.replace(year=effective_on.year + 1) - dt.timedelta(days=1) \
             if not (effective_on.month == 2 and effective_on.day == 29) else effective_on + dt.timedelta(days=365)
     if valid_until < effective_on:
-        raise InvalidInput(f"有效期至{valid_until.isoformat()}早于核准日期{effective_on.isoformat()}")
+        raise InvalidInput(f"有效期至{valid_until.isoformat()}早于核准日期{effective_on.isoformat()}",
+                           field="valid_until")
     doc_id = tx.document(doc)
     before = quota_figures(tx, u.id, k.id)
     check_room(u.name, k.name, before, count, f"核准{count}名用编")
@@ -67,10 +68,10 @@ def _find_active(tx: Tx, number: str):  # type: ignore[no-untyped-def]
                           .join(units, units.c.id == approvals.c.unit_id)
                           .where(approvals.c.number == str(number).strip())).first()
     if row is None:
-        raise NotFound(f"未找到编号为「{number}」的用编核准")
+        raise NotFound(f"未找到编号为「{number}」的用编核准", field="number")
     if row.status != "active":
         status = {"used": "已用完", "cancelled": "已撤销", "expired": "已过期"}[row.status]
-        raise StateRefused(f"用编核准{row.number}{status},不能办理此项变动")
+        raise StateRefused(f"用编核准{row.number}{status},不能办理此项变动", field="number")
     return row
 
 

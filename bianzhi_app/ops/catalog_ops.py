@@ -6,18 +6,18 @@ import re
 
 from sqlalchemy import func, insert, select
 
-from bianzhi_app.book import Change, Op, Tx, new_id
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.models import kinds_t, post_kinds_t, post_limits, quotas, region_pools, units
 from bianzhi_app.errors import InvalidInput, StateRefused
+from bianzhi_app.kernel import Change, Op, Tx, new_id
 
 
 def _clean(code: str, name: str) -> tuple[str, str]:
     code, name = str(code).strip().lower(), "".join(str(name).split())
     if not re.fullmatch(r"[a-z]{1,10}", code):
-        raise InvalidInput(f"代码应为1至10个英文小写字母,实为「{code}」")
+        raise InvalidInput(f"代码应为1至10个英文小写字母,实为「{code}」", field="code")
     if not name:
-        raise InvalidInput("名称不能为空")
+        raise InvalidInput("名称不能为空", field="name")
     return code, name
 
 
@@ -27,7 +27,7 @@ def add_kind(tx: Tx, code: str, name: str, *, doc: str) -> Change:
     code, name = _clean(code, name)
     tx.document(doc)
     if tx.conn.execute(select(kinds_t.c.id).where((kinds_t.c.code == code) | (kinds_t.c.name == name))).first():
-        raise StateRefused(f"编制类型「{name}」或代码「{code}」已存在")
+        raise StateRefused(f"编制类型「{name}」或代码「{code}」已存在", field="code")
     order = (tx.conn.execute(select(func.max(kinds_t.c.sort_order))).scalar() or 0) + 1
     kind_id = new_id(tx.conn.execute(insert(kinds_t).values(code=code, name=name, sort_order=order)))
     tx.conn.execute(insert(region_pools).values(kind_id=kind_id, total=0, allocated=0))
@@ -46,7 +46,7 @@ def add_post_kind(tx: Tx, code: str, name: str, *, doc: str) -> Change:
     tx.document(doc)
     if tx.conn.execute(select(post_kinds_t.c.id).where((post_kinds_t.c.code == code)
                                                        | (post_kinds_t.c.name == name))).first():
-        raise StateRefused(f"职务类别「{name}」或代码「{code}」已存在")
+        raise StateRefused(f"职务类别「{name}」或代码「{code}」已存在", field="code")
     order = (tx.conn.execute(select(func.max(post_kinds_t.c.sort_order))).scalar() or 0) + 1
     post_kind_id = new_id(tx.conn.execute(insert(post_kinds_t).values(code=code, name=name, sort_order=order)))
     unit_ids = tx.conn.execute(select(units.c.id)).scalars().all()

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from bianzhi_app.book import Tx
 from bianzhi_app.db.models import (
     appointments,
     persons,
@@ -21,7 +20,8 @@ from bianzhi_app.db.models import (
     units,
 )
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
-from bianzhi_app.idcodes import id_problem, normalize_code
+from bianzhi_app.idcodes import id_problem, mask_id, normalize_code
+from bianzhi_app.kernel import Tx
 from bianzhi_app.rules import QuotaFigures
 
 
@@ -39,8 +39,9 @@ _UNIT_COLUMNS = (units.c.id, units.c.name, units.c.category, units.c.status, uni
                  units.c.created_on)
 
 
-def find_unit(tx: Tx, ref: str | int, *, active: bool = True) -> UnitRef:
-    """A unit by exact name or numeric id; refuses an abolished one when `active`."""
+def find_unit(tx: Tx, ref: str | int, *, active: bool = True, field: str = "unit") -> UnitRef:
+    """A unit by exact name or numeric id; refuses an abolished one when `active`. ``field`` is the
+    input the unit came from (the unit, a parent, a transfer's target), for the refusal."""
     text = str(ref).strip()
     query = select(*_UNIT_COLUMNS)
     if text.isdigit():
@@ -50,10 +51,10 @@ def find_unit(tx: Tx, ref: str | int, *, active: bool = True) -> UnitRef:
         if row is None:
             row = tx.conn.execute(query.where(units.c.name == text).order_by(units.c.id.desc())).first()
     if row is None:
-        raise NotFound(f"未找到单位「{text}」")
+        raise NotFound(f"未找到单位「{text}」", field=field)
     unit = UnitRef(row.id, row.name, row.category, row.status, bool(row.requires_approval), row.created_on)
     if active and unit.status != "active":
-        raise StateRefused(f"单位「{unit.name}」已撤销,不能办理此项变动")
+        raise StateRefused(f"单位「{unit.name}」已撤销,不能办理此项变动", field=field)
     return unit
 
 
@@ -123,7 +124,7 @@ def clean_id_number(raw: str) -> str:
     id_number = normalize_code(raw)
     problem = id_problem(id_number)
     if problem:
-        raise InvalidInput(f"身份证号「{raw}」无效:{problem}")
+        raise InvalidInput(f"身份证号「{mask_id(id_number)}」无效:{problem}", field="id_number")
     return id_number
 
 
@@ -148,24 +149,24 @@ def find_active_person(tx: Tx, raw_id: str) -> ActiveSlot:
                                        & staffing.c.end_date.is_(None)))
         .where(persons.c.id_number == id_number)).first()
     if row is None:
-        raise NotFound(f"未找到身份证号为{id_number}的人员")
+        raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
     if row.sid is None:
-        raise StateRefused(f"{row.name}({id_number})目前不在编,不能办理此项变动")
+        raise StateRefused(f"{row.name}({mask_id(id_number)})目前不在编,不能办理此项变动", field="id_number")
     return ActiveSlot(row.id, row.name, id_number, row.sid, row.unit_id, row.kind_id, row.start_date)
 
 
 def check_not_before(on: dt.date, earliest: dt.date, what: str) -> None:
     if on < earliest:
-        raise InvalidInput(f"日期{on.isoformat()}早于{what}({earliest.isoformat()})")
+        raise InvalidInput(f"日期{on.isoformat()}早于{what}({earliest.isoformat()})", field="date")
 
 
 def positive(count: Any, what: str) -> int:
     try:
         value = int(count)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what}应为整数,实为「{count}」") from None
+        raise InvalidInput(f"{what}应为整数,实为「{count}」", field="count") from None
     if value <= 0:
-        raise InvalidInput(f"{what}应为正整数,实为{value}")
+        raise InvalidInput(f"{what}应为正整数,实为{value}", field="count")
     return value
 
 
@@ -173,9 +174,9 @@ def non_negative(count: Any, what: str) -> int:
     try:
         value = int(count)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what}应为整数,实为「{count}」") from None
+        raise InvalidInput(f"{what}应为整数,实为「{count}」", field="count") from None
     if value < 0:
-        raise InvalidInput(f"{what}不能为负数,实为{value}")
+        raise InvalidInput(f"{what}不能为负数,实为{value}", field="count")
     return value
 
 
@@ -203,11 +204,11 @@ def end_open_post(tx: Tx, person_id: int, on: dt.date) -> tuple[int, int, int, i
     return row.unit_id, row.post_kind_id, limit, used
 
 
-def clean_text(value: str, what: str, max_length: int) -> str:
+def clean_text(value: str, what: str, max_length: int, field: str) -> str:
     """Remove all white space; refuse an empty or over-long value, naming the field."""
     text = "".join(str(value).split())
     if not text:
-        raise InvalidInput(f"{what}不能为空")
+        raise InvalidInput(f"{what}不能为空", field=field)
     if len(text) > max_length:
-        raise InvalidInput(f"{what}过长({len(text)}字),不超过{max_length}字:「{text}」")
+        raise InvalidInput(f"{what}过长({len(text)}字),不超过{max_length}字:「{text}」", field=field)
     return text

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bianzhi_app.book import Change, Op, Tx, require_document
 from bianzhi_app.db.models import appointments, persons, staffing
 from bianzhi_app.errors import BianzhiError, NotFound, StateRefused
 from bianzhi_app.idcodes import mask_id, normalize_code
+from bianzhi_app.kernel import Change, Op, Tx, require_document
 from bianzhi_app.ops.common import (
     UnitRef,
     check_not_before,
@@ -72,9 +72,9 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
             id_number = clean_id_number(r.id_number)
             slot = holders.get(id_number)
             if slot is None:
-                raise NotFound(f"未找到身份证号为{id_number}的人员")
+                raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
             if slot.slot_id is None:
-                raise StateRefused(f"{slot.name}({id_number})目前不在编,不能办理此项变动")
+                raise StateRefused(f"{slot.name}({mask_id(id_number)})目前不在编,不能办理此项变动", field="id_number")
             p = tx.catalog.post_kind(r.post)
             effective_on = tx.effective(r.on)
             check_not_before(effective_on, slot.start_date, f"{slot.name}入编日期")
@@ -85,7 +85,7 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
                 unit = unit_cache[slot.unit_id] = find_unit(tx, slot.unit_id)
             holding = held.get(slot.person_id)
             if holding is not None:
-                raise StateRefused(f"{slot.name}已任{tx.catalog.post_kind_by_id(holding).name},须先免职")
+                raise StateRefused(f"{slot.name}已任{tx.catalog.post_kind_by_id(holding).name},须先免职", field="post")
             key = (unit.id, p.id)
             if key not in figures:
                 limit, used, _allowance = post_figures(tx, unit.id, p.id)
@@ -147,7 +147,7 @@ def dismiss(tx: Tx, id_number: str, *, on: dt.date | None = None, doc: str | Non
         tx.document(doc)
     ended = end_open_post(tx, slot.person_id, effective_on)
     if ended is None:
-        raise StateRefused(f"{slot.name}未担任领导职务,无需免职")
+        raise StateRefused(f"{slot.name}未担任领导职务,无需免职", field="id_number")
     unit_id, post_kind_id, limit, used = ended
     unit = find_unit(tx, unit_id)
     p = tx.catalog.post_kind_by_id(post_kind_id)

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.db.models import quota_history
 from bianzhi_app.errors import InvalidInput
+from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import (
     find_unit,
     non_negative,
@@ -27,7 +27,8 @@ def _not_before_last_change(tx: Tx, unit_id: int, kind_id: int, on: dt.date, lab
                            .where(quota_history.c.unit_id == unit_id, quota_history.c.kind_id == kind_id)
                            .order_by(quota_history.c.effective_on.desc()).limit(1)).scalar()
     if last is not None and on < last:
-        raise InvalidInput(f"{label} 最近一次核定日期为{last.isoformat()},不能补登更早日期({on.isoformat()})的核定")
+        raise InvalidInput(f"{label} 最近一次核定日期为{last.isoformat()},不能补登更早日期({on.isoformat()})的核定",
+                           field="date")
 
 
 def set_quota(tx: Tx, unit: str | int, kind: str, approved: int, *, doc: str, on: dt.date | None = None,
@@ -67,16 +68,16 @@ def transfer_quota(tx: Tx, source: str | int, target: str | int, kind: str, coun
     Refuses: no document; the same unit twice; taking the source below its persons and
     reservations (rule 7).
     """
-    src, dst = find_unit(tx, source), find_unit(tx, target)
+    src, dst = find_unit(tx, source), find_unit(tx, target, field="target")
     if src.id == dst.id:
-        raise InvalidInput("划出单位与划入单位不能相同")
+        raise InvalidInput("划出单位与划入单位不能相同", field="target")
     k = tx.catalog.kind(kind)
     count = positive(count, "划转编制数")
     effective_on = tx.effective(on)
     tx.document(doc)
     src_before, dst_before = quota_figures(tx, src.id, k.id), quota_figures(tx, dst.id, k.id)
     if count > src_before.approved:
-        raise InvalidInput(f"{src.name} {k.name} 核定{src_before.approved}名,不能划出{count}名")
+        raise InvalidInput(f"{src.name} {k.name} 核定{src_before.approved}名,不能划出{count}名", field="count")
     check_quota_cut(src.name, k.name, src_before, src_before.approved - count)
     seq = tx.head.seq + 1
     # Source first, so the pool total never counts the moved slots twice.

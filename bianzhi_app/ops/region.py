@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.db.models import pool_history, region_pools, regions
 from bianzhi_app.errors import InvalidInput, StateRefused
+from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import non_negative, pool_figures
 from bianzhi_app.rules import check_pool_total
 
@@ -20,11 +20,11 @@ def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
     name = "".join(str(name).split())
     code = str(code).strip()
     if not name:
-        raise InvalidInput("行政区域名称不能为空")
+        raise InvalidInput("行政区域名称不能为空", field="region")
     if not re.fullmatch(r"\d{6}", code):
-        raise InvalidInput(f"行政区划代码应为6位数字(GB/T 2260),实为「{code}」")
+        raise InvalidInput(f"行政区划代码应为6位数字(GB/T 2260),实为「{code}」", field="code")
     if tx.conn.execute(select(regions.c.id)).first() is not None:
-        raise StateRefused("此数据库已建立编制台账,不能重复初始化")
+        raise StateRefused("此数据库已建立编制台账,不能重复初始化", field="region")
     effective_on = tx.effective(on)
     office = office_name or f"{name}机构编制委员会办公室"
     tx.conn.execute(insert(regions).values(name=name, code=code, office_name=office, created_on=effective_on))

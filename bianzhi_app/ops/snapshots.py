@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.db.models import snapshots
 from bianzhi_app.errors import InvalidInput, StateRefused
+from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ledger import canonical_json
 from bianzhi_app.queries import status
 
@@ -70,7 +70,7 @@ def parse_quarter(text: str) -> Quarter:
     """2026Q3 (also 2026q3, 2026-Q3) → Quarter(2026, 3). Refuses anything else (InvalidInput)."""
     match = _QUARTER.match(str(text or ""))
     if not match or not 1900 <= int(match[1]) <= 2999:
-        raise InvalidInput(f"季度「{text}」格式不正确,应为 年份+Q+季度序号,如 2026Q3")
+        raise InvalidInput(f"季度「{text}」格式不正确,应为 年份+Q+季度序号,如 2026Q3", field="quarter")
     return Quarter(int(match[1]), int(match[2]))
 
 
@@ -119,7 +119,8 @@ def take_snapshot(tx: Tx, quarter: str | Quarter) -> Change:
     """
     q = quarter if isinstance(quarter, Quarter) else parse_quarter(quarter)
     if q.end >= tx.today:
-        raise InvalidInput(f"{q.label}({q.chinese})尚未结束(季末为{q.end.isoformat()}),不能封存季末数据")
+        raise InvalidInput(f"{q.label}({q.chinese})尚未结束(季末为{q.end.isoformat()}),不能封存季末数据",
+                           field="quarter")
     existing = tx.conn.execute(select(snapshots.c.taken_at, snapshots.c.entry_seq)
                                .where(snapshots.c.quarter == q.label)).first()
     if existing is not None:

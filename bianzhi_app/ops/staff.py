@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx
 from bianzhi_app.catalog import LEAVE_REASONS, Kind, check_choice
 from bianzhi_app.db.models import approvals, persons, staffing
 from bianzhi_app.errors import (
@@ -21,6 +20,7 @@ from bianzhi_app.errors import (
     OnePersonOneSlot,
 )
 from bianzhi_app.idcodes import id_birth_date, id_gender, mask_id
+from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import (
     ActiveSlot,
     UnitRef,
@@ -93,7 +93,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         try:
             unit = _unit(tx, units_cache, request.unit)
             kind = tx.catalog.kind(request.kind)
-            name = clean_text(request.name, "姓名", 30)
+            name = clean_text(request.name, "姓名", 30, "name")
             id_number = clean_id_number(request.id_number)
             effective_on = tx.effective(request.on)
             check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
@@ -101,16 +101,18 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
             assert birth is not None
             age = effective_on.year - birth.year - ((effective_on.month, effective_on.day) < (birth.month, birth.day))
             if age < MIN_AGE:
-                raise InvalidInput(f"{name}({mask_id(id_number)})入编时{age}岁,不满{MIN_AGE}岁")
+                raise InvalidInput(f"{name}({mask_id(id_number)})入编时{age}岁,不满{MIN_AGE}岁", field="id_number")
             if id_number in seen_ids:
-                raise OnePersonOneSlot(f"{name}({id_number})在本批中重复入编(第{seen_ids[id_number] + 1}条已入编)")
+                raise OnePersonOneSlot(f"{name}({mask_id(id_number)})在本批中重复入编"
+                                       f"(第{seen_ids[id_number] + 1}条已入编)", field="id_number")
             known = existing.get(id_number)
             if known is not None:
                 if known["open"]:
-                    raise OnePersonOneSlot(f"{known['name']}({id_number})已在{known['unit']}占用编制(一人一编),"
-                                           f"须先出编或办理调动")
+                    raise OnePersonOneSlot(f"{known['name']}({mask_id(id_number)})已在{known['unit']}占用编制"
+                                           f"(一人一编),须先出编或办理调动", field="id_number")
                 if known["name"] != name:
-                    raise InvalidInput(f"身份证号{id_number}已登记为「{known['name']}」,与「{name}」不一致")
+                    raise InvalidInput(f"身份证号{mask_id(id_number)}已登记为「{known['name']}」,与「{name}」不一致",
+                                       field="name")
                 if known["last_end"] is not None:
                     check_not_before(effective_on, known["last_end"], f"{name}上次出编日期")
             key = (unit.id, kind.id)
@@ -269,9 +271,9 @@ def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit
         exists = tx.conn.execute(select(approvals.c.unit_id, approvals.c.kind_id, approvals.c.status)
                                  .where(approvals.c.number == number)).first()
         if exists is None:
-            raise NotFound(f"未找到编号为「{number}」的用编核准")
+            raise NotFound(f"未找到编号为「{number}」的用编核准", field="approval")
         raise ApprovalRequired(f"用编核准{number}不适用于{unit.name} {kind.name}于{on.isoformat()}入编"
-                               f"(单位、编制类型、有效期或余额不符)")
+                               f"(单位、编制类型、有效期或余额不符)", field="approval")
     if usable:
         return usable[0]
     check_approval_available(unit.name, kind.name, unit.requires_approval, 0)
@@ -297,7 +299,7 @@ def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = No
 
     Refuses: an unknown reason; a person not on establishment; a date before the entry.
     """
-    reason = check_choice(reason, LEAVE_REASONS, "出编原因")
+    reason = check_choice(reason, LEAVE_REASONS, "出编原因", "reason")
     slot = find_active_person(tx, id_number)
     effective_on = tx.effective(on)
     unit = find_unit(tx, slot.unit_id, active=False)
@@ -319,9 +321,9 @@ def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None
     Refuses: the same unit; no vacancy or no approval at the target (rules 1, 5, 6).
     """
     slot = find_active_person(tx, id_number)
-    target = find_unit(tx, unit)
+    target = find_unit(tx, unit, field="target")
     if target.id == slot.unit_id:
-        raise InvalidInput(f"{slot.name}已在{target.name},调入单位不能与调出单位相同")
+        raise InvalidInput(f"{slot.name}已在{target.name},调入单位不能与调出单位相同", field="target")
     effective_on = tx.effective(on)
     source = find_unit(tx, slot.unit_id, active=False)
     old_kind = tx.catalog.kind_by_id(slot.kind_id)
@@ -354,7 +356,7 @@ def change_kind(tx: Tx, id_number: str, kind: str, *, on: dt.date | None = None,
     slot = find_active_person(tx, id_number)
     new_kind = tx.catalog.kind(kind)
     if new_kind.id == slot.kind_id:
-        raise InvalidInput(f"{slot.name}已是{new_kind.name}")
+        raise InvalidInput(f"{slot.name}已是{new_kind.name}", field="kind")
     effective_on = tx.effective(on)
     if doc:
         tx.document(doc)

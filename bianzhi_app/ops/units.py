@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from bianzhi_app.book import Change, Op, Tx, new_id, require_document
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS, check_choice
 from bianzhi_app.db.models import (
     appointments,
@@ -23,6 +22,7 @@ from bianzhi_app.db.models import (
 )
 from bianzhi_app.errors import BianzhiError, InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
+from bianzhi_app.kernel import Change, Op, Tx, new_id, require_document
 from bianzhi_app.ops.common import (
     UnitRef,
     clean_text,
@@ -43,12 +43,12 @@ CHUNK = 500
 
 
 def _clean_name(name: str) -> str:
-    return clean_text(name, "单位名称", 100)
+    return clean_text(name, "单位名称", 100, "name")
 
 
 def _check_name_free(tx: Tx, name: str) -> None:
     if tx.conn.execute(select(units.c.id).where(units.c.name == name, units.c.status == "active")).first():
-        raise StateRefused(_name_taken(name))
+        raise StateRefused(_name_taken(name), field="name")
 
 
 def _name_taken(name: str) -> str:
@@ -125,11 +125,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     added_ids: set[int] = set()
     parents: dict[str, int] = {}
     pools: dict[int, list[int]] = {}
-    unit_rows: list[dict[str, Any]] = []
-    quota_rows: list[dict[str, Any]] = []
-    limit_rows: list[dict[str, Any]] = []
-    quota_history_rows: list[dict[str, Any]] = []
-    limit_history_rows: list[dict[str, Any]] = []
+    rows = _UnitRows()
     changes: list[Change] = []
     total = len(requests)
     for index, r in enumerate(requests):
@@ -137,22 +133,22 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             progress(index, total)
         try:
             name = _clean_name(r.name)
-            category = check_choice(r.category, CATEGORIES, "机构类别")
-            rank = check_choice(r.rank, RANKS, "机构规格")
-            funding = check_choice(r.funding, FUNDINGS, "经费形式") if r.funding else None
+            category = check_choice(r.category, CATEGORIES, "机构类别", "category")
+            rank = check_choice(r.rank, RANKS, "机构规格", "rank")
+            funding = check_choice(r.funding, FUNDINGS, "经费形式", "funding") if r.funding else None
             effective_on = tx.effective(r.on)
             require_document(r.doc)
             if name in taken_names:
-                raise StateRefused(_name_taken(name))
+                raise StateRefused(_name_taken(name), field="name")
             parent_id = _parent_id(tx, r.parent, added, added_ids, parents) if r.parent not in (None, "") else None
             code = None
             if r.uscc:
                 code = normalize_code(r.uscc)
                 problem = uscc_problem(code)
                 if problem:
-                    raise InvalidInput(f"统一社会信用代码「{r.uscc}」无效:{problem}")
+                    raise InvalidInput(f"统一社会信用代码「{r.uscc}」无效:{problem}", field="uscc")
                 if code in taken_codes:
-                    raise StateRefused(f"统一社会信用代码{code}已被其他单位使用")
+                    raise StateRefused(f"统一社会信用代码{code}已被其他单位使用", field="uscc")
             approved, pending = _initial_quotas(tx, r, name, pools)
             limits = _initial_limits(tx, r)
         except _PartRefused as refused:
@@ -174,45 +170,61 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             taken_codes.add(code)
         for kind_id, delta in pending.items():
             pools[kind_id][1] += delta
-        unit_rows.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
-                          "parent_id": parent_id, "uscc": code, "status": "active",
-                          "requires_approval": r.requires_approval, "functions": r.functions,
-                          "created_on": effective_on, "abolished_on": None, "merged_into_id": None,
-                          "document_id": tx.document(r.doc)})
-        seq = tx.head.seq + 1
+        rows.units.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
+                           "parent_id": parent_id, "uscc": code, "status": "active",
+                           "requires_approval": r.requires_approval, "functions": r.functions,
+                           "created_on": effective_on, "abolished_on": None, "merged_into_id": None,
+                           "document_id": tx.document(r.doc)})
         after: dict[str, Any] = {"name": name, "category": category, "rank": rank, "funding": funding,
                                  "parent_id": parent_id, "uscc": code}
-        quota_after: dict[str, Any] = {}
-        for k in tx.catalog.kinds:
-            n = approved.get(k.id, 0)
-            quota_rows.append({"unit_id": unit_id, "kind_id": k.id, "approved": n, "used": 0, "reserved": 0,
-                               "allowance": 0})
-            if n:
-                quota_history_rows.append({"unit_id": unit_id, "kind_id": k.id, "effective_on": effective_on,
-                                           "approved": n, "allowance": 0, "ledger_seq": seq})
-                quota_after[k.code] = QuotaFigures(n, 0, 0, 0).as_dict()
-        posts_after: dict[str, Any] = {}
-        for p in tx.catalog.post_kinds:
-            n = limits.get(p.id, 0)
-            limit_rows.append({"unit_id": unit_id, "post_kind_id": p.id, "post_limit": n, "used": 0,
-                               "allowance": 0})
-            if n:
-                limit_history_rows.append({"unit_id": unit_id, "post_kind_id": p.id, "effective_on": effective_on,
-                                           "post_limit": n, "allowance": 0, "ledger_seq": seq})
-                posts_after[p.code] = {"limit": n, "used": 0, "allowance": 0}
-        if quota_after:
-            after["quota"] = quota_after
-        if posts_after:
-            after["posts"] = posts_after
+        after.update(rows.add_figures(tx, unit_id, approved, limits, effective_on))
         changes.append(tx.record(Op.UNIT_ADD, unit_id=unit_id, unit_name=name, effective_on=effective_on,
                                  document_number=r.doc, result=unit_id, after=after))
-    for table, rows in ((units, unit_rows), (quotas, quota_rows), (post_limits, limit_rows),
-                        (quota_history, quota_history_rows), (post_limit_history, limit_history_rows)):
-        if rows:
-            tx.conn.execute(insert(table), rows)
+    rows.write(tx)
     if progress is not None:
         progress(total, total)
     return changes
+
+
+@dataclass
+class _UnitRows:
+    """The rows a batch of new units writes, inserted together at the end (one INSERT per table)."""
+
+    units: list[dict[str, Any]] = field(default_factory=list)
+    quotas: list[dict[str, Any]] = field(default_factory=list)
+    limits: list[dict[str, Any]] = field(default_factory=list)
+    quota_history: list[dict[str, Any]] = field(default_factory=list)
+    limit_history: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_figures(self, tx: Tx, unit_id: int, approved: dict[int, int], limits: dict[int, int],
+                    effective_on: dt.date) -> dict[str, Any]:
+        """A new unit's quota and post-limit rows (every kind, zero where not given) and their history;
+        returns the ledger's ``after`` figures of those set."""
+        seq = tx.head.seq + 1
+        after: dict[str, Any] = {}
+        for k in tx.catalog.kinds:
+            n = approved.get(k.id, 0)
+            self.quotas.append({"unit_id": unit_id, "kind_id": k.id, "approved": n, "used": 0, "reserved": 0,
+                                "allowance": 0})
+            if n:
+                self.quota_history.append({"unit_id": unit_id, "kind_id": k.id, "effective_on": effective_on,
+                                           "approved": n, "allowance": 0, "ledger_seq": seq})
+                after.setdefault("quota", {})[k.code] = QuotaFigures(n, 0, 0, 0).as_dict()
+        for p in tx.catalog.post_kinds:
+            n = limits.get(p.id, 0)
+            self.limits.append({"unit_id": unit_id, "post_kind_id": p.id, "post_limit": n, "used": 0,
+                                "allowance": 0})
+            if n:
+                self.limit_history.append({"unit_id": unit_id, "post_kind_id": p.id, "effective_on": effective_on,
+                                           "post_limit": n, "allowance": 0, "ledger_seq": seq})
+                after.setdefault("posts", {})[p.code] = {"limit": n, "used": 0, "allowance": 0}
+        return after
+
+    def write(self, tx: Tx) -> None:
+        for table, rows in ((units, self.units), (quotas, self.quotas), (post_limits, self.limits),
+                            (quota_history, self.quota_history), (post_limit_history, self.limit_history)):
+            if rows:
+                tx.conn.execute(insert(table), rows)
 
 
 def _existing(tx: Tx, column: Any, values: list[str], condition: Any) -> set[str]:
@@ -237,7 +249,7 @@ def _parent_id(tx: Tx, ref: str | int | None, added: dict[str, int], added_ids: 
     elif text in added:
         return added[text]
     if text not in cache:
-        cache[text] = find_unit(tx, text).id
+        cache[text] = find_unit(tx, text, field="parent").id
     return cache[text]
 
 
@@ -280,7 +292,7 @@ def rename_unit(tx: Tx, unit: str | int, new_name: str, *, doc: str, on: dt.date
     effective_on = tx.effective(on)
     tx.document(doc)
     if new_name == u.name:
-        raise InvalidInput(f"新名称与原名称相同:「{new_name}」")
+        raise InvalidInput(f"新名称与原名称相同:「{new_name}」", field="name")
     _check_name_free(tx, new_name)
     tx.conn.execute(update(units).where(units.c.id == u.id).values(name=new_name))
     return tx.record(Op.UNIT_RENAME, unit_id=u.id, unit_name=new_name, effective_on=effective_on,
@@ -329,9 +341,9 @@ def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt
     tx.document(doc)
     srcs = [find_unit(tx, s) for s in sources]
     if not srcs:
-        raise InvalidInput("至少指定一个被合并的单位")
+        raise InvalidInput("至少指定一个被合并的单位", field="unit")
     if len({s.id for s in srcs}) != len(srcs):
-        raise InvalidInput("被合并的单位有重复")
+        raise InvalidInput("被合并的单位有重复", field="unit")
     into_name = _clean_name(into)
     existing = tx.conn.execute(select(units.c.id).where(units.c.name == into_name,
                                                         units.c.status == "active")).scalar()
@@ -346,7 +358,7 @@ def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt
     else:
         target_id = int(existing or 0)
     if target_id in {s.id for s in srcs}:
-        raise InvalidInput(f"「{into_name}」既是被合并单位又是合并后的单位")
+        raise InvalidInput(f"「{into_name}」既是被合并单位又是合并后的单位", field="target")
     target = find_unit(tx, target_id)
     before: dict[str, Any] = {u.name: {"quota": unit_quota_snapshot(tx, u.id), "posts": unit_post_snapshot(tx, u.id)}
                               for u in [*srcs, target]}

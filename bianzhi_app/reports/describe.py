@@ -67,7 +67,7 @@ def _lines(value: Any, catalog: Catalog) -> list[str]:
 
 def describe_change(entry: dict[str, Any], catalog: Catalog) -> str:
     """The op's Chinese label with who or what it concerned, e.g. 「出编 张三(退休)」."""
-    from bianzhi_app.book import OP_LABELS, Op
+    from bianzhi_app.kernel import OP_LABELS, Op
 
     try:
         label = OP_LABELS[Op(entry["op"])]

@@ -36,7 +36,7 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.bak$")
 
 __all__ = [
     "BackupCorrupt", "BackupFailed", "BackupInfo", "CheckResult", "list_backups", "make_backup",
-    "manifest_path_for", "quick_check", "restore_backup", "thin_backups", "verify_backup",
+    "manifest_path_for", "quick_check", "thin_backups", "verify_backup",
 ]
 
 
@@ -290,20 +290,3 @@ def thin_backups(
                 continue
     removed.sort(key=lambda p: p.name)
     return removed
-
-
-def restore_backup(
-    src: str | os.PathLike[str],
-    db_path: str | os.PathLike[str],
-    *,
-    backup_dir: str | os.PathLike[str],
-    allow_without_manifest: bool = False,
-    now: dt.datetime | None = None,
-) -> BackupInfo:
-    """Replace the book with a verified backup after backing the book up; see ``restore.restore_backup``
-    for the precondition (nobody has the book open) and what it refuses."""
-    from bianzhi_app.safety import restore  # the restore module builds on this one
-
-    return restore.restore_backup(
-        src, db_path, backup_dir=backup_dir, allow_without_manifest=allow_without_manifest, now=now
-    )

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bianzhi_app import settings
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.safety.check import open_readonly
 from bianzhi_app.safety.errors import BookCorrupt, NotABook, ReadOnlyBook, UnsafeLocation
@@ -39,11 +40,10 @@ from bianzhi_app.safety.startup import StartupReport, startup_check
 if TYPE_CHECKING:  # backup (and tempfile, hashlib behind it) loads when a backup is made or listed
     from sqlalchemy import Engine
 
-    from bianzhi_app.book import Book, Change, Tx
+    from bianzhi_app.book import Book
     from bianzhi_app.safety.backup import BackupInfo
 
-ALLOW_UNSAFE_ENV = "BIANZHI_ALLOW_UNSAFE_LOCATION"
-BACKUP_DIR_ENV = "BIANZHI_BACKUP_DIR"
+ALLOW_UNSAFE_ENV = settings.ALLOW_UNSAFE_ENV
 DAILY = dt.timedelta(hours=24)
 
 # Injection point for tests (a fake mounts table): the function that judges the book's folder.
@@ -64,12 +64,8 @@ def sqlite_path(target: str | os.PathLike[str]) -> Path | None:
 
 
 def backup_dir() -> Path:
-    """Where automatic and default backups go: $BIANZHI_BACKUP_DIR, else <user data folder>/backups."""
-    if os.environ.get(BACKUP_DIR_ENV):
-        return Path(os.environ[BACKUP_DIR_ENV]).expanduser().absolute()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("Bianzhi", appauthor=False)) / "backups"
+    """Where automatic and default backups go (settings.backup_dir)."""
+    return settings.backup_dir()
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -77,7 +73,7 @@ def backup_dir() -> Path:
 def guard_location(path: Path, allow: bool | None = None) -> None:
     """Refuse (UnsafeLocation) a book on a network share, in a cloud-sync folder or on a removable disk,
     unless ``allow`` or the environment variable BIANZHI_ALLOW_UNSAFE_LOCATION=1 says otherwise."""
-    if allow or os.environ.get(ALLOW_UNSAFE_ENV, "").strip() in ("1", "true", "yes"):
+    if allow or settings.allow_unsafe_location():
         return
     verdict = location_classifier(path)
     if not verdict.safe:
@@ -157,41 +153,10 @@ def write_guard(path: Path) -> Callable[[], None]:
     return guard
 
 
-# --- ledger records of safety events -------------------------------------------------------------
-
 def holder_detail(holder: Holder) -> dict[str, Any]:
     data = holder._asdict()
     data.pop("readable", None)
     return data
-
-
-def record_lock_broken(tx: Tx, holder: Holder) -> Change:
-    """Ledger entry for a stale lock that was removed; the old holder goes into the detail."""
-    from bianzhi_app.book import Op
-
-    return tx.record(Op.LOCK_BROKEN, unit_id=None, unit_name=None, effective_on=tx.today,
-                     detail={"holder": holder_detail(holder), "described": holder.describe()})
-
-
-def record_restored(tx: Tx, detail: dict[str, Any]) -> Change:
-    from bianzhi_app.book import Op
-
-    return tx.record(Op.BOOK_RESTORED, unit_id=None, unit_name=None, effective_on=tx.today, detail=detail)
-
-
-def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) -> tuple[Holder, int | None]:
-    """Remove a stale lock (``lock.break_stale`` refusals apply) and record it in the book's ledger;
-    returns the old holder and the ledger seq of the record (None when the book does not exist yet)."""
-    from bianzhi_app.book import Book
-    from bianzhi_app.safety.lock import break_stale
-
-    db = Path(path)
-    holder = break_stale(db)
-    if not db.exists() or db.stat().st_size == 0:
-        return holder, None
-    with Book.open(db, actor=actor) as book:
-        change = book.run(record_lock_broken, holder)
-    return holder, change.seq
 
 
 # --- backups -------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from bianzhi_app import settings
 from bianzhi_app.safety.check import HEADER_MAGIC, HEADER_SIZE, open_readonly, page_size_from_header
 
-STARTUP_BUDGET = float(os.environ.get("BIANZHI_STARTUP_CHECK_SECONDS", "0.6"))
+STARTUP_BUDGET = settings.startup_check_seconds()
 # Tables every migrated book has; a book with alembic_version but without one of them is damaged.
 APP_TABLES = ("alembic_version", "regions", "units", "quotas", "persons", "staffing_periods", "ledger")
 _HINT = "请从备份恢复。"

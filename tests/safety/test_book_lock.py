@@ -13,12 +13,14 @@ import pytest
 from bookhelpers import DOC, ROOT, Cli, fingerprint, person_id
 
 from bianzhi_app.book import Book
+from bianzhi_app.recovery import break_stale_lock
 from bianzhi_app.ops.region import set_pool
 from bianzhi_app.safety.lock import LockedByOther, lock_path_for
 
 WINDOW = """
 import sys
 from bianzhi_app.book import Book
+from bianzhi_app.recovery import break_stale_lock
 book = Book.open(sys.argv[1], actor=sys.argv[2], lock=True)
 print("ready", flush=True)
 sys.stdin.readline()
@@ -113,7 +115,7 @@ def test_window_api_break_stale_lock(window: subprocess.Popen[str], db_path: Pat
     with pytest.raises(LockedByOther) as caught:
         Book.open(db_path, lock=True)
     assert caught.value.stale
-    holder = Book.break_stale_lock(db_path, actor="李四")
+    holder, _seq = break_stale_lock(db_path, actor="李四")
     assert holder.user == "张三"
     with Book.open(db_path, lock=True, actor="李四") as book:
         assert book.holds_lock and book.head().seq == 6

@@ -15,9 +15,9 @@ from bianzhi_app.safety.backup import (
     BackupFailed,
     list_backups,
     make_backup,
-    restore_backup,
     thin_backups,
 )
+from bianzhi_app.safety.restore import restore_backup
 from bianzhi_app.safety.check import quick_check
 
 T0 = dt.datetime(2026, 11, 29, 9, 0)

@@ -55,7 +55,7 @@ def test_tree_loads_children_on_expand_and_selects_deep_units(qtbot, book_path):
 
     with Book.open(book_path) as book:
         for i in range(7):
-            book.units.add(f"区教育局下属学校{i}", category="事业单位", rank="正股", doc="杨编发〔2026〕1号",
+            book.units.add(name=f"区教育局下属学校{i}", category="事业单位", rank="正股", doc="杨编发〔2026〕1号",
                            parent="区教育局")
     session = Session(Book.open(book_path), str(book_path))
     old_page, unit_tree.PAGE = unit_tree.PAGE, 3  # pages of 3 units, to see paging on a small book

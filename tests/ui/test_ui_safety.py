@@ -161,9 +161,8 @@ def test_backup_now_check_and_backup_on_exit(qtbot, launched, book_path, backups
     assert "检查通过" in window.book_actions.last_box.text()
     head = window.session.head()
     assert f"台账{head.seq}条" in window.book_actions.last_box.text()
-    from bianzhi_app.ops.staff import enter_person
-
-    window.session.run_op(window, enter_person, "区农业农村局", "行政编制", name="辛八", id_number=NEW_ID)
+    window.session.run_op(window, lambda book: book.staff.enter(unit="区农业农村局", kind="行政编制", name="辛八",
+                                                                 id_number=NEW_ID))
     wait_idle(qtbot, window.session)
     window.close()
     assert not lock_path_for(book_path).exists()
@@ -187,13 +186,11 @@ def test_failed_backup_on_exit_warns_and_exits(qtbot, launched, book_path, tmp_p
 
 
 def test_restore_from_the_menu_reopens_the_book(qtbot, launched, book_path, backups):  # type: ignore[no-untyped-def]
-    from bianzhi_app.ops.region import set_pool
-
     launcher = launch(launched, book_path)
     window = launcher.window
     wait_idle(qtbot, window.session)
     info = window.session.book.backup()
-    window.session.run_op(window, set_pool, "行政编制", 12, doc="杨编发〔2026〕9号")
+    window.session.run_op(window, lambda book: book.region.set_pool(kind="行政编制", total=12, doc="杨编发〔2026〕9号"))
     wait_idle(qtbot, window.session)
     assert window.session.head().seq == info.extra["ledger_head"]["seq"] + 1
     answers = answer(click("button_restore"), press(QMessageBox.StandardButton.Yes))

@@ -67,13 +67,12 @@ def test_window_shows_the_roster_before_the_book_is_open_then_opens_it(qtbot, bo
 
 
 def test_a_write_before_the_book_is_open_waits_for_it(qtbot, book_path):  # type: ignore[no-untyped-def]
-    from bianzhi_app.ops.quotas import set_quota
-
     launcher = launch(qtbot, book_path)
     session = launcher.window.session
     assert not session.is_ready
     done: list = []
-    session.run_op(None, set_quota, unit="区农业农村局", kind="行政编制", approved=4, doc="杨编发〔2026〕9号",
+    session.run_op(None, lambda book: book.quotas.set(unit="区农业农村局", kind="行政编制", approved=4,
+                                                      doc="杨编发〔2026〕9号"),
                    on_success=done.append, on_failure=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     assert session.is_ready and not isinstance(done[0], BaseException), done
@@ -129,7 +128,7 @@ def test_tree_leaves_further_pages_to_scrolling(qtbot, book_path):  # type: igno
 
     with Book.open(book_path) as book:
         for i in range(30):
-            book.units.add(f"区档案馆分馆{i:02d}", category="事业单位", rank="正股", doc="杨编发〔2026〕1号",
+            book.units.add(name=f"区档案馆分馆{i:02d}", category="事业单位", rank="正股", doc="杨编发〔2026〕1号",
                            parent="区档案馆")  # under the last row of the tree: nothing below its children
     old = unit_tree.FIRST_PAGE, unit_tree.PAGE
     unit_tree.FIRST_PAGE, unit_tree.PAGE = 5, 5

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QComboBox
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import APPROVAL_METHODS
-from bianzhi_app.ops import approvals
 from bianzhi_app.rules import check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
 from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit
@@ -48,9 +47,11 @@ class AddApprovalDialog(OpDialog):
         return text, reason
 
     def request(self) -> Submit:
-        valid: dt.date = self.valid_until.day()
-        return approvals.add_approval, (self.unit.unit_id(), self.kind.kind().code, self.count.value()), {  # type: ignore[union-attr]
-            "method": self.method.currentText(), "doc": self.doc.text(), "valid_until": valid, "on": self.on.day()}
+        valid_until: dt.date = self.valid_until.day()
+        unit, kind, count = self.unit.unit_id(), self.kind.kind().code, self.count.value()  # type: ignore[union-attr]
+        method, doc, on = self.method.currentText(), self.doc.text(), self.on.day()
+        return lambda book: book.approvals.add(unit=unit, kind=kind, count=count, method=method, doc=doc,  # type: ignore[arg-type]
+                                               valid_until=valid_until, on=on)
 
 
 class CancelApprovalDialog(OpDialog):
@@ -77,5 +78,5 @@ class CancelApprovalDialog(OpDialog):
         return text + "\n" + figures_line(figures), None
 
     def request(self) -> Submit:
-        return approvals.cancel_approval, (self.number.currentText().strip(),), {
-            "doc": self.doc.text() or None, "on": self.on.day()}
+        number, doc, on = self.number.currentText().strip(), self.doc.text() or None, self.on.day()
+        return lambda book: book.approvals.cancel(number=number, doc=doc, on=on)

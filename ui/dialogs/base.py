@@ -9,7 +9,7 @@ refuses anyway. Confirm runs the op on the worker thread through Session.run_op.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,14 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bianzhi_app.book import Change
 from bianzhi_app.errors import BianzhiError
+from bianzhi_app.kernel import Change
 from bianzhi_app.rules import QuotaFigures
 from ui.dialogs import inputs
 from ui.i18n import tr
 from ui.session import Session, error_text
 
-Submit = tuple[Callable[..., Change], tuple[Any, ...], dict[str, Any]]
+if TYPE_CHECKING:
+    from bianzhi_app.book import Book
+
+# What Confirm runs on the worker: one call of the Book's typed API, with the form's values read
+# on the main thread beforehand (`lambda book: book.quotas.set(unit=…, kind=…, …)`).
+Submit = Callable[["Book"], Change]
 
 
 def figures_line(figures: QuotaFigures) -> str:
@@ -135,11 +140,11 @@ class OpDialog(QDialog):
         self.confirm.setToolTip(reason or "")
 
     def submit(self) -> None:
-        fn, args, kwargs = self.request()
+        operation = self.request()
         self.refusal.clear()
         self.confirm.setEnabled(False)
-        self.session.run_op(self, fn, *args, on_success=self._succeeded, on_failure=self._failed,
-                            initiator=self, **kwargs)
+        self.session.run_op(self, operation, on_success=self._succeeded, on_failure=self._failed,
+                            initiator=self)
 
     def _succeeded(self, change: Change) -> None:
         self.change = change

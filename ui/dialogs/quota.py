@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox
 
 from bianzhi_app import ui_queries as q
-from bianzhi_app.ops import quotas, region
 from bianzhi_app.rules import check_pool, check_pool_total, check_post_cut, check_quota_cut
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line, rule_says
 from ui.fields import KindCombo, UnitPicker
@@ -47,8 +46,10 @@ class SetQuotaDialog(DocumentedDialog):
         return text, reason or self.doc_missing()
 
     def request(self) -> Submit:
-        return quotas.set_quota, (self.unit.unit_id(), self.kind.kind().code, self.approved.value()), {  # type: ignore[union-attr]
-            "doc": self.doc.text(), "on": self.on.day(), "as_allowance": self.as_allowance.isChecked()}
+        unit, kind, approved = self.unit.unit_id(), self.kind.kind().code, self.approved.value()  # type: ignore[union-attr]
+        doc, on, as_allowance = self.doc.text(), self.on.day(), self.as_allowance.isChecked()
+        return lambda book: book.quotas.set(unit=unit, kind=kind, approved=approved, doc=doc, on=on,  # type: ignore[arg-type]
+                                            as_allowance=as_allowance)
 
 
 class TransferQuotaDialog(DocumentedDialog):
@@ -81,8 +82,10 @@ class TransferQuotaDialog(DocumentedDialog):
         return text, reason or self.doc_missing()
 
     def request(self) -> Submit:
-        return quotas.transfer_quota, (self.source.unit_id(), self.target.unit_id(), self.kind.kind().code,  # type: ignore[union-attr]
-                                       self.count.value()), {"doc": self.doc.text(), "on": self.on.day()}
+        source, target, kind = self.source.unit_id(), self.target.unit_id(), self.kind.kind().code  # type: ignore[union-attr]
+        count, doc, on = self.count.value(), self.doc.text(), self.on.day()
+        return lambda book: book.quotas.transfer(source=source, target=target, kind=kind, count=count,  # type: ignore[arg-type]
+                                                 doc=doc, on=on)
 
 
 class SetPostLimitDialog(DocumentedDialog):
@@ -110,8 +113,10 @@ class SetPostLimitDialog(DocumentedDialog):
         return text, reason or self.doc_missing()
 
     def request(self) -> Submit:
-        return quotas.set_post_limit, (self.unit.unit_id(), self.post.kind().code, self.limit.value()), {  # type: ignore[union-attr]
-            "doc": self.doc.text(), "on": self.on.day(), "as_allowance": self.as_allowance.isChecked()}
+        unit, post, limit = self.unit.unit_id(), self.post.kind().code, self.limit.value()  # type: ignore[union-attr]
+        doc, on, as_allowance = self.doc.text(), self.on.day(), self.as_allowance.isChecked()
+        return lambda book: book.posts.set_limit(unit=unit, post=post, limit=limit, doc=doc, on=on,  # type: ignore[arg-type]
+                                                 as_allowance=as_allowance)
 
 
 class SetPoolDialog(DocumentedDialog):
@@ -133,5 +138,5 @@ class SetPoolDialog(DocumentedDialog):
         return pool_line(kind.name, total, allocated), reason or self.doc_missing()
 
     def request(self) -> Submit:
-        return region.set_pool, (self.kind.kind().code, self.total.value()), {  # type: ignore[union-attr]
-            "doc": self.doc.text(), "on": self.on.day()}
+        kind, total, doc, on = self.kind.kind().code, self.total.value(), self.doc.text(), self.on.day()  # type: ignore[union-attr]
+        return lambda book: book.region.set_pool(kind=kind, total=total, doc=doc, on=on)

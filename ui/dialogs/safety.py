@@ -145,7 +145,7 @@ class RestoreDialog(QDialog):
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
 
     def restore_selected(self) -> None:
-        from bianzhi_app.safety.recovery import restore_book
+        from bianzhi_app.recovery import restore_book
 
         candidate = self.selected()
         if candidate is None:

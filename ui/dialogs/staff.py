@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QComboBox
 
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import LEAVE_REASONS
-from bianzhi_app.ops import posts, staff
 from bianzhi_app.rules import check_post_room, check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
 from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit, IdEdit
@@ -103,9 +102,11 @@ class EnterDialog(OpDialog):
         return text, reason or self.id_edit.problem()
 
     def request(self) -> Submit:
-        return staff.enter_person, (self.unit.unit_id(), self.kind.kind().code), {  # type: ignore[union-attr]
-            "name": self.name.text(), "id_number": self.id_edit.code(), "approval": self.approval.currentData(),
-            "on": self.on.day()}
+        unit, kind = self.unit.unit_id(), self.kind.kind().code  # type: ignore[union-attr]
+        name, id_number = self.name.text(), self.id_edit.code()
+        approval, on = self.approval.currentData(), self.on.day()
+        return lambda book: book.staff.enter(unit=unit, kind=kind, name=name, id_number=id_number,  # type: ignore[arg-type]
+                                             approval=approval, on=on)
 
 
 class LeaveDialog(PersonDialog):
@@ -123,7 +124,8 @@ class LeaveDialog(PersonDialog):
         return self.person_line(slot) + "\n" + figures_line(figures), None
 
     def request(self) -> Submit:
-        return staff.leave_person, (self.id_edit.code(),), {"reason": self.reason.currentText(), "on": self.on.day()}
+        id_number, reason, on = self.id_edit.code(), self.reason.currentText(), self.on.day()
+        return lambda book: book.staff.leave(id_number=id_number, reason=reason, on=on)
 
 
 class TransferDialog(PersonDialog):
@@ -158,9 +160,12 @@ class TransferDialog(PersonDialog):
         return text, reason
 
     def request(self) -> Submit:
-        kind = self.kind.kind()
-        return staff.transfer_person, (self.id_edit.code(), self.unit.unit_id()), {
-            "kind": kind.code if kind else None, "approval": self.approval.currentData(), "on": self.on.day()}
+        chosen = self.kind.kind()
+        kind = chosen.code if chosen else None
+        id_number, unit = self.id_edit.code(), self.unit.unit_id()
+        approval, on = self.approval.currentData(), self.on.day()
+        return lambda book: book.staff.transfer(id_number=id_number, unit=unit, kind=kind,  # type: ignore[arg-type]
+                                                approval=approval, on=on)
 
 
 class ChangeKindDialog(PersonDialog):
@@ -185,8 +190,9 @@ class ChangeKindDialog(PersonDialog):
         return text, rule_says(check_room, slot["unit"], kind.name, figures, 1, tr("转入"))
 
     def request(self) -> Submit:
-        return staff.change_kind, (self.id_edit.code(), self.kind.kind().code), {  # type: ignore[union-attr]
-            "doc": self.doc.text() or None, "on": self.on.day()}
+        id_number, kind = self.id_edit.code(), self.kind.kind().code  # type: ignore[union-attr]
+        doc, on = self.doc.text() or None, self.on.day()
+        return lambda book: book.staff.change_kind(id_number=id_number, kind=kind, doc=doc, on=on)
 
 
 class AppointDialog(PersonDialog):
@@ -209,8 +215,9 @@ class AppointDialog(PersonDialog):
         return text, rule_says(check_post_room, slot["unit"], post.name, limit, used)
 
     def request(self) -> Submit:
-        return posts.appoint, (self.id_edit.code(), self.post.kind().code), {  # type: ignore[union-attr]
-            "doc": self.doc.text() or None, "on": self.on.day()}
+        id_number, post = self.id_edit.code(), self.post.kind().code  # type: ignore[union-attr]
+        doc, on = self.doc.text() or None, self.on.day()
+        return lambda book: book.posts.appoint(id_number=id_number, post=post, doc=doc, on=on)
 
 
 class DismissDialog(PersonDialog):
@@ -232,4 +239,5 @@ class DismissDialog(PersonDialog):
         return text, None
 
     def request(self) -> Submit:
-        return posts.dismiss, (self.id_edit.code(),), {"doc": self.doc.text() or None, "on": self.on.day()}
+        id_number, doc, on = self.id_edit.code(), self.doc.text() or None, self.on.day()
+        return lambda book: book.posts.dismiss(id_number=id_number, doc=doc, on=on)

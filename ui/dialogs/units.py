@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetIt
 from bianzhi_app import ui_queries as q
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.idcodes import normalize_code, uscc_problem
-from bianzhi_app.ops import units
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line
 from ui.dialogs.inputs import ChoiceCombo
 from ui.fields import UnitPicker
@@ -54,11 +53,12 @@ class AddUnitDialog(_UnitDialog):
         return "", self.doc_missing()
 
     def request(self) -> Submit:
-        return units.add_unit, (self.name.text(),), {
-            "category": self.category.currentText(), "rank": self.rank.currentText(),
-            "funding": self.funding.currentText() or None, "parent": self.parent_unit.unit_id(),
-            "uscc": normalize_code(self.uscc.text()) or None, "requires_approval": self.requires.isChecked(),
-            "doc": self.doc.text(), "on": self.on.day()}
+        name, category, rank = self.name.text(), self.category.currentText(), self.rank.currentText()
+        funding, parent = self.funding.currentText() or None, self.parent_unit.unit_id()
+        uscc, requires_approval = normalize_code(self.uscc.text()) or None, self.requires.isChecked()
+        doc, on = self.doc.text(), self.on.day()
+        return lambda book: book.units.add(name=name, category=category, rank=rank, funding=funding, parent=parent,
+                                           uscc=uscc, requires_approval=requires_approval, doc=doc, on=on)
 
 
 class RenameUnitDialog(_UnitDialog):
@@ -78,8 +78,8 @@ class RenameUnitDialog(_UnitDialog):
         return "", self.doc_missing()
 
     def request(self) -> Submit:
-        return units.rename_unit, (self.unit.unit_id(), self.name.text()), {"doc": self.doc.text(),
-                                                                           "on": self.on.day()}
+        unit, new_name, doc, on = self.unit.unit_id(), self.name.text(), self.doc.text(), self.on.day()
+        return lambda book: book.units.rename(unit=unit, new_name=new_name, doc=doc, on=on)  # type: ignore[arg-type]
 
 
 class AbolishUnitDialog(_UnitDialog):
@@ -97,7 +97,8 @@ class AbolishUnitDialog(_UnitDialog):
         return self.unit_figures(conn, unit_id) + "\n" + tr("撤销后其核定编制收回编制总额"), self.doc_missing()
 
     def request(self) -> Submit:
-        return units.abolish_unit, (self.unit.unit_id(),), {"doc": self.doc.text(), "on": self.on.day()}
+        unit, doc, on = self.unit.unit_id(), self.doc.text(), self.on.day()
+        return lambda book: book.units.abolish(unit=unit, doc=doc, on=on)  # type: ignore[arg-type]
 
 
 class MergeUnitsDialog(_UnitDialog):
@@ -157,5 +158,6 @@ class MergeUnitsDialog(_UnitDialog):
         return text, self.doc_missing()
 
     def request(self) -> Submit:
-        return units.merge_units, ([unit_id for unit_id, _name in self.checked()], self.into.text()), {
-            "doc": self.doc.text(), "on": self.on.day()}
+        sources, into = [unit_id for unit_id, _name in self.checked()], self.into.text()
+        doc, on = self.doc.text(), self.on.day()
+        return lambda book: book.units.merge(sources=sources, into=into, doc=doc, on=on)

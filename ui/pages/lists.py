@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bianzhi_app import ui_queries as q
-from bianzhi_app.book import OP_LABELS, Op
+from bianzhi_app.kernel import OP_LABELS, Op
 from ui.dialogs.export import ExportSource, dated, documents_source, ledger_source, table_source
 from ui.fields import UnitPicker, export_button, search_edit
 from ui.i18n import tr

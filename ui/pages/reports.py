@@ -448,9 +448,7 @@ class ReportsPage(QWidget):
 
     # --- quarter-end snapshot --------------------------------------------------------------
     def take_snapshot(self, confirmed: bool = False) -> Job | None:
-        """季度封存: freeze the quarter's last day (ops.snapshots.take_snapshot on the write worker)."""
-        from bianzhi_app.ops.snapshots import take_snapshot
-
+        """季度封存: freeze the quarter's last day (book.region.snapshot on the write worker)."""
         quarter = self.quarter.text().strip()
         if not confirmed:
             from ui.dialogs.safety import confirm
@@ -468,4 +466,5 @@ class ReportsPage(QWidget):
             if shiboken6.isValid(self):
                 self._say(error_text(error), error=True)
 
-        return self.session.run_op(self, take_snapshot, quarter, on_success=done, on_failure=failed, initiator=self)
+        return self.session.run_op(self, lambda book: book.region.snapshot(quarter=quarter), on_success=done,
+                                   on_failure=failed, initiator=self)

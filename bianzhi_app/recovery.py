@@ -1,5 +1,6 @@
-"""Restore a backup over the book (the ``restore`` command and the UI's offer after a failed start-up
-check): take the book's lock, verify the backup, keep the current book, swap, record it in the ledger."""
+"""File-level actions on a book that also write to its ledger: break a stale lock (``unlock --stale``,
+the window's 解除失效锁) and restore a backup (``restore``, the window's offer after a failed start-up
+check). The safety modules do the file work and know no ledger; this module, above the Book, records it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bianzhi_app.safety.backup import BackupInfo, restore_backup
-from bianzhi_app.safety.lock import acquire
-from bianzhi_app.safety.session import backup_dir, guard_location, record_restored
+from bianzhi_app.book import Book
+from bianzhi_app.ops.opening import record_lock_broken, record_restored
+from bianzhi_app.safety.backup import BackupInfo
+from bianzhi_app.safety.lock import Holder, acquire, break_stale
+from bianzhi_app.safety.restore import restore_backup
+from bianzhi_app.safety.session import backup_dir, guard_location, holder_detail
 from bianzhi_app.safety.startup import startup_check
+
+
+def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) -> tuple[Holder, int | None]:
+    """Remove a stale lock and record it in the book's ledger (Op.LOCK_BROKEN, the old holder in the
+    detail); returns the old holder and the entry's seq (None when the book does not exist yet).
+    Refuses with LockNotStale when the holder may be alive or is on another computer."""
+    db = Path(path)
+    holder = break_stale(db)
+    if not db.exists() or db.stat().st_size == 0:
+        return holder, None
+    with Book.open(db, actor=actor) as book:
+        change = book.run(record_lock_broken, holder=holder_detail(holder), described=holder.describe())
+    return holder, change.seq
 
 
 @dataclass(frozen=True)
@@ -35,8 +52,6 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
     program holds the book (a stale lock must be broken first), BackupCorrupt when ``src`` fails
     verification, BackupFailed when the current book cannot be kept first or the copy fails; in every
     refused case the book is left as it was."""
-    from bianzhi_app.book import Book
-
     db = Path(db_path).expanduser().absolute()
     guard_location(db, allow_unsafe_location)
     folder_path = Path(folder) if folder is not None else backup_dir()
@@ -52,5 +67,5 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
             detail = {"from": Path(src).name, "backup_created": info.created.isoformat(timespec="seconds"),
                       "restored_head": restored, "replaced_head": replaced,
                       "replaced_book_kept_as": pre.name if pre is not None else None}
-            recorded = book.run(record_restored, detail).seq if record and head.seq > 0 else None
+            recorded = book.run(record_restored, detail=detail).seq if record and head.seq > 0 else None
     return RestoreResult(info, restored, recorded, pre, replaced)

@@ -1,4 +1,4 @@
-"""CLI commands of the reports area; `register` adds them to the parser built in cli.py.
+"""Commands of the reports area: report, snapshot.
 
     report KIND -o FILE.pdf [--unit UNIT] [--as-of DATE] [--quarter 2026Q3] [--approval NUMBER]
                             [--full-id] [--since DATE] [--until DATE]
@@ -11,11 +11,12 @@ import argparse
 import sys
 from typing import Any
 
+from bianzhi_app.cli.base import DateArg, Registry, change_out, open_book, out, write
+from bianzhi_app.cli.units import UNIT_HELP
 from bianzhi_app.reports.kinds import KINDS, TITLES
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from bianzhi_app.cli import _out, open_book
     from bianzhi_app.reports.common import ReportOptions
     from bianzhi_app.reports.render import render_report
 
@@ -34,47 +35,40 @@ def cmd_report(args: argparse.Namespace) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     meta = result.meta
-    _out(args, {"ok": True, "kind": args.kind, "path": str(result.path), "pages": result.pages,
+    out(args, {"ok": True, "kind": args.kind, "path": str(result.path), "pages": result.pages,
                 "as_of": meta.as_of.isoformat(), "ledger_head": {"seq": meta.ledger_seq, "hash": meta.ledger_hash}},
          f"已生成{TITLES[args.kind]} {result.path}(共{result.pages}页,{meta.ledger_head})")
 
 
 def cmd_snapshot(args: argparse.Namespace) -> None:
-    from bianzhi_app.cli import _change_out, _write
-    from bianzhi_app.ops.snapshots import take_snapshot
+    from bianzhi_app.ops.snapshots import get_snapshot, parse_quarter
 
-    change = _write(args, take_snapshot, args.quarter)
+    change = write(args, lambda book: book.region.snapshot(quarter=args.quarter))
     after: dict[str, Any] = {}
     if change.result:
-        from bianzhi_app.cli import open_book
-        from bianzhi_app.ops.snapshots import get_snapshot, parse_quarter
-
         with open_book(args) as book, book.read() as conn:
-            record = get_snapshot(conn, parse_quarter(change.result))
+            record = get_snapshot(conn, parse_quarter(str(change.result)))
         if record is not None:
             after = {"quarter": record.quarter.label, "period_end": record.period_end.isoformat(),
                      "ledger_head": {"seq": record.ledger_seq, "hash": record.ledger_hash}}
     if args.json:
-        _change_out(args, change, "")
+        change_out(args, change, "")
         return
     head = after.get("ledger_head", {})
-    _change_out(args, change, f"已封存{change.result}季末({after.get('period_end', '')})数据,"
+    change_out(args, change, f"已封存{change.result}季末({after.get('period_end', '')})数据,"
                               f"季末台账 #{head.get('seq', '')} {str(head.get('hash', ''))[:12]}(台账第{change.seq}条)")
 
 
-def register(sub: Any, command: Any) -> None:
-    """Add this area's commands: `command(name, handler, help, parent=sub)` returns the subparser."""
-    from bianzhi_app.cli import parse_date_arg
-
-    p = command("report", cmd_report, "生成PDF报表")
-    p.add_argument("kind", choices=KINDS, help="、".join(f"{k} {TITLES[k]}" for k in KINDS))
-    p.add_argument("-o", "--output", required=True, help="PDF文件路径")
-    p.add_argument("--unit", help="只含此单位(名称或编号)")
-    p.add_argument("--as-of", type=parse_date_arg, help="截至日期 YYYY-MM-DD(默认今天)")
-    p.add_argument("--quarter", help="季度,如 2026Q3(quarterly;ledger 的期间)")
-    p.add_argument("--approval", help="用编核准编号(notice)")
+def register(cli: Registry) -> None:
+    p = cli.command("report", cmd_report, "生成PDF报表", writes=False)
+    p.add_argument("kind", choices=KINDS, metavar="KIND", help="报表:" + "、".join(f"{k} {TITLES[k]}" for k in KINDS))
+    p.add_argument("-o", "--output", required=True, metavar="文件", help="PDF文件路径")
+    p.add_argument("--unit", metavar="UNIT", help="只含此单位(" + UNIT_HELP + ")")
+    p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
+    p.add_argument("--quarter", metavar="季度", help="季度,如 2026Q3(quarterly;ledger 的期间)")
+    p.add_argument("--approval", metavar="NUMBER", help="用编核准编号(notice)")
     p.add_argument("--full-id", action="store_true", help="花名册显示完整身份证号")
-    p.add_argument("--since", type=parse_date_arg, help="台账起始日期(ledger)")
-    p.add_argument("--until", type=parse_date_arg, help="台账截止日期(ledger)")
-    p = command("snapshot", cmd_snapshot, "封存季末编制数据")
-    p.add_argument("quarter", help="已结束的季度,如 2026Q3")
+    p.add_argument("--since", type=DateArg, metavar="日期", help="台账起始日期(ledger)")
+    p.add_argument("--until", type=DateArg, metavar="日期", help="台账截止日期(ledger)")
+    p = cli.command("snapshot", cmd_snapshot, "封存季末编制数据(每季度一次)", writes=True)
+    p.add_argument("quarter", metavar="季度", help="已结束的季度,如 2026Q3")

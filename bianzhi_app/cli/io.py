@@ -1,4 +1,4 @@
-"""CLI commands of the io area: import, export, template (shared/CLI.md)."""
+"""Commands of the io area: import, export, template."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from bianzhi_app.cli.base import Registry, open_book, out
 from bianzhi_app.errors import InvalidInput
 
 _LABELS = {"units_added": "新设单位", "quota_set": "核定编制", "quotas_set": "核定编制", "post_limits_set": "核定职数",
@@ -31,7 +32,6 @@ def problems_table(problems: list[Any]) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from bianzhi_app.cli import _out, open_book
     from bianzhi_app.io.importer import import_workbook
 
     progress = _progress(args)
@@ -44,17 +44,16 @@ def cmd_import(args: argparse.Namespace) -> None:
         sys.stderr.write(problems_table(result.problems))
     counts = ",".join(f"{_LABELS.get(k, k)}{n}" for k, n in result.imported.items() if n)
     if result.committed:
-        _out(args, result.as_json(), f"已导入:{counts or '无变动'}(文件依据:{result.document or '无'})")
+        out(args, result.as_json(), f"已导入:{counts or '无变动'}(文件依据:{result.document or '无'})")
         return
     if result.problems:
-        _out(args, result.as_json())
+        out(args, result.as_json())
         what = "试导入发现" if args.dry_run else "文件中有"
         raise InvalidInput(f"{what}{len(result.problems)}处问题(见上表),未导入任何数据")
-    _out(args, result.as_json(), f"试导入通过,未改动数据;正式导入将:{counts or '无变动'}")
+    out(args, result.as_json(), f"试导入通过,未改动数据;正式导入将:{counts or '无变动'}")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from bianzhi_app.cli import _out, open_book
     from bianzhi_app.io.export import export_book
 
     progress = _progress(args)
@@ -62,28 +61,26 @@ def cmd_export(args: argparse.Namespace) -> None:
         counts = export_book(book, args.file, progress=progress)
     if progress is not None:
         sys.stderr.write("\n")
-    _out(args, {"ok": True, "file": args.file, **counts},
+    out(args, {"ok": True, "file": args.file, **counts},
          f"已导出 {counts['units']} 个单位、{counts['persons']} 名在编人员、"
          f"{counts['approvals']} 件在途用编核准到 {args.file}")
 
 
 def cmd_template(args: argparse.Namespace) -> None:
-    from bianzhi_app.cli import _out
     from bianzhi_app.io.export import write_template
 
     write_template(args.file)
-    _out(args, {"ok": True, "file": args.file}, f"已生成导入模板 {args.file}")
+    out(args, {"ok": True, "file": args.file}, f"已生成导入模板 {args.file}")
 
 
-def register(sub: Any, command: Any) -> None:
-    """Add this area's commands: `command(name, handler, help, parent=sub)` returns the subparser."""
-    p = command("import", cmd_import, "从Excel工作簿导入单位、核定编制、领导职数和人员")
-    p.add_argument("file")
+def register(cli: Registry) -> None:
+    p = cli.command("import", cmd_import, "从Excel工作簿导入单位、核定编制、领导职数和人员", writes=True)
+    p.add_argument("file", metavar="文件", help=".xlsx 或 .xls 工作簿")
     p.add_argument("--dry-run", action="store_true", help="试导入:逐条报告问题,不改动数据")
-    p.add_argument("--initial", action="store_true", help="首次导入:向空台账载入现有机构编制和在编人员")
+    p.add_argument("--initial", action="store_true", help="首次导入(建账):向空台账载入现有机构编制和在编人员")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有误的行,只导入无误的行")
-    p.add_argument("--doc", help="文件依据(文号);日常导入调整编制、职数或设立单位时必填")
-    p = command("export", cmd_export, "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)")
-    p.add_argument("file")
-    p = command("template", cmd_template, "生成空白导入模板(.xlsx)")
-    p.add_argument("file")
+    p.add_argument("--doc", metavar="文号", help="文件依据(文号);日常导入调整编制、职数或设立单位时必填")
+    p = cli.command("export", cmd_export, "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)", writes=False)
+    p.add_argument("file", metavar="文件", help=".xlsx 文件路径")
+    p = cli.command("template", cmd_template, "生成空白导入模板(.xlsx)", writes=False)
+    p.add_argument("file", metavar="文件", help=".xlsx 文件路径")

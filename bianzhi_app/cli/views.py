@@ -1,0 +1,97 @@
+"""Commands that read the book: status, roster, ledger, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bianzhi_app.cli.base import DateArg, Registry, open_book, out, stream_json
+from bianzhi_app.cli.units import UNIT_HELP
+from bianzhi_app.errors import CheckFailed
+from bianzhi_app.kernel import OP_LABELS
+
+_FIGURES = ("approved", "used", "reserved", "vacancy", "overage")
+
+
+def cmd_status(args: argparse.Namespace) -> None:
+    from bianzhi_app.queries import status
+
+    with open_book(args) as book, book.read() as conn:
+        data = status(conn, book.catalog, as_of=args.as_of, unit=args.unit)
+        kinds = book.catalog.kinds
+    if args.json:
+        out(args, data)
+        return
+    lines = [f"{data['region']['name']}({data['region']['code']}) 截至 {data['as_of']}",
+             "编制总额: " + "  ".join(f"{k.name} {data['pool'][k.code]['total']}"
+                                   f"(已分配{data['pool'][k.code]['allocated']},"
+                                   f"未分配{data['pool'][k.code]['unallocated']})" for k in kinds)]
+    lines.append("单位\t" + "\t".join(f"{k.short}核定/实有/在途/空编/超编" for k in kinds))
+    for u in data["units"]:
+        cells = ["/".join(str(u["quota"][k.code][f]) for f in _FIGURES) for k in kinds]
+        lines.append(u["name"] + "\t" + "\t".join(cells))
+    head = data["ledger_head"]
+    lines.append(f"台账 #{head['seq']} {head['hash'][:12]}")
+    out(args, data, "\n".join(lines))
+
+
+def cmd_roster(args: argparse.Namespace) -> None:
+    from bianzhi_app.queries import roster
+
+    with open_book(args) as book, book.read() as conn:
+        rows = roster(conn, book.catalog, as_of=args.as_of, unit=args.unit)
+        if args.json:
+            stream_json("persons", ({k: r[k] for k in ("name", "id_number", "unit", "kind", "post", "entered_on")}
+                                    for r in rows))
+            return
+        names = {k.code: k.name for k in book.catalog.kinds}
+        for r in rows:
+            sys.stdout.write(f"{r['name']}\t{r['id_number']}\t{r['unit']}\t{names.get(r['kind'], r['kind'])}\t"
+                             f"{r['post'] or ''}\t{r['entered_on']}\n")
+
+
+def cmd_ledger(args: argparse.Namespace) -> None:
+    from bianzhi_app.queries import ledger_entries
+
+    with open_book(args) as book, book.read() as conn:
+        entries = ledger_entries(conn, since=args.since, unit=args.unit)
+        if args.json:
+            def item(e: dict) -> dict:  # type: ignore[type-arg]
+                fields = {k: e[k] for k in ("seq", "at", "actor", "op", "unit", "doc", "hash")}
+                fields.update(effective_on=e["effective_on"], before=e["before"], after=e["after"],
+                              detail=e["detail"])
+                return fields
+
+            stream_json("entries", (item(e) for e in entries))
+            return
+        labels = {op.value: label for op, label in OP_LABELS.items()}
+        for e in entries:
+            sys.stdout.write(f"{e['seq']}\t{e['effective_on']}\t{labels.get(e['op'], e['op'])}\t{e['unit'] or ''}\t"
+                             f"{e['doc'] or ''}\t{e['actor']}\t{e['hash'][:12]}\n")
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    from bianzhi_app.check import run_check
+
+    with open_book(args) as book, book.read() as conn:
+        report = run_check(conn, book.catalog)
+    if not report.ok:
+        if args.json:
+            out(args, {"ok": False, "problems": report.problems, "entries_checked": report.entries_checked})
+        raise CheckFailed(report.problems[0] + (f"(另有{len(report.problems) - 1}处问题)"
+                                                if len(report.problems) > 1 else ""))
+    out(args, {"ok": True, "problems": [], "entries_checked": report.entries_checked},
+        f"检查通过:数据库完整,计数与重算一致,台账{report.entries_checked}条哈希链完整")
+
+
+def register(cli: Registry) -> None:
+    p = cli.command("status", cmd_status, "编制情况:编制总额,各单位各类编制的核定/实有/在途/空编/超编", writes=False)
+    p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
+    p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
+    p = cli.command("roster", cmd_roster, "实名制花名册(在编人员)", writes=False)
+    p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
+    p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
+    p = cli.command("ledger", cmd_ledger, "编制变动台账", writes=False)
+    p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期 YYYY-MM-DD")
+    p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
+    cli.command("check", cmd_check, "检查数据库完整性、计数与台账哈希链(有问题时退出码6)", writes=False)

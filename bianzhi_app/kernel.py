@@ -1,0 +1,201 @@
+"""The transaction kernel: what every operation is built from, and nothing that is an operation.
+
+`Op` names each user-visible mutation (its value is the ledger label); a `Tx` is one open write
+transaction that the ops check and write through and that appends their ledger entries; a `Change`
+is what one op changed. The ops depend on this module; it depends on no op and on no `Book`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, exc, insert, select, update
+
+from bianzhi_app.catalog import Catalog
+from bianzhi_app.db.models import documents, ledger
+from bianzhi_app.errors import BianzhiError, DocumentRequired, InvalidInput, QuotaExceeded, RefusedError
+from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
+
+
+class Op(StrEnum):
+    """Each user-visible mutation; the value is its ledger label."""
+
+    REGION_INIT = "region.init"
+    POOL_SET = "pool.set"
+    UNIT_ADD = "unit.add"
+    UNIT_RENAME = "unit.rename"
+    UNIT_ABOLISH = "unit.abolish"
+    UNIT_MERGE = "unit.merge"
+    QUOTA_SET = "quota.set"
+    QUOTA_TRANSFER = "quota.transfer"
+    POSTS_SET = "posts.set"
+    APPROVAL_ADD = "approval.add"
+    APPROVAL_CANCEL = "approval.cancel"
+    APPROVAL_EXPIRE = "approval.expire"
+    PERSON_ENTER = "person.enter"
+    PERSON_LEAVE = "person.leave"
+    PERSON_TRANSFER = "person.transfer"
+    PERSON_CHANGE_KIND = "person.change_kind"
+    PERSON_APPOINT = "person.appoint"
+    PERSON_DISMISS = "person.dismiss"
+    KIND_ADD = "kind.add"
+    POST_KIND_ADD = "post_kind.add"
+    SNAPSHOT = "snapshot"
+    LOCK_BROKEN = "lock.broken"
+    BOOK_RESTORED = "book.restore"
+
+    @property
+    def label(self) -> str:
+        return OP_LABELS[self]
+
+
+OP_LABELS = {
+    Op.REGION_INIT: "建立编制台账", Op.POOL_SET: "核定编制总额", Op.UNIT_ADD: "设立机构",
+    Op.UNIT_RENAME: "机构更名", Op.UNIT_ABOLISH: "撤销机构", Op.UNIT_MERGE: "机构合并",
+    Op.QUOTA_SET: "核定编制", Op.QUOTA_TRANSFER: "编制划转", Op.POSTS_SET: "核定领导职数",
+    Op.APPROVAL_ADD: "用编核准", Op.APPROVAL_CANCEL: "撤销用编核准", Op.APPROVAL_EXPIRE: "用编核准到期",
+    Op.PERSON_ENTER: "入编", Op.PERSON_LEAVE: "出编", Op.PERSON_TRANSFER: "调动",
+    Op.PERSON_CHANGE_KIND: "变更编制类型", Op.PERSON_APPOINT: "任职", Op.PERSON_DISMISS: "免职",
+    Op.KIND_ADD: "增设编制类型", Op.POST_KIND_ADD: "增设职务类别", Op.SNAPSHOT: "季度数据封存",
+    Op.LOCK_BROKEN: "解除失效锁", Op.BOOK_RESTORED: "从备份恢复",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one operation changed, for the caller and for views that refresh from it.
+
+    ``result`` is what the op made, where it made something: the new unit's or kind's id, the
+    person's id, the approval number, the quarter label of a snapshot."""
+
+    op: Op
+    seq: int
+    unit_ids: frozenset[int] = frozenset()
+    person_ids: frozenset[int] = frozenset()
+    result: int | str | None = None
+
+
+class Tx:
+    """One open write transaction: the connection, the actor and the ledger writer."""
+
+    def __init__(self, conn: Connection, catalog: Catalog, actor: str, clock: Callable[[], dt.datetime]):
+        self.conn = conn
+        self.catalog = catalog
+        self.actor = actor
+        self.clock = clock
+        self.today = clock().date()
+        self.head: LedgerHead = read_head(conn)
+        self.changes: list[Change] = []
+        self._pending: list[dict[str, Any]] = []
+        self._documents: dict[str, int] = {}
+
+    def effective(self, on: dt.date | None) -> dt.date:
+        """The date an operation takes effect: today, or a past date; never the future."""
+        if on is None:
+            return self.today
+        if on > self.today:
+            raise InvalidInput(f"日期{on.isoformat()}晚于今天({self.today.isoformat()}),不能登记未来的变动",
+                               field="date")
+        return on
+
+    def document(self, number: str | None, title: str | None = None, issued_on: dt.date | None = None) -> int:
+        """The id of document `number`, created on first use. Refuses a missing number (rule 8)."""
+        number = require_document(number)
+        if number in self._documents and not title:
+            return self._documents[number]
+        row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
+        doc_id = row.id if row else None
+        if row is not None and title and not row.title:
+            self.conn.execute(update(documents).where(documents.c.id == row.id).values(title=title))
+        if doc_id is None:
+            doc_id = new_id(self.conn.execute(insert(documents).values(
+                number=number, title=title, issuer=None, issued_on=issued_on or self.today)))
+        self._documents[number] = doc_id
+        return doc_id
+
+    def record(self, op: Op, *, unit_id: int | None, unit_name: str | None, effective_on: dt.date,
+               document_number: str | None = None, before: Any = None, after: Any = None,
+               detail: Any = None, person_ids: set[int] | None = None, result: int | str | None = None,
+               extra_units: set[int] | None = None) -> Change:
+        """Append the ledger entry of one operation (written at commit, in order)."""
+        seq = self.head.seq + 1
+        row: dict[str, Any] = {
+            "seq": seq, "at": self.clock().isoformat(timespec="seconds"), "effective_on": effective_on,
+            "actor": self.actor, "op": op.value, "unit_id": unit_id, "unit_name": unit_name,
+            "document_number": normalize_doc_number(document_number) or None,
+            "before": canonical_json(before or {}), "after": canonical_json(after or {}),
+            "detail": canonical_json(detail or {}), "prev_hash": self.head.hash,
+        }
+        row["hash"] = entry_hash(row)
+        self._pending.append(row)
+        self.head = LedgerHead(seq, row["hash"])
+        units = set(extra_units or ())
+        if unit_id is not None:
+            units.add(unit_id)
+        change = Change(op, seq, frozenset(units), frozenset(person_ids or ()), result)
+        self.changes.append(change)
+        return change
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run part of a batch so that a refusal undoes only that part (import --skip-invalid, demo)."""
+        head, pending, changes = self.head, len(self._pending), len(self.changes)
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            self.head = head
+            del self._pending[pending:]
+            del self.changes[changes:]
+            self._documents.clear()
+            raise
+        nested.commit()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.conn.execute(insert(ledger), self._pending)
+            self._pending.clear()
+
+
+def new_id(result: Any) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def require_document(number: str | None) -> str:
+    """The normalised document number; refuses a missing one (rule 8) without writing anything."""
+    number = normalize_doc_number(number)
+    if not number:
+        raise DocumentRequired("此项变动必须注明文件依据(文号),如 杨编发〔2026〕12号", field="doc")
+    return number
+
+
+def normalize_doc_number(number: str | None) -> str:
+    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed."""
+    if number is None:
+        return ""
+    text = "".join(str(number).split())
+    for wrong_open, wrong_close in (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"), ("［", "］")):
+        start = text.find(wrong_open)
+        if start >= 0 and text[start + 1:start + 5].isdigit() and text[start + 5:start + 6] == wrong_close:
+            text = text[:start] + "〔" + text[start + 1:start + 5] + "〕" + text[start + 6:]
+    return text
+
+
+def translate_integrity_error(error: exc.IntegrityError) -> BianzhiError:
+    """The database backstop fired: give the same kind of error the ops layer would have."""
+    text = str(error.orig)
+    if "quota_within_limit" in text or "posts_within_limit" in text or "pool_within_total" in text:
+        return QuotaExceeded(f"数据库约束拒绝了此项变动(超出核定数):{text}")
+    if "ix_staffing_one_open" in text or "staffing_periods.person_id" in text:
+        return RefusedError("数据库约束拒绝了此项变动(一人一编):该人员已占用编制")
+    return RefusedError(f"数据库约束拒绝了此项变动:{text}")
+

@@ -1,0 +1,64 @@
+"""Where the book lives and the environment variables that change it, declared once (as Picard's
+`options` module does); the rest of the program asks here by name and never reads os.environ itself.
+
+| variable                          | what it sets                                   | default                       |
+|-----------------------------------|------------------------------------------------|-------------------------------|
+| BIANZHI_DB                        | the book (a SQLite path or a database URL)     | <data folder>/bianzhi.db      |
+| BIANZHI_BACKUP_DIR                | the backup folder                              | <data folder>/backups         |
+| BIANZHI_ALLOW_UNSAFE_LOCATION     | 1: open a book on a share / sync folder        | off                           |
+| BIANZHI_STARTUP_CHECK_SECONDS     | time for the quick_check when a book opens     | 0.6                           |
+| BIANZHI_BUSY_TIMEOUT_MS           | how long a write waits for another writer      | 30000                         |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "Bianzhi"
+DB_ENV = "BIANZHI_DB"
+BACKUP_DIR_ENV = "BIANZHI_BACKUP_DIR"
+ALLOW_UNSAFE_ENV = "BIANZHI_ALLOW_UNSAFE_LOCATION"
+STARTUP_CHECK_ENV = "BIANZHI_STARTUP_CHECK_SECONDS"
+BUSY_TIMEOUT_ENV = "BIANZHI_BUSY_TIMEOUT_MS"
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def data_dir() -> Path:
+    """The user's data folder (~/.local/share/Bianzhi, %LOCALAPPDATA%\\Bianzhi)."""
+    from platformdirs import user_data_dir  # only when asked: the window's start path may not need it
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def db_from_environment() -> str | None:
+    """The book that BIANZHI_DB names, if it names one."""
+    return os.environ.get(DB_ENV) or None
+
+
+def default_db() -> str:
+    """The book used when no --db is given: BIANZHI_DB, else bianzhi.db in the data folder."""
+    return db_from_environment() or os.path.join(data_dir(), "bianzhi.db")
+
+
+def backup_dir() -> Path:
+    """Where automatic and default backups go: BIANZHI_BACKUP_DIR, else <data folder>/backups."""
+    if os.environ.get(BACKUP_DIR_ENV):
+        return Path(os.environ[BACKUP_DIR_ENV]).expanduser().absolute()
+    return data_dir() / "backups"
+
+
+def allow_unsafe_location() -> bool:
+    """True when BIANZHI_ALLOW_UNSAFE_LOCATION allows a book on a share, sync folder or removable disk."""
+    return os.environ.get(ALLOW_UNSAFE_ENV, "").strip().lower() in _TRUE
+
+
+def startup_check_seconds() -> float:
+    """The time the quick_check may take when a book opens."""
+    return float(os.environ.get(STARTUP_CHECK_ENV, "0.6"))
+
+
+def busy_timeout_ms() -> int:
+    """How long a write waits for another program's write to finish."""
+    return int(os.environ.get(BUSY_TIMEOUT_ENV, "30000"))
