@@ -73,7 +73,7 @@ class RosterRow:
     unit: str
     name: str
     gender: str
-    birth_date: str
+    birth_date: str  # "" unless full ID numbers are shown: it is exactly what the mask hides
     kind: str
     post: str
     entered_on: str
@@ -98,6 +98,8 @@ class LedgerRow:
     before: str
     after: str
     doc: str
+    actor: str = ""  # 经办人: the account that made the change
+    hash: str = ""  # the entry's chain hash (the printed page shows its first characters)
 
 
 @dataclass
@@ -189,13 +191,15 @@ def build_posts(conn: Connection, catalog: Catalog, options: ReportOptions, job:
 
 
 def build_roster(conn: Connection, catalog: Catalog, options: ReportOptions, job: Job = NO_JOB) -> RosterReport:
-    """Persons on establishment of the as-of day, by unit then entry date."""
+    """Persons on establishment of the as-of day, by unit then entry date. Without `full_id`
+    the ID numbers are masked and the birth dates left out (the mask hides digits 7-14)."""
     data = _status(conn, catalog, options)
     rows = []
     for i, r in enumerate(roster(conn, catalog, as_of=options.as_of, unit=options.unit)):
         if i % 2000 == 0:
             job.step(i, 0, "读取花名册")
-        rows.append(RosterRow(r["unit"], r["name"], r["gender"], r["birth_date"], kind_name(catalog, r["kind"]),
+        birth = r["birth_date"] if options.full_id else ""
+        rows.append(RosterRow(r["unit"], r["name"], r["gender"], birth, kind_name(catalog, r["kind"]),
                               post_name(catalog, r["post"]) if r["post"] else "", r["entered_on"],
                               r["id_number"] if options.full_id else mask_id(r["id_number"])))
     return RosterReport(meta_from_status(conn, TITLES["roster"], data), rows, options.full_id)
@@ -209,7 +213,7 @@ def ledger_rows(conn: Connection, catalog: Catalog, since: dt.date, until: dt.da
             job.step(i, 0, "读取台账")
         rows.append(LedgerRow(e["seq"], e["effective_on"], e["unit"] or "", describe_change(e, catalog),
                               describe_figures(e["before"], catalog), describe_figures(e["after"], catalog),
-                              e["doc"] or ""))
+                              e["doc"] or "", e.get("actor") or "", e.get("hash") or ""))
     return rows
 
 

@@ -394,8 +394,8 @@ class FontChain:
         sets as the style's font) are not wrapped.  Newlines become ``<br/>``.
         """
         base = base_font or self.primary
-        if self._primary_chars.issuperset(text):
-            esc = _escape(text)
+        if self._primary_chars.issuperset(text):  # a font may map "\n" too: it still breaks the line
+            esc = _escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
             return esc if base == self.primary else f'<font name="{self.primary}">{esc}</font>'
         parts = []
         for font, run in self.runs(text):

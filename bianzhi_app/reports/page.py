@@ -1,7 +1,8 @@
 """Page primitives shared by every report.
 
 * :class:`ReportDocTemplate` – A4 portrait or landscape; every page carries the title,
-  制表单位, the as-of date, the page number 「— N —» and the ledger head.
+  制表单位, the as-of date, 「第 x 页 共 y 页」, the ledger head and, for a report with
+  personal data, a confidentiality marking.
 * :func:`data_table` – a table whose header repeats on every page, numbers right-aligned,
   CJK text with per-character font fallback.  It returns a :class:`ChunkedTable`, which
   hands the frame one page-sized reportlab ``Table`` at a time, so a 40,000-row table costs
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
@@ -54,6 +55,29 @@ def page_number_text(n: int) -> str:
     return f"— {n} —"
 
 
+PAGE_COUNT_FORM = "bz-page-count"
+
+
+class PageCountCanvas(Canvas):
+    """A canvas that knows the page count only at the end: pages draw the form
+    ``PAGE_COUNT_FORM`` (「共 y 页」), defined once when the document is saved. One form for all
+    pages keeps a 1,000-page roster single-pass (no second layout, no per-page state kept)."""
+
+    count_text: Callable[[int], str] = staticmethod(lambda n: f"共 {n} 页")
+    count_role = "table"
+    count_size = 10.5
+    fonts: FontRegistry | None = None
+
+    def save(self) -> None:
+        pages = self.getPageNumber() - (0 if self._code else 1)
+        fonts = self.fonts or get_fonts()
+        self.beginForm(PAGE_COUNT_FORM, lowerx=0, lowery=-self.count_size, upperx=self.count_size * 20,
+                       uppery=self.count_size * 2)
+        fonts.draw_string(self, 0, 0, self.count_text(max(1, pages)), self.count_role, self.count_size)
+        self.endForm()
+        super().save()
+
+
 def _target(target: Target) -> Any:
     return str(target) if isinstance(target, Path) else target
 
@@ -70,6 +94,7 @@ class ReportHeader:
     as_of: dt.date | str  # 数据截至
     ledger_head: str  # e.g. "台账 #1234 ab12cd34ef56"
     note: str = ""  # optional, centred on the info line, e.g. "单位：名"
+    marking: str = ""  # confidentiality marking printed on every page, e.g. "内部资料 注意保密"
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,7 @@ class ReportLayout:
     footer_baseline: float = 9 * mm  # from the bottom edge
     page_number_size: float = 10.5  # 5号
     ledger_size: float = 7
+    marking_size: float = 10.5
 
 
 class ReportDocTemplate(BaseDocTemplate):
@@ -105,11 +131,13 @@ class ReportDocTemplate(BaseDocTemplate):
         self.layout = lay = layout or ReportLayout()
         self.as_of_text = "数据截至" + format_date_cn(header.as_of)
         for text, role in ((header.title, "title"), (header.unit, "table"), (self.as_of_text, "table"),
-                           (header.note, "table"), (header.ledger_head, "table")):
+                           (header.note, "table"), (header.ledger_head, "table"), (header.marking, "heading")):
             self.fonts.check(text, role)
         pagesize = A4_LANDSCAPE if landscape else A4_PORTRAIT
         kw.setdefault("title", header.title)
         kw.setdefault("author", header.unit)
+        if header.marking:
+            kw.setdefault("subject", header.marking)
         kw.setdefault("creator", "Bianzhi")
         kw.setdefault("lang", "zh-CN")
         kw.setdefault("initialFontName", self.fonts.primary("table"))
@@ -125,6 +153,15 @@ class ReportDocTemplate(BaseDocTemplate):
         """Width and height available to the flowables of a page."""
         return self.width, self.height
 
+    def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None) -> None:
+        fonts, size = self.fonts, self.layout.page_number_size
+
+        class Counting(PageCountCanvas):
+            pass
+
+        Counting.fonts, Counting.count_size = fonts, size
+        super().build(flowables, filename, canvasmaker or Counting)
+
     def decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Draw the repeated page furniture (the PageTemplate's onPage)."""
         lay, fonts, h = self.layout, self.fonts, self.header
@@ -139,9 +176,17 @@ class ReportDocTemplate(BaseDocTemplate):
         if h.note:
             fonts.draw_string(canvas, centre, y, h.note, "table", lay.info_size, "centre")
         fonts.draw_string(canvas, right, y, self.as_of_text, "table", lay.info_size, "right")
+        if h.marking:  # top left on the title line, where a 密级 mark sits
+            fonts.draw_string(canvas, left, page_h - lay.title_baseline, h.marking, "heading", lay.marking_size)
         y = lay.footer_baseline
-        fonts.draw_string(canvas, centre, y, page_number_text(canvas.getPageNumber()), "table",
-                          lay.page_number_size, "centre")
+        # 「第 x 页」 ends just left of the centre, 「共 y 页」 (a form filled in at the end) starts just right
+        gap = lay.page_number_size / 2
+        fonts.draw_string(canvas, centre - gap / 2, y, f"第 {canvas.getPageNumber()} 页", "table",
+                          lay.page_number_size, "right")
+        canvas.saveState()
+        canvas.translate(centre + gap / 2, y)
+        canvas.doForm(PAGE_COUNT_FORM)
+        canvas.restoreState()
         canvas.setFillGray(0.35)
         fonts.draw_string(canvas, right, y, h.ledger_head, "table", lay.ledger_size, "right")
         canvas.restoreState()
@@ -301,6 +346,68 @@ class ChunkedTable(Flowable):
         table = self._data.table(self._start, len(self._data.body))
         table.wrapOn(self.canv, self._width, 1e9)
         table.drawOn(self.canv, 0, 0)
+
+
+def fit_columns(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: float, *,
+                fonts: FontRegistry | None = None, look: TableLook | None = None,
+                flexible: Sequence[int] = (), min_flexible: float = 14 * mm,
+                min_size: float = 5.5) -> tuple[list[Column], TableLook]:
+    """Widths from the figures: every right-aligned (numeric) column as wide as its widest value
+    and at least two header characters, so "119537" never wraps to "11953/7" in a city's totals;
+    the ``flexible`` text columns share what is left (each at least ``min_flexible``), and any
+    width beyond their nominal sum goes to the numeric columns. When even that does not fit
+    ``width`` the font shrinks in half points down to ``min_size``.
+    """
+    fonts = fonts or get_fonts()
+    look = look or TableLook()
+    numeric = [i for i, c in enumerate(columns) if c.align == "right"]
+    flex = [i for i in flexible if i not in numeric]
+    fixed = sum(c.width for i, c in enumerate(columns) if i not in numeric and i not in flex)
+    nominal_flex = sum(columns[i].width for i in flex)
+    widest: dict[int, str] = {}
+    for i in numeric:
+        fmt = columns[i].fmt or format_cell
+        widest[i] = max((fmt(r[i]) for r in rows if i < len(r) and r[i] is not None), key=len, default="")
+    size = look.font_size
+    while True:
+        pad = 2 * look.padding
+        need = {i: max(fonts.string_width(widest[i], look.body_role, size) if widest[i] else 0.0,
+                       2 * min(size, look.header_size)) + pad + 0.5 for i in numeric}
+        rest = width - fixed - sum(need.values())
+        if rest >= len(flex) * min_flexible or size - 0.5 < min_size:
+            break
+        size -= 0.5
+    out = list(columns)
+    if rest >= nominal_flex or not flex:
+        extra = (rest - nominal_flex) / len(numeric) if numeric and flex else 0.0
+        if not flex and numeric:
+            extra = rest / len(numeric)
+        for i in numeric:
+            out[i] = replace(columns[i], width=need[i] + max(0.0, extra))
+    else:
+        shrink = [columns[i].width for i in flex]
+        room = max(rest, len(flex) * min_flexible)
+        for i, w in zip(flex, _scale_down(shrink, room, min_flexible), strict=True):
+            out[i] = replace(columns[i], width=w)
+        for i in numeric:
+            out[i] = replace(columns[i], width=need[i])
+    if size != look.font_size:
+        look = replace(look, font_size=size, header_size=min(look.header_size, size + 0.5))
+    return out, look
+
+
+def _scale_down(widths: Sequence[float], total: float, floor: float) -> list[float]:
+    """Widths scaled to sum to ``total``, none below ``floor`` (the others take the cut)."""
+    result = list(widths)
+    for _ in range(len(result) + 1):
+        free = [i for i, w in enumerate(result) if w > floor]
+        over = sum(result) - total
+        if over <= 1e-6 or not free:
+            break
+        base = sum(result[i] for i in free)
+        for i in free:
+            result[i] = max(floor, result[i] - over * result[i] / base)
+    return result
 
 
 def data_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], *,

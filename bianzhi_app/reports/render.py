@@ -33,6 +33,7 @@ from bianzhi_app.reports.common import (
     check_as_of,
 )
 from bianzhi_app.reports.fonts import FontRegistry, get_fonts
+from bianzhi_app.reports.output import check_output_path, write_error
 
 
 @dataclass(frozen=True)
@@ -98,28 +99,34 @@ def _with_today(options: ReportOptions, today: dt.date) -> ReportOptions:
 def render_report(book_or_conn: Any, kind: str, path: str | os.PathLike[str], *,
                   options: ReportOptions | None = None, progress: Progress | None = None,
                   cancel: CancelFlag | None = None, fonts: FontRegistry | None = None) -> RenderResult:
-    """Build and write report `kind` as an A4 PDF at `path`; returns pages and what was printed.
+    """Build and write report `kind` as an A4 PDF at `path` (".pdf" added when missing); returns
+    pages and what was printed.
 
-    Refuses what `build_report` refuses; raises MissingGlyph (InvalidInput) naming a character
-    no font can print, and Cancelled when `cancel()` turns True. `fonts` defaults to the
-    process-wide registry (official fonts when installed, else the bundled ones).
+    Refuses a folder, a device or other non-regular file, or a place that cannot be written
+    (InvalidInput, see `output.check_output_path`), and what `build_report` refuses; raises
+    MissingGlyph (InvalidInput) naming a character no font can print, and Cancelled when
+    `cancel()` turns True. `fonts` defaults to the process-wide registry (official fonts when
+    installed, else the bundled ones).
     """
+    target = check_output_path(path)  # before any work: a folder, a device, a read-only place
     data = build_report(book_or_conn, kind, options, progress=progress, cancel=cancel)
     job = Job(progress, cancel)
     fonts = fonts or get_fonts()
-    target = Path(path)
     expected = _expected_pages(kind, data)
 
     def on_page(n: int) -> None:
         job.step(n, max(n, expected), "排版")
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         pages = _renderers()[kind](data, partial, fonts=fonts, on_page=on_page)
+        check_output_path(target)  # it may have become a folder or a device meanwhile
         os.replace(partial, target)
+    except OSError as exc:
+        raise write_error(target, exc) from exc
     finally:
-        if partial.exists():
+        if partial.is_file():
             partial.unlink()
     return RenderResult(target, kind, pages, data.meta, data)
 

@@ -32,6 +32,7 @@ from bianzhi_app.reports.page import (
     TableLook,
     Target,
     data_table,
+    fit_columns,
 )
 
 PageHook = Callable[[int], None] | None
@@ -45,13 +46,19 @@ def frame_width(landscape: bool) -> float:
     return float(page[0]) - _LAYOUT.left - _LAYOUT.right
 
 
-def header_of(meta: ReportMeta, note: str = "") -> ReportHeader:
-    return ReportHeader(meta.title, meta.office, meta.as_of, meta.ledger_head, note=note)
+def printed_title(meta: ReportMeta) -> str:
+    """The title as printed: the region first (杨陵区机构编制情况总表), so a filed page says whose it is."""
+    return meta.title if not meta.region or meta.title.startswith(meta.region) else meta.region + meta.title
+
+
+def header_of(meta: ReportMeta, note: str = "", marking: str = "") -> ReportHeader:
+    return ReportHeader(printed_title(meta), meta.office, meta.as_of, meta.ledger_head, note=note, marking=marking)
 
 
 def _build(target: Target, meta: ReportMeta, story: list[Any], *, landscape: bool, fonts: FontRegistry,
-           on_page: PageHook, note: str = "") -> int:
-    doc = ReportDocTemplate(target, header_of(meta, note), landscape=landscape, fonts=fonts, on_page=on_page)
+           on_page: PageHook, note: str = "", marking: str = "") -> int:
+    doc = ReportDocTemplate(target, header_of(meta, note, marking), landscape=landscape, fonts=fonts,
+                            on_page=on_page)
     doc.build(story)
     return int(doc.page)
 
@@ -86,6 +93,8 @@ def _figure_table(rows: Sequence[FigureRow], groups: Sequence[tuple[str, str]], 
                                  r.rank, r.funding][:n_lead]
         cells = [r.figures.get(code, {}).get(f) for code, _n in groups for f in fields]
         body.append(lead_cells + cells)
+    # the unit name gives way so that a city's or a province's totals fit their cells
+    columns, look = fit_columns(columns, body, width, fonts=fonts, look=look, flexible=[1], min_flexible=24 * mm)
     return data_table(columns, body, fonts=fonts, look=look, header_rows=[top, second], header_spans=spans,
                       row_styles=_row_styles(rows))
 
@@ -106,27 +115,61 @@ def render_posts(data: PostsReport, target: Target, *, fonts: FontRegistry, on_p
     return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
 
 
+CONFIDENTIAL = "内部资料 注意保密"
+
+
 def render_roster(data: RosterReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
-    widths = [("序号", 11), ("单位", 33), ("姓名", 18), ("性别", 8), ("出生日期", 18), ("编制类型", 20),
-              ("职务", 19), ("入编日期", 18), ("身份证号", 32)]
+    """The masked roster has no birth-date column: the date is exactly what the ID mask hides.
+    A roster with full ID numbers carries the confidentiality marking on every page."""
+    if data.full_id:
+        widths = [("序号", 11), ("单位", 33), ("姓名", 18), ("性别", 8), ("出生日期", 18), ("编制类型", 20),
+                  ("职务", 19), ("入编日期", 18), ("身份证号", 32)]
+        body = [[i, r.unit, r.name, r.gender, r.birth_date, r.kind, r.post, r.entered_on, r.id_number]
+                for i, r in enumerate(data.rows, start=1)]
+    else:
+        widths = [("序号", 11), ("单位", 45), ("姓名", 22), ("性别", 8), ("编制类型", 20), ("职务", 21),
+                  ("入编日期", 18), ("身份证号", 32)]
+        body = [[i, r.unit, r.name, r.gender, r.kind, r.post, r.entered_on, r.id_number]
+                for i, r in enumerate(data.rows, start=1)]
     columns = [Column(t, w * mm, align="center" if t in ("序号", "性别") else "left") for t, w in widths]
-    body = [[i, r.unit, r.name, r.gender, r.birth_date, r.kind, r.post, r.entered_on, r.id_number]
-            for i, r in enumerate(data.rows, start=1)]
     look = TableLook(font_size=8, header_size=8, padding=2)
-    note = f"共{len(data.rows)}人" + ("" if data.full_id else "(身份证号已隐去出生日期)")
+    note = f"共{len(data.rows)}人" + ("，含个人敏感信息" if data.full_id else "(身份证号中间八位已隐去)")
     return _build(target, data.meta, [data_table(columns, body, fonts=fonts, look=look)], landscape=False,
-                  fonts=fonts, on_page=on_page, note=note)
+                  fonts=fonts, on_page=on_page, note=note, marking=CONFIDENTIAL if data.full_id else "")
+
+
+HASH_CHARS = 8  # of an entry's hash in the 台账 table: enough to find it, short enough for a column
 
 
 def render_ledger(data: LedgerReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
-    widths = [("台账序号", 15), ("生效日期", 19), ("单位", 40), ("变动事项", 52), ("变动前", 53), ("变动后", 53),
-              ("文号", 32)]
+    """Each entry with its short hash (to find it in the chain) and its 经办人; the 文号 of any
+    entry that cites one, 出编 included."""
+    widths = [("台账序号", 14), ("生效日期", 18), ("单位", 36), ("变动事项", 46), ("变动前", 45), ("变动后", 45),
+              ("文号", 31), ("经办人", 15), ("哈希", 14)]
     columns = [Column(t, w * mm, align="right" if t == "台账序号" else "left") for t, w in widths]
-    body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc] for r in data.rows]
+    body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc, r.actor, r.hash[:HASH_CHARS]]
+            for r in data.rows]
     look = TableLook(font_size=7, header_size=7.5, padding=1.5)
     note = f"期间：{data.since.isoformat()}至{data.until.isoformat()}，共{len(data.rows)}条"
     story = [data_table(columns, body, fonts=fonts, look=look)]
     return _build(target, data.meta, story, landscape=True, fonts=fonts, on_page=on_page, note=note)
+
+
+def wrap_items(items: Sequence[str], sep: str, width: float, fonts: FontRegistry, role: str, size: float) -> str:
+    """Items joined by ``sep``, broken into lines only between items (「内设机构正职2名」 never
+    splits mid-word); an item wider than ``width`` gets a line of its own."""
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        candidate = f"{line}{sep}{item}" if line else item
+        if line and fonts.string_width(candidate + sep, role, size) > width:  # room for a trailing 、
+            lines.append(line + sep)
+            line = item
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegistry,
@@ -145,14 +188,19 @@ def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegi
     spans += [((n_lead, 0), (n_lead + n_kind - 1, 0)), ((n_lead + n_kind, 0), (n_lead + n_kind, 1))]
     body: list[list[Any]] = []
     totals = dict.fromkeys([c for c, _n in data.kinds], 0)
+    post_items: list[list[str]] = []
     for i, r in enumerate(data.rows, start=1):
-        posts = "、".join(f"{name}{r.posts[code]}名" for code, name in data.post_kinds if r.posts.get(code))
+        post_items.append([f"{name}{r.posts[code]}名" for code, name in data.post_kinds if r.posts.get(code)])
         quota = [r.quota[c] for c, _n in data.kinds]
         for c, _n in data.kinds:
             totals[c] += r.quota[c]
-        body.append([i, r.name, r.category, r.rank, r.functions or "—", *quota, sum(quota), posts or "—"])
+        body.append([i, r.name, r.category, r.rank, r.functions or "—", *quota, sum(quota), ""])
     body.append(["", "合计", "", "", "", *totals.values(), sum(totals.values()), ""])
     look = TableLook(font_size=7.5, header_size=7.5, padding=1.5)
+    columns, look = fit_columns(columns, body, width, fonts=fonts, look=look, flexible=[1, 4])
+    room = columns[-1].width - 2 * look.padding - 1  # a point to spare: the cell must not re-wrap a line
+    for row, items in zip(body, post_items, strict=False):
+        row[-1] = wrap_items(items, "、", room, fonts, look.body_role, look.font_size) or "—"
     table = data_table(columns, body, fonts=fonts, look=look, header_rows=[top, second], header_spans=spans,
                        row_styles={len(body) - 1: [("BACKGROUND", TOTAL)]})
     return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")

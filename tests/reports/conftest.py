@@ -95,11 +95,16 @@ def render(report_book: Path, fonts: FontRegistry, artifacts: Path) -> Callable[
     folder = artifacts / "reports"
     folder.mkdir(exist_ok=True)
 
+    used: dict[str, tuple[object, ...]] = {}
+
     def run(kind: str, name: str | None = None, **options: object) -> object:
         key = (kind, tuple(sorted(options.items())))
         if key not in cache:
+            stem = name or "-".join([kind, *(re.sub(r"\W", "", f"{k}{v}") for k, v in key[1])])
+            while used.setdefault(stem, key) != key:  # one file per report: a cached result's PDF stays its own
+                stem += "+"
             with Book.open(report_book) as book:
-                cache[key] = render_report(book, kind, folder / f"{name or kind}.pdf",
+                cache[key] = render_report(book, kind, folder / f"{stem}.pdf",
                                            options=ReportOptions(**options), fonts=fonts)  # type: ignore[arg-type]
         return cache[key]
 

@@ -65,13 +65,14 @@ def test_report_pages_and_text(report_pdf: Path) -> None:
     with pdfplumber.open(report_pdf) as pdf:
         assert len(pdf.pages) >= 3
         numbers: list[int] = []
+        total = len(pdf.pages)
         for i, page in enumerate(pdf.pages, start=1):
             assert (round(page.width, 2), round(page.height, 2)) == (A4_W, A4_H)
             text = page.extract_text()
             assert "实名制人员花名册" in text
             assert "制表单位：杨陵区机构编制委员会办公室" in text
             assert "数据截至2026年3月31日" in text
-            assert f"— {i} —" in text
+            assert f"第 {i} 页 共 {total} 页" in text
             assert LEDGER in text
             assert "序号" in text and "单位名称" in text and "空编" in text  # header on every page
             table = page.extract_table()
@@ -79,7 +80,7 @@ def test_report_pages_and_text(report_pdf: Path) -> None:
             numbers += [int(str(r[0])) for r in table[1:]]
         first = pdf.pages[0].extract_text()
         assert "𠮷" in first and "堃" in first and "张𠮷" in first and "王堃" in first
-        assert "— 1 —" in first
+        assert f"第 1 页 共 {total} 页" in first
     assert numbers == list(range(1, 131)), "every row once, in order, across pages"
 
 
@@ -107,7 +108,7 @@ def test_landscape_report(fonts: FontRegistry, artifacts: Path, assert_fonts_emb
         page = pdf.pages[0]
         assert (round(page.width, 2), round(page.height, 2)) == (A4_H, A4_W)
         text = page.extract_text()
-        assert "领导职数配备表" in text and "— 1 —" in text and LEDGER in text and "王堃" in text
+        assert "领导职数配备表" in text and "第 1 页 共 1 页" in text and LEDGER in text and "王堃" in text
         # numbers are right-aligned: the right edge of "3" sits at its cell's right edge minus padding
         words = [w for w in page.extract_words() if w["text"] in ("1", "2", "3")]
         left = doc.leftMargin
