@@ -3,6 +3,13 @@
 The quarter's figures are its snapshot when it was frozen (`snapshot 2026Q3`), else the
 status() of its last day rebuilt from history; the comparison is with the latest snapshot
 of an earlier quarter, or the report says there is none.
+
+The printed 「台账 #N」 is the head of the quarter's last day as `--as-of` picks it: the last
+entry effective on or before that day, so entries 1..N hold every change that shaped the
+quarter-end state. Entries are numbered as recorded, not as dated, so that prefix may also
+hold entries dated after the quarter (recorded before a back-dated one, e.g. an approval
+closed as expired at the next change); the report counts and names them, so the anchor
+can be checked: the state is entries 1..N that took effect by the quarter end.
 """
 
 from __future__ import annotations
@@ -12,12 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, or_, select
 
 from bianzhi_app.catalog import Catalog
+from bianzhi_app.db.models import approvals, ledger, staffing, units
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.ops.snapshots import Quarter, SnapshotRecord, get_snapshot, parse_quarter, previous_snapshot
-from bianzhi_app.queries import approval_rows, region_info, status
+from bianzhi_app.queries import region_info, status
 from bianzhi_app.reports.builders import LedgerRow, ledger_rows
 from bianzhi_app.reports.common import NO_JOB, QUOTA_FIELDS, TITLES, Job, ReportMeta, ReportOptions, category_order
 
@@ -65,13 +73,15 @@ class QuotaAlert:
 
 @dataclass
 class ExpiringApproval:
+    """An approval open on the quarter's last day whose validity ends within the window."""
+
     number: str
     unit: str
     kind: str
     count: int
-    remaining: int
+    remaining: int  # slots not yet used on the quarter's last day
     valid_until: str
-    status: str
+    status: str  # now: active, used, cancelled or expired (on the quarter's last day it was active)
 
 
 @dataclass
@@ -87,6 +97,8 @@ class QuarterlyReport:
     expiring: list[ExpiringApproval]
     rows: list[LedgerRow]  # the quarter's ledger entries
     changes_by_op: list[tuple[str, int]] = field(default_factory=list)
+    later_in_anchor: int = 0  # entries 1..N (N the printed head) that took effect after the quarter end
+    after_snapshot: int = 0  # entries effective in the quarter recorded after the head (back-dated later)
 
 
 def quarter_of(options: ReportOptions, today: dt.date) -> Quarter:
@@ -157,20 +169,37 @@ def build_quarterly(conn: Connection, catalog: Catalog, options: ReportOptions,
                                          c.get("allowance", 0), "超编" if taken > c["approved"] else "满编"))
 
     job.step(3, 5, "核查用编核准")
-    window_end = q.end + dt.timedelta(days=EXPIRY_WINDOW)
-    names = {k.code: k.name for k in catalog.kinds}
-    expiring = [ExpiringApproval(a["number"], a["unit"], names.get(a["kind"], a["kind"]), a["count"], a["remaining"],
-                                 a["valid_until"], a["status"])
-                for a in approval_rows(conn, catalog, status=None)
-                if a["valid_until"] and a["status"] in ("active", "expired")
-                and dt.date.fromisoformat(a["issued_on"]) <= q.end
-                and q.end <= dt.date.fromisoformat(a["valid_until"]) <= window_end]
-    expiring.sort(key=lambda a: (a.valid_until, a.number))
+    expiring = expiring_at(conn, catalog, q.end, q.end + dt.timedelta(days=EXPIRY_WINDOW))
 
     job.step(4, 5, "读取本季台账")
     rows = ledger_rows(conn, catalog, q.start, q.end, None, job)
     counts = Counter(r.change.split(" ", 1)[0] for r in rows)
     info = region_info(conn)
     meta = ReportMeta(TITLES["quarterly"], info["name"], info["office"], q.end, int(head["seq"]), str(head["hash"]))
+    later, after = anchor_counts(conn, int(head["seq"]), q.end)
     return QuarterlyReport(meta, q, frozen, previous, by_kind, by_category, total, alerts, expiring, rows,
-                           counts.most_common())
+                           counts.most_common(), later, after)
+
+
+def expiring_at(conn: Connection, catalog: Catalog, end: dt.date, window_end: dt.date) -> list[ExpiringApproval]:
+    """Approvals as they stood on day `end`: open that day (issued, not yet used up, cancelled or
+    expired) and valid until a day from `end` to `window_end`, with the slots left that day. The
+    same rule as the quarter-end 在途 figures, so a later use or cancel does not rewrite the list."""
+    consumed = (select(func.count()).where(staffing.c.approval_id == approvals.c.id, staffing.c.start_date <= end)
+                .scalar_subquery())
+    query = (select(approvals.c.number, units.c.name, approvals.c.kind_id, approvals.c.count.label("slots"),
+                    consumed.label("consumed"), approvals.c.valid_until, approvals.c.status)
+             .join(units, units.c.id == approvals.c.unit_id)
+             .where(approvals.c.issued_on <= end, or_(approvals.c.closed_on.is_(None), approvals.c.closed_on > end),
+                    approvals.c.valid_until >= end, approvals.c.valid_until <= window_end)
+             .order_by(approvals.c.valid_until, approvals.c.number))
+    return [ExpiringApproval(r.number, r.name, catalog.kind_by_id(r.kind_id).name, r.slots,
+                             max(0, r.slots - int(r.consumed)), r.valid_until.isoformat(), r.status)
+            for r in conn.execute(query)]
+
+
+def anchor_counts(conn: Connection, head_seq: int, end: dt.date) -> tuple[int, int]:
+    """(entries up to the head that took effect after `end`, entries after the head effective by `end`)."""
+    later = conn.execute(select(func.count()).where(ledger.c.seq <= head_seq, ledger.c.effective_on > end))
+    after = conn.execute(select(func.count()).where(ledger.c.seq > head_seq, ledger.c.effective_on <= end))
+    return int(later.scalar_one()), int(after.scalar_one())

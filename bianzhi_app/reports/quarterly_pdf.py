@@ -14,7 +14,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from bianzhi_app.reports.fonts import FontRegistry, MissingGlyph
-from bianzhi_app.reports.page import Column, ReportDocTemplate, TableLook, Target, data_table, format_date_cn
+from bianzhi_app.reports.page import (
+    Column,
+    ReportDocTemplate,
+    TableLook,
+    Target,
+    data_table,
+    fit_columns,
+    format_date_cn,
+)
 from bianzhi_app.reports.quarterly import QuarterlyReport, Totals
 from bianzhi_app.reports.render_tables import TOTAL, frame_width, header_of
 
@@ -22,6 +30,7 @@ APPROVED_COLOUR = colors.Color(0.35, 0.5, 0.75)
 USED_COLOUR = colors.Color(0.9, 0.55, 0.2)
 RESERVED_COLOUR = colors.Color(0.55, 0.7, 0.4)
 LOOK = TableLook(font_size=8, header_size=8, padding=2)
+MIN_SIZE = 7  # no text of the review, charts included, is printed smaller than this
 
 
 def chart_font(fonts: FontRegistry, labels: Sequence[str]) -> str:
@@ -41,29 +50,31 @@ def bar_chart(fonts: FontRegistry, title: str, labels: list[str], series: list[t
     """Grouped vertical bars, one group per label, one bar per series, with a legend."""
     font = chart_font(fonts, [title, *labels, *(name for name, _v, _c in series)])
     d = Drawing(width, height)
+    # the drawing's initial font is Helvetica unless told: declared, never embedded
+    d.initialFontName, d.initialFontSize = font, MIN_SIZE
     d.add(String(width / 2, height - 10, title, fontName=font, fontSize=9, textAnchor="middle"))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 28
-    chart.width, chart.height = width - 40, height - 68  # room above for the bar labels and the legend
+    chart.width, chart.height = width - 40, height - 80  # room above for the bar labels and the legend
     chart.data = [values for _n, values, _c in series] or [[0]]
     for i, (_n, _v, colour) in enumerate(series):
         chart.bars[i].fillColor = colour
         chart.bars[i].strokeColor = None
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.labels.fontSize = MIN_SIZE
     chart.categoryAxis.labels.boxAnchor = "n"
     chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fontSize = MIN_SIZE
     chart.valueAxis.valueMin = 0
     chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 5.5
+    chart.barLabels.fontSize = MIN_SIZE
     chart.barLabelFormat = "%d"
     chart.barLabels.nudge = 5
     chart.groupSpacing = 6
     d.add(chart)
     legend = Legend()
-    legend.fontName, legend.fontSize = font, 7
+    legend.fontName, legend.fontSize = font, MIN_SIZE
     legend.x, legend.y = width - 10 - 60 * len(series), height - 24
     legend.alignment = "right"
     legend.columnMaximum = 1
@@ -87,6 +98,7 @@ def _totals_table(fonts: FontRegistry, first: str, rows: list[Totals], total: To
     first_w = 30 * mm
     per = (width - first_w) / (len(titles) - 1)
     columns = [Column(titles[0], first_w, align="left"), *[Column(t, per, align="right") for t in titles[1:]]]
+    look = LOOK
 
     def cells(t: Totals) -> list[Any]:
         return [t.label, *([t.pool if t.pool is not None else ""] if with_pool else []), t.units, t.approved, t.used,
@@ -95,7 +107,9 @@ def _totals_table(fonts: FontRegistry, first: str, rows: list[Totals], total: To
 
     body = [cells(t) for t in rows] + ([cells(total)] if total else [])
     styles = {len(body) - 1: [("BACKGROUND", TOTAL)]} if total else {}
-    return data_table(columns, body, fonts=fonts, look=LOOK, row_styles=styles).as_table()
+    columns, look = fit_columns(columns, body, width, fonts=fonts, look=look, flexible=[0], min_flexible=20 * mm,
+                                min_size=MIN_SIZE)
+    return data_table(columns, body, fonts=fonts, look=look, row_styles=styles).as_table()
 
 
 def _heading(fonts: FontRegistry, text: str) -> Flowable:
@@ -121,6 +135,22 @@ def _signature(fonts: FontRegistry, width: float) -> Flowable:
     return KeepTogether([_heading(fonts, "审核意见"), Spacer(1, 18 * mm), table])
 
 
+STATUS_WORDS = {"active": "有效", "expired": "已到期", "used": "已用完", "cancelled": "已撤销"}
+
+
+def anchor_text(data: QuarterlyReport) -> str:
+    """What the printed head anchors: entries 1..N that took effect by the quarter end."""
+    end = format_date_cn(data.quarter.end)
+    text = (f"季末状态以台账#{data.meta.ledger_seq} {data.meta.ledger_hash[:12]}为锚：即台账第1至"
+            f"{data.meta.ledger_seq}条中生效日期不晚于{end}的记录")
+    if data.later_in_anchor:
+        text += f"（其中另有{data.later_in_anchor}条生效于季末之后、登记在补登记录之前，不计入季末状态）"
+    text += "。"
+    if data.after_snapshot:
+        text += f"封存之后又补登了{data.after_snapshot}条生效于本季的记录，未计入封存数，见本季编制变动。"
+    return text
+
+
 def render_quarterly(data: QuarterlyReport, target: Target, *, fonts: FontRegistry, on_page: Any = None) -> int:
     width = frame_width(False)
     q = data.quarter
@@ -131,7 +161,7 @@ def render_quarterly(data: QuarterlyReport, target: Target, *, fonts: FontRegist
                f"台账#{data.previous.ledger_seq} {data.previous.ledger_hash[:12]}）。"
                if data.previous else "无上季封存数据，本报告不作环比。")
     story += [_para(fonts, f"{data.meta.region}{q.chinese}（{q.start.isoformat()}至{q.end.isoformat()}）"
-                           f"编制审核报告。{frozen}{compare}")]
+                           f"编制审核报告。{frozen}{compare}"), _para(fonts, anchor_text(data))]
     story += [_heading(fonts, "一、编制总体情况（按编制类型）"),
               _totals_table(fonts, "编制类型", data.by_kind, data.total, width, with_pool=True)]
     kinds = [t for t in data.by_kind if t.approved or t.used]
@@ -157,13 +187,12 @@ def render_quarterly(data: QuarterlyReport, target: Target, *, fonts: FontRegist
         story.append(data_table(cols, body, fonts=fonts, look=LOOK))
     else:
         story.append(_para(fonts, "季末无超编或满编单位。"))
-    story.append(_heading(fonts, f"四、季末后30日内到期的用编核准（共{len(data.expiring)}项）"))
-    if data.expiring:
-        cols = [Column("核准编号", 24 * mm), Column("单位", 60 * mm), Column("编制类型", 24 * mm),
-                Column("核准数", 16 * mm, align="right"), Column("剩余", 14 * mm, align="right"),
-                Column("有效期至", 22 * mm), Column("状态", width - 160 * mm, align="center")]
-        status_words = {"active": "有效", "expired": "已到期"}
-        body = [[a.number, a.unit, a.kind, a.count, a.remaining, a.valid_until, status_words.get(a.status, a.status)]
+    story.append(_heading(fonts, f"四、季末有效、30日内到期的用编核准（共{len(data.expiring)}项）"))
+    if data.expiring:  # as they stood on the quarter's last day; 现状 says what became of them
+        cols = [Column("核准编号", 24 * mm), Column("单位", 58 * mm), Column("编制类型", 24 * mm),
+                Column("核准数", 15 * mm, align="right"), Column("季末剩余", 18 * mm, align="right"),
+                Column("有效期至", 22 * mm), Column("现状", width - 161 * mm, align="center")]
+        body = [[a.number, a.unit, a.kind, a.count, a.remaining, a.valid_until, STATUS_WORDS.get(a.status, a.status)]
                 for a in data.expiring]
         story.append(data_table(cols, body, fonts=fonts, look=LOOK))
     else:
@@ -175,7 +204,8 @@ def render_quarterly(data: QuarterlyReport, target: Target, *, fonts: FontRegist
                 Column("变动事项", 35 * mm), Column("变动前", 30 * mm), Column("变动后", 30 * mm),
                 Column("文号", width - 155 * mm)]
         body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc] for r in data.rows]
-        story.append(data_table(cols, body, fonts=fonts, look=TableLook(font_size=6.5, header_size=7, padding=1.5)))
+        look = TableLook(font_size=MIN_SIZE, header_size=MIN_SIZE, padding=1.5)
+        story.append(data_table(cols, body, fonts=fonts, look=look))
     story.append(_signature(fonts, width))
     doc = ReportDocTemplate(target, header_of(data.meta, note=q.chinese), fonts=fonts, on_page=on_page)
     doc.build(story)
