@@ -1,11 +1,33 @@
-"""Bianzhi: with no command, open the window; with a command, run the CLI (which never imports Qt)."""
+"""Bianzhi: with no command, open the window; with a command, run the CLI (which never imports Qt).
+
+The window is opened when the arguments name no command, only the window's own options
+(`--db PATH`, `--demo`, `--page P`, `--lang L`, `--gui` …); anything else goes to the command line,
+which reports an unknown command or option as a usage error (exit 2).
+"""
 
 import sys
+
+# The window's options: name → whether it takes a value. `--gui` forces the window.
+WINDOW_OPTIONS = {"--gui": False, "--demo": False, "--db": True, "--page": True, "--lang": True,
+                  "--exit-after-paint": False, "--screenshot": True}
+
+
+def wants_window(argv: list[str]) -> bool:
+    """True when `argv` holds only window options (or `--gui`): no command for the command line."""
+    if "--gui" in argv[:1]:
+        return True
+    i = 0
+    while i < len(argv):
+        name, has_value, _value = argv[i].partition("=")
+        if name not in WINDOW_OPTIONS:
+            return False
+        i += 1 if has_value or not WINDOW_OPTIONS[name] else 2
+    return True
 
 
 def main() -> int:
     argv = sys.argv[1:]
-    if argv and argv[0] not in ("--gui", "--demo"):
+    if not wants_window(argv):
         from bianzhi_app.cli import main as cli_main
 
         return cli_main(argv)
@@ -17,7 +39,7 @@ def main() -> int:
     gc.disable()
     from ui.app import run
 
-    return run(argv[1:] if argv[:1] == ["--gui"] else argv)
+    return run([a for a in argv if a != "--gui"])
 
 
 if __name__ == "__main__":

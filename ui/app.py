@@ -139,8 +139,37 @@ def _resume_gc_when_started(launcher: Any) -> None:
     session.when_ready(resume_gc)
 
 
+# Qt platforms that draw without a display server (tests, benchmarks, remote framebuffers)
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb", "eglfs", "vkkhrdisplay")
+NO_DISPLAY_MESSAGE = (
+    "无法打开窗口:没有可用的图形显示(未设置 DISPLAY 或 WAYLAND_DISPLAY)。\n"
+    "请在桌面环境中运行;通过 SSH 登录时可用 ssh -X 转发显示,或在无显示器的服务器上用 xvfb-run 运行。\n"
+    "命令行功能不需要显示,例如:python main.py --db 台账.db status(全部命令见 python main.py --help)。\n")
+
+
+def display_problem(environ: Any = None) -> str | None:
+    """Why Qt could not open a window here, checked before QApplication exists (Qt would abort with a
+    misleading hint about libxcb-cursor0); None when a display is there or not needed."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") and "bsd" not in sys.platform:
+        return None  # Windows and macOS always have their own display
+    platform = env.get("QT_QPA_PLATFORM", "").split(":")[0].strip().lower()
+    if platform in HEADLESS_PLATFORMS:
+        return None
+    if platform.startswith("wayland"):
+        return None if env.get("WAYLAND_DISPLAY") else NO_DISPLAY_MESSAGE
+    if platform == "xcb":
+        return None if env.get("DISPLAY") else NO_DISPLAY_MESSAGE
+    return None if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") else NO_DISPLAY_MESSAGE
+
+
 def run(argv: Sequence[str]) -> int:
     args = parse(argv)
+    if QApplication.instance() is None:
+        problem = display_problem()
+        if problem:
+            sys.stderr.write(problem)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bianzhi"])
     app.setApplicationName("Bianzhi")
     app.setOrganizationName("Bianzhi")

@@ -55,9 +55,12 @@ class Launcher(QObject):
 
     # --- entry ----------------------------------------------------------------------------
     def start(self, db: str | None = None, *, demo: bool = False) -> QWidget:
-        """Open the book (the given one, the last one, or the default); with no book, the welcome
-        page — or, with ``demo``, a demo county generated straight into the default path."""
-        path = db or settings.get("db/last") or default_db()
+        """Open the book (the given one, else the one BIANZHI_DB names, else the last one, else the
+        default); with no book, the welcome page — or, with ``demo``, a demo county generated straight
+        into that path."""
+        from bianzhi_app.settings import db_from_environment
+
+        path = db or db_from_environment() or settings.get("db/last") or default_db()
         if _exists(path):
             self.open_path(path)
         else:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: importing the name builds it (ui.first_paint)
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -53,6 +53,8 @@ PAGE_CLASSES = {
 }
 
 
+DEFAULT_SIZE = (1360, 840)  # on a larger screen; fit_to_screen shrinks it to the screen it opens on
+FRAME_ALLOWANCE = (16, 40)  # a title bar and borders, until the window manager's own are known
 START_CHECK_DELAY_MS = 1000  # the user sees the window and its first page before the disk is read for the check
 
 
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 1000])
         self.setCentralWidget(self.splitter)
         self.actions: dict[str, QAction] = {}
+        self._fitted_shown = False
         self.book_actions = BookActions(self)
         self._build_menus()
         self._build_status()
@@ -213,16 +216,47 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         geometry = settings.get("window/geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
+        if not (geometry and self.restoreGeometry(geometry)):
+            self.resize(*DEFAULT_SIZE)
+            self.fit_to_screen(center=True)
         else:
-            self.resize(1360, 840)
+            self.fit_to_screen()
         state = settings.get("window/state")
         if state:
             self.restoreState(state)
         splitter = settings.get("window/splitter")
         if splitter:
             self.splitter.restoreState(splitter)
+
+    def fit_to_screen(self, *, center: bool = False) -> None:
+        """Keep the window, frame included, inside the available area of its screen (a saved layout
+        from a larger monitor, or the default size on a 1366×768 office screen)."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # before the window is shown the window manager's frame is unknown: leave room for a title bar
+        extra_w = frame.width() - self.width() if self.isVisible() else FRAME_ALLOWANCE[0]
+        extra_h = frame.height() - self.height() if self.isVisible() else FRAME_ALLOWANCE[1]
+        width = max(1, min(self.width(), area.width() - extra_w))
+        height = max(1, min(self.height(), area.height() - extra_h))
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        outer_w, outer_h = self.width() + extra_w, self.height() + extra_h
+        if center:
+            x, y = area.x() + (area.width() - outer_w) // 2, area.y() + (area.height() - outer_h) // 2
+        else:
+            x = min(max(frame.x(), area.x()), area.x() + area.width() - outer_w)
+            y = min(max(frame.y(), area.y()), area.y() + area.height() - outer_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_shown:  # now the frame is known: correct the allowance made before
+            self._fitted_shown = True
+            self.fit_to_screen()
 
     # --- pages ----------------------------------------------------------------------------
     def page_key(self) -> str:
