@@ -1,26 +1,26 @@
 """Write the book (or a blank template) as an .xlsx workbook that Bianzhi imports back as it is.
 
-openpyxl's write-only mode streams rows to the file, so a province (1,500,000 persons) is written
-without holding the roster in memory. Every sheet has a title row, a bold header that stays in
-view (frozen), column widths for Chinese text, ID numbers stored as text and dates as dates.
+The cells are written by rust_xlsxwriter (through rvgsrust-xlsxwriter) with constant-memory
+worksheets: each row goes to a temporary file as it is appended, so a province (1,500,000
+persons) is written without holding the roster in memory, and the city book is written in about
+the time it takes to read it back (bench/bench_export.py). Every sheet has a title row, a bold
+header that stays in view (frozen), column widths for Chinese text, ID numbers stored as text and
+dates as dates. A string is always written as text, never as a formula ("=1+1" stays "=1+1").
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import numbers
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import rvgsrust_xlsxwriter as xlsx
 from sqlalchemy import func, select
 
 from bianzhi_app import errors, queries
@@ -32,62 +32,82 @@ from bianzhi_app.io import layout as L
 Progress = Callable[[int, int, str], None]
 PROGRESS_EVERY = 2000
 
-_TITLE_FONT = Font(bold=True, size=14)
-_HEAD_FONT = Font(bold=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 DATE_FORMAT = "yyyy-mm-dd"
-TEMPLATE_TEXT_ROWS = 1000
 TEXT_FORMAT = "@"
+NOTES_WIDTH = 120
+TITLE_HEIGHT_PX = 32  # 24 points
+# Bianzhi's own columns kept as text (typed or edited codes stay as they are) or dates.
+COLUMN_FORMATS = {"统一社会信用代码": "text", "身份证号": "text", "行政区划代码": "text", "核准编号": "text",
+                  "出生日期": "date", "入编时间": "date", "核准日期": "date", "有效期至": "date"}
 
 
 class _Sheet:
-    """One write-only sheet: title row, frozen bold header, widths; then plain rows."""
+    """One constant-memory sheet: title row (merged over the columns), frozen bold header, widths;
+    then plain rows. A column of kind "text" or "date" carries that number format, and a value
+    appended to it without a format of its own takes it (so does whatever a clerk types there)."""
 
-    def __init__(self, wb: Workbook, title: str, caption: str, headers: Sequence[str], widths: Sequence[int]):
-        ws = wb.create_sheet(title)
-        assert isinstance(ws, WriteOnlyWorksheet)
+    def __init__(self, writer: _Writer, title: str, caption: str, headers: Sequence[str],
+                 widths: Sequence[int], kinds: Sequence[str | None]):
+        ws = writer.wb.add_worksheet(title, constant_memory=True)
         self.ws = ws
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "A3"
-        last = get_column_letter(max(len(headers), 1))
-        ws.merged_cells.add(f"A1:{last}1")
-        ws.row_dimensions[1].height = 24
-        title_cell = WriteOnlyCell(ws, caption)
-        title_cell.font = _TITLE_FONT
-        ws.append([title_cell])
-        head = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, text)
-            cell.font, cell.alignment = _HEAD_FONT, _CENTER
-            head.append(cell)
-        ws.append(head)
-        self.text_columns: set[int] = set()
-
-    def text(self, value: str | None) -> Any:
-        """A cell Excel keeps as text when edited (ID numbers, codes)."""
-        if value is None:
-            return None
-        cell = WriteOnlyCell(self.ws, value)
-        cell.number_format = TEXT_FORMAT
-        return cell
-
-    def date(self, value: dt.date | str | None) -> Any:
-        if value is None:
-            return None
-        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        cell = WriteOnlyCell(self.ws, day)
-        cell.number_format = DATE_FORMAT
-        return cell
+        for index, width in enumerate(widths):
+            ws.set_column_width(index, width)
+        for index, kind in enumerate(kinds):
+            if kind is not None:
+                ws.set_column_format(index, writer.formats[kind])
+        ws.freeze_panes(2, 0)
+        # Before the row is written: set_row_height() (points) takes the sheet out of constant memory.
+        ws.set_row_height_pixels(0, TITLE_HEIGHT_PX)
+        if len(headers) > 1:
+            ws.merge_range(0, 0, 0, len(headers) - 1, caption, writer.formats["title"])
+        else:
+            ws.write(0, 0, caption, writer.formats["title"])
+        ws.write_row(1, 0, list(headers), writer.formats["head"])
+        self.row = 2
 
     def append(self, row: Sequence[Any]) -> None:
-        self.ws.append(row)
+        """One row of str, int, float, datetime.date or None (an empty cell). A str is written as
+        text whatever it looks like; a date gets the date format in any column."""
+        self.ws.write_row(self.row, 0, row if isinstance(row, list) else list(row))
+        self.row += 1
 
 
-def _new_workbook() -> Workbook:
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "Bianzhi"
-    return wb
+class _Writer:
+    """One workbook written to ``path`` when closed: sheets are added and filled in order."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.wb = xlsx.Workbook()
+        self.wb.set_properties(author="Bianzhi")
+        self.formats = {
+            "title": xlsx.Format().set_bold().set_font_size(14),
+            "head": xlsx.Format().set_bold().set_align("center").set_vertical_align("vcenter").set_text_wrap(),
+            "text": xlsx.Format().set_num_format(TEXT_FORMAT),
+            "date": xlsx.Format().set_num_format(DATE_FORMAT),
+        }
+
+    def sheet(self, title: str, caption: str, headers: Sequence[str], widths: Sequence[int],
+              kinds: Sequence[str | None] | None = None) -> _Sheet:
+        """A new sheet; ``kinds`` ("text", "date" or None per column) default to the kinds of
+        Bianzhi's own columns (ID numbers and codes text, dates date), found by their headers."""
+        if kinds is None:
+            kinds = [COLUMN_FORMATS.get(header) for header in headers]
+        return _Sheet(self, title, caption, headers, widths, kinds)
+
+    def notes(self, title: str, lines: Sequence[str], width: int) -> None:
+        """A sheet of notes, one line a row in column A (wrapped), the first as a title."""
+        ws = self.wb.add_worksheet(title)
+        ws.set_column_width(0, width)
+        ws.write(0, 0, lines[0], self.formats["title"])
+        body = xlsx.Format().set_text_wrap().set_vertical_align("top")
+        for index, line in enumerate(lines[1:], start=1):
+            ws.write(index, 0, line, body)
+
+    def close(self) -> None:
+        self.wb.close(str(self.path))
+
+    def discard(self) -> None:
+        """Nothing to undo: the rows' temporary files are anonymous and go with the workbook."""
 
 
 def _check_target(path: str | os.PathLike[str]) -> Path:
@@ -99,19 +119,31 @@ def _check_target(path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _save(wb: Workbook, path: str | os.PathLike[str]) -> None:
-    """Write to a temporary file next to the target and rename: a failed export leaves no half file."""
+@contextlib.contextmanager
+def _writing(path: str | os.PathLike[str]) -> Iterator[_Writer]:
+    """A writer to a temporary file next to ``path``, renamed to ``path`` when the block ends
+    normally: a failed or cancelled export leaves no file, not even half of one."""
     target = _check_target(path)
     temp = target.with_name(f".{target.name}.part")
+    writer: _Writer | None = None
     try:
-        wb.save(temp)
+        temp.touch()  # an unwritable folder is refused here, before any work
+        writer = _Writer(temp)
+        yield writer
+        writer.close()
         os.replace(temp, target)
     except PermissionError:
         temp.unlink(missing_ok=True)
         raise errors.InvalidInput(f"无法写入「{target.name}」:文件可能正在Excel/WPS中打开,请关闭后重试") from None
     except BaseException:
+        if writer is not None:
+            writer.discard()
         temp.unlink(missing_ok=True)
         raise
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress | None = None,
@@ -126,8 +158,7 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
     catalog = book.catalog
     kinds = [k.code for k in catalog.kinds]
     post_codes = [p.code for p in catalog.post_kinds]
-    wb = _new_workbook()
-    with book.read() as conn:
+    with _writing(path) as writer, book.read() as conn:
         data = queries.status(conn, catalog)
         extra = {r.id: r for r in queries.unit_rows(conn)}
         total_persons = conn.execute(select(func.count()).select_from(staffing)
@@ -147,45 +178,45 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
         headers = [*L.UNIT_FIXED, *(L.quota_header(k) for k in kinds), *(L.limit_header(p) for p in post_codes),
                    *(L.used_header(k) for k in kinds)]
         widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS))]
-        units = _Sheet(wb, L.UNITS_SHEET, f"{region['name']}机构编制情况(截至{today})", headers, widths)
+        units = writer.sheet(L.UNITS_SHEET, f"{region['name']}机构编制情况(截至{today})", headers, widths)
         names = {u["id"]: u["name"] for u in data["units"]}
         for u in data["units"]:
             row = extra[u["id"]]
             parent = names.get(u["parent_id"]) if u["parent_id"] else None
-            units.append([u["name"], parent, u["category"], u["rank"], u["funding"], units.text(row.uscc),
+            units.append([u["name"], parent, u["category"], u["rank"], u["funding"], row.uscc,
                           *(u["quota"][k]["approved"] for k in kinds),
                           *(u["posts"][p]["limit"] for p in post_codes),
                           *(u["quota"][k]["used"] for k in kinds)])
             done += 1
             tick("导出单位")
-        persons = _Sheet(wb, L.PERSONS_SHEET, f"{region['name']}实名制在编人员(截至{today})",
-                         L.PERSON_COLUMNS, L.PERSON_WIDTHS)
+        persons = writer.sheet(L.PERSONS_SHEET, f"{region['name']}实名制在编人员(截至{today})",
+                               L.PERSON_COLUMNS, L.PERSON_WIDTHS)
         kind_names = {k.code: k.name for k in catalog.kinds}
         post_names = {p.code: p.name for p in catalog.post_kinds}
         for r in queries.roster(conn, catalog):
-            persons.append([r["name"], persons.text(r["id_number"]), r["gender"], persons.date(r["birth_date"]),
-                            r["unit"], kind_names[r["kind"]], post_names[r["post"]] if r["post"] else None,
-                            persons.date(r["entered_on"])])
+            persons.append([r["name"], r["id_number"], r["gender"], _day(r["birth_date"]), r["unit"],
+                            kind_names[r["kind"]], post_names[r["post"]] if r["post"] else None,
+                            _day(r["entered_on"])])
             done += 1
             tick("导出人员")
-        pool = _Sheet(wb, L.POOL_SHEET, f"{region['name']}编制总额(截至{today})", L.POOL_COLUMNS, L.POOL_WIDTHS)
+        pool = writer.sheet(L.POOL_SHEET, f"{region['name']}编制总额(截至{today})", L.POOL_COLUMNS,
+                            L.POOL_WIDTHS)
         for k in catalog.kinds:
             figures = data["pool"][k.code]
-            pool.append([region["name"], pool.text(region["code"]), k.name, figures["total"], figures["allocated"],
+            pool.append([region["name"], region["code"], k.name, figures["total"], figures["allocated"],
                          figures["unallocated"]])
-        sheet = _Sheet(wb, L.APPROVALS_SHEET, f"{region['name']}在途用编核准(截至{today})", L.APPROVAL_COLUMNS,
-                       L.APPROVAL_WIDTHS)
+        sheet = writer.sheet(L.APPROVALS_SHEET, f"{region['name']}在途用编核准(截至{today})", L.APPROVAL_COLUMNS,
+                             L.APPROVAL_WIDTHS)
         open_approvals = 0
         for a in conn.execute(select(approvals, unit_table.c.name.label("unit"),
                                      documents.c.number.label("doc"))
                               .join(unit_table, unit_table.c.id == approvals.c.unit_id)
                               .join(documents, documents.c.id == approvals.c.document_id)
                               .where(approvals.c.status == "active").order_by(approvals.c.id)):
-            sheet.append([sheet.text(a.number), a.unit, catalog.kind_by_id(a.kind_id).name, a.count,
-                          a.used_count, a.method, sheet.date(a.issued_on), sheet.date(a.valid_until), a.doc])
+            sheet.append([a.number, a.unit, catalog.kind_by_id(a.kind_id).name, a.count, a.used_count, a.method,
+                          _day(a.issued_on), _day(a.valid_until), a.doc])
             open_approvals += 1
-    tick("保存文件", force=True)
-    _save(wb, path)
+        tick("保存文件", force=True)
     if progress is not None:
         progress(total, total, "完成")
     return {"units": len(data["units"]), "persons": total_persons, "approvals": open_approvals}
@@ -194,27 +225,15 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
 def write_template(path: str | os.PathLike[str]) -> None:
     """A blank workbook with the expected headers and a 说明 (notes) sheet."""
     kinds, posts = list(L.KIND_NAMES), list(L.POST_NAMES)
-    wb = _new_workbook()
-    notes = wb.create_sheet(L.NOTES_SHEET)
-    assert isinstance(notes, WriteOnlyWorksheet)
-    notes.column_dimensions["A"].width = 120
-    for index, line in enumerate(L.NOTES):
-        cell = WriteOnlyCell(notes, line)
-        cell.font = _TITLE_FONT if index == 0 else Font()
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        notes.append([cell])
     headers = [*L.UNIT_FIXED, *(L.quota_header(k) for k in kinds), *(L.limit_header(p) for p in posts)]
     widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS))]
-    _Sheet(wb, L.UNITS_SHEET, "机构编制情况", headers, widths)
-    persons = _Sheet(wb, L.PERSONS_SHEET, "实名制在编人员", L.PERSON_COLUMNS, L.PERSON_WIDTHS)
-    id_column = L.PERSON_COLUMNS.index("身份证号")
-    for _ in range(TEMPLATE_TEXT_ROWS):  # typed ID numbers stay text, not rounded numbers
-        blank = WriteOnlyCell(persons.ws, None)
-        blank.number_format = TEXT_FORMAT
-        persons.append([None] * id_column + [blank])
-    _Sheet(wb, L.POOL_SHEET, "编制总额", L.POOL_COLUMNS, L.POOL_WIDTHS)
-    _Sheet(wb, L.APPROVALS_SHEET, "在途用编核准", L.APPROVAL_COLUMNS, L.APPROVAL_WIDTHS)
-    _save(wb, path)
+    with _writing(path) as writer:
+        writer.notes(L.NOTES_SHEET, L.NOTES, NOTES_WIDTH)
+        writer.sheet(L.UNITS_SHEET, "机构编制情况", headers, widths)
+        # The 身份证号 column is formatted as text: typed ID numbers stay text, not rounded numbers.
+        writer.sheet(L.PERSONS_SHEET, "实名制在编人员", L.PERSON_COLUMNS, L.PERSON_WIDTHS)
+        writer.sheet(L.POOL_SHEET, "编制总额", L.POOL_COLUMNS, L.POOL_WIDTHS)
+        writer.sheet(L.APPROVALS_SHEET, "在途用编核准", L.APPROVAL_COLUMNS, L.APPROVAL_WIDTHS)
 
 
 # --- any list as shown in the window -------------------------------------------------------------
@@ -243,24 +262,28 @@ def _display_width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _cell(sheet: _Sheet, kind: str, value: Any) -> Any:
+def _cell(kind: str, value: Any) -> Any:
     if value is None or value == "":
         return None
     if kind == "text":
-        return sheet.text(str(value))
+        return str(value)
     if kind == "date" or (kind == "auto" and isinstance(value, dt.date)):
         if isinstance(value, dt.datetime):
             value = value.date()
         try:
-            return sheet.date(value)
-        except ValueError:  # not an ISO date after all: keep what was shown
+            return _day(value)
+        except (TypeError, ValueError):  # not an ISO date after all: keep what was shown
             return str(value)
     if kind == "number" and isinstance(value, str):
         try:
             return int(value)
         except ValueError:
             return value
-    return value
+    if isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, numbers.Real):  # Decimal, numpy numbers …
+        return float(value)
+    return str(value)
 
 
 def export_rows(path: str | os.PathLike[str], title: str, columns: Sequence[ExportColumn | str],
@@ -287,12 +310,12 @@ def export_rows(path: str | os.PathLike[str], title: str, columns: Sequence[Expo
             continue
         seen = [_display_width(row[index]) for row in sample if index < len(row)]
         widths.append(min(MAX_WIDTH, max([_display_width(column.header), *seen, 4]) + 2))
-    wb = _new_workbook()
-    out = _Sheet(wb, sheet, title, [c.header for c in cols], widths)
     done = 0
-    try:
+    with _writing(path) as writer:
+        kinds = [c.kind if c.kind in ("text", "date") else None for c in cols]
+        out = writer.sheet(sheet, title, [c.header for c in cols], widths, kinds)
         for row in chain(sample, iterator):
-            out.append([_cell(out, column.kind, value) for column, value in zip(cols, row, strict=False)])
+            out.append([_cell(column.kind, value) for column, value in zip(cols, row, strict=False)])
             done += 1
             if done % PROGRESS_EVERY == 0:
                 if cancel is not None and cancel():
@@ -301,17 +324,6 @@ def export_rows(path: str | os.PathLike[str], title: str, columns: Sequence[Expo
                     progress(done, total, "导出")
         if cancel is not None and cancel():
             raise Cancelled("已取消导出,未写入文件")
-    except BaseException:
-        _abandon(out)
-        raise
-    if progress is not None:
-        progress(done, total, "保存文件")
-    _save(wb, path)
+        if progress is not None:
+            progress(done, total, "保存文件")
     return done
-
-
-def _abandon(sheet: _Sheet) -> None:
-    """Finish and delete the half-written temporary sheet of a cancelled export."""
-    with contextlib.suppress(Exception):
-        sheet.ws.close()
-        os.remove(sheet.ws._writer.out)

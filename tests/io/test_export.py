@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from bianzhi_app.book import Book
 from bianzhi_app.db.models import approvals, documents
+from bianzhi_app.errors import Cancelled, InvalidInput
 from bianzhi_app.io.approval_sheet import read_approval_sheet
+from bianzhi_app.io.export import export_book
 from bianzhi_app.io.workbook import read_workbook
 from bianzhi_app.queries import approval_rows
 
@@ -145,3 +147,38 @@ def test_libreoffice_saved_client_files(name: str, tmp_path: Path, capsys: pytes
     assert office["category"] == "党委工作机关" and office["quota"]["xz"]["approved"] == 3
     assert office["posts"]["fz"]["limit"] == 1
     assert {p["name"] for p in cli.json("roster")["persons"]} == {"张三", "李四", "王五"}
+
+
+def test_template_keeps_typed_id_numbers_as_text(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    cli.ok("template", str(path))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["人员"]
+    assert ws.freeze_panes == "A3" and all(c.font.b for c in ws[2]) and ws["A1"].font.b
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:H1"]
+    assert ws.column_dimensions["B"].number_format == "@"  # the whole 身份证号 column, not only some rows
+    assert ws.column_dimensions["H"].number_format == "yyyy-mm-dd"
+    assert ws.max_row == 2  # no data rows: the reader finds nothing to import
+    assert wb["说明"].column_dimensions["A"].width >= 100 and wb["说明"]["A1"].font.b
+
+
+def test_export_cancelled_or_refused_leaves_no_file(region: Cli, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    region.ok("unit", "add", "区水利局", "--category", "政府工作部门", "--rank", "正科", "--no-approval-required",
+              "--doc", "杨编发〔2026〕1号", "--on", "2026-01-01")
+    path = tmp_path / "out" / "book.xlsx"
+    path.parent.mkdir()
+    with Book.open(region.db) as book:
+        with pytest.raises(Cancelled):  # asked at the latest just before the file is written
+            export_book(book, path, cancel=lambda: True)
+        assert list(path.parent.iterdir()) == []
+
+        def locked(src: object, dst: object) -> None:
+            raise PermissionError(13, "the file is open in Excel")
+
+        monkeypatch.setattr("bianzhi_app.io.export.os.replace", locked)
+        with pytest.raises(InvalidInput, match="正在Excel/WPS中打开"):
+            export_book(book, path)
+        assert list(path.parent.iterdir()) == []
+        monkeypatch.undo()
+        assert export_book(book, path)["units"] == 2 and [p.name for p in path.parent.iterdir()] == ["book.xlsx"]
