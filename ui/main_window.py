@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ui.pages.reports import ReportsPage
     from ui.pages.roster import RosterPage
     from ui.pages.unit_page import UnitPage
+    from ui.shortcuts import ShortcutGuard
 
 PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports")
 # key → "module:Class", imported when the page is first built
@@ -108,6 +109,14 @@ class MainWindow(QMainWindow):
         self.book_actions.start()
         self._first_paint = AfterFirstPaint(self.pages, self.book_actions.after_first_paint, START_CHECK_DELAY_MS)
         self._open_after_paint = AfterFirstPaint(self.pages, session.start_opening)
+        self.shortcut_guard: ShortcutGuard | None = None
+        self._guard_after_paint = AfterFirstPaint(self.pages, self._guard_shortcuts)
+
+    def _guard_shortcuts(self) -> None:
+        """Ctrl+E 入编 and every other shortcut of the window work while an editor has the focus."""
+        from ui.shortcuts import ShortcutGuard
+
+        self.shortcut_guard = ShortcutGuard(self, self.actions.values())
 
     # --- pages, built on first use ----------------------------------------------------------
     def page(self, key: str) -> Any:

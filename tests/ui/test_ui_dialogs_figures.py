@@ -47,6 +47,8 @@ def test_post_limit_cut_below_holders_is_disabled(qtbot, window, book_path):  # 
     dialog = open_dialog(window, "posts_set", unit_id=unit_id(book_path, "区农业农村局"))
     dialog.post.setCurrentText("正职")
     type_text(qtbot, dialog.doc, DOC)
+    assert dialog.limit.value() == 1 and dialog.confirm.isEnabled()  # opens on the current limit
+    dialog.limit.setValue(0)
     assert "已配1名,职数不能核定为0名" in dialog.blocked.text()
     dialog.limit.setValue(2)
     confirm(qtbot, dialog)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray
-from test_ui_dialogs_staff import unit_id
-from uihelpers import type_text, wait_idle
+from test_ui_dialogs_staff import confirm, open_dialog, unit_id
+from uihelpers import NEW_ID, PERSONS, snapshot, type_text, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -145,3 +145,125 @@ def test_display_problem_knows_headless_platforms() -> None:
     assert display_problem({"DISPLAY": ":0"}) is None
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
     assert display_problem({"QT_QPA_PLATFORM": "wayland", "DISPLAY": ":0"}) is not None
+
+
+# --- 4. every shortcut works wherever the focus is -----------------------------------------------
+def _shortcut_cases() -> list[tuple[str, str]]:
+    from ui.dialogs.registry import OPERATIONS
+
+    cases = [(e.key, e.shortcut) for e in OPERATIONS if e.shortcut]
+    return [*cases, ("reports", "Ctrl+Shift+R"), ("page_roster", "Ctrl+3"), ("refresh", "F5"), ("open", "Ctrl+O")]
+
+
+def test_each_shortcut_works_with_the_focus_in_an_editor_that_claims_every_key(qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+    """Offscreen Qt binds no emacs keys, so the editor here claims every key the way a QLineEdit claims
+    Ctrl+E on X11 (test below): the window's shortcuts must still win."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    class Greedy(QLineEdit):
+        def event(self, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            return super().event(event)
+
+    monkeypatch.setattr(window, "open_dialog", lambda entry: None)
+    edit = Greedy(window.tree)
+    window.tree.layout().insertWidget(0, edit)
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: getattr(window, "shortcut_guard", "-") is not None, timeout=5000)  # after the paint
+    for key, shortcut in _shortcut_cases():
+        triggered: list[str] = []
+        window.actions[key].triggered.connect(lambda *_a, k=key, t=triggered: t.append(k))
+        window.show_page("dashboard")
+        edit.setFocus()
+        qtbot.waitUntil(edit.hasFocus, timeout=3000)
+        combination = QKeySequence(shortcut)[0]
+        QTest.keyClick(edit, combination.key(), combination.keyboardModifiers())
+        assert triggered == [key], f"{shortcut} with the focus in an editor"
+
+
+@pytest.fixture
+def xvfb():  # type: ignore[no-untyped-def]
+    from test_ui_screenshot import xvfb_display
+
+    yield from xvfb_display.__wrapped__()
+
+
+def test_each_shortcut_works_with_the_focus_in_the_unit_search_under_x11(xvfb, book_path, tmp_path):  # type: ignore[no-untyped-def]
+    """On X11 a QLineEdit takes Ctrl+E as end-of-line: the real case, on a real X server (Xvfb)."""
+    import json
+
+    env = child_env(tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=xvfb)
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "ui" / "shortcut_probe.py"), str(book_path),
+                             json.dumps(_shortcut_cases())], env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    for key, shortcut in _shortcut_cases():
+        assert found[key]["fired"], f"{shortcut} ({key}) did nothing with the focus in the search box"
+        assert found[key]["text"] == "ab"
+
+
+# --- 5. a full unit is refused for having no vacancy, with its figures --------------------------
+FULL = "区财政局 行政编制 核定2名,实有2名,在途0名,无空编,不能"  # requires approvals, has none left, and is full
+
+
+def test_enter_into_a_full_unit_says_no_vacancy_not_approval_first(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, "enter", unit_id=unit_id(book_path, "区财政局"))
+    type_text(qtbot, dialog.name, "辛八")
+    qtbot.keyClicks(dialog.id_edit.edit, NEW_ID)
+    assert FULL + "入编" in dialog.blocked.text()
+    assert "先核准后进人" not in dialog.blocked.text()
+    assert not dialog.confirm.isEnabled()
+    # the core says the same when asked anyway
+    before = snapshot(book_path)
+    errors: list[BaseException] = []
+    window.session.run_op(None, lambda book: book.staff.enter(unit="区财政局", kind="行政编制", name="辛八",
+                                                              id_number=NEW_ID),
+                          on_success=lambda _c: None, on_failure=errors.append)
+    wait_idle(qtbot, window.session)
+    assert [e.message for e in errors] == [FULL + "入编"]  # type: ignore[attr-defined]
+    assert snapshot(book_path) == before
+
+
+def test_transfer_into_a_full_unit_says_no_vacancy(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, "transfer")
+    qtbot.keyClicks(dialog.id_edit.edit, PERSONS["甲一"][2])
+    type_text(qtbot, dialog.unit, "区财政局")
+    assert FULL + "调入" in dialog.blocked.text()
+    assert "先核准后进人" not in dialog.blocked.text()
+    errors: list[BaseException] = []
+    window.session.run_op(None, lambda book: book.staff.transfer(id_number=PERSONS["甲一"][2], unit="区财政局"),
+                          on_success=lambda _c: None, on_failure=errors.append)
+    wait_idle(qtbot, window.session)
+    assert [e.message for e in errors] == [FULL + "调入"]  # type: ignore[attr-defined]
+
+
+# --- 6. the 核定 dialogs open on the current figures ---------------------------------------------
+def test_set_quota_dialog_shows_the_current_quota_for_each_unit_and_kind(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, "quota_set", unit_id=unit_id(book_path, "区农业农村局"))
+    assert dialog.approved.value() == 3  # 行政编制 核定3, not 0
+    type_text(qtbot, dialog.doc, "杨编发〔2026〕5号")
+    assert dialog.blocked.isHidden(), dialog.blocked.text()  # no refusal on opening
+    dialog.kind.set_kind(window.session.catalog.kind("事业编制").id)
+    assert dialog.approved.value() == 0
+    dialog.unit.setText("区教育局")
+    assert dialog.approved.value() == 10
+    dialog.approved.setValue(12)  # the user's figure stays while unit and kind stay
+    assert dialog.approved.value() == 12 and dialog.blocked.isHidden()
+    confirm(qtbot, dialog)
+
+
+def test_post_limit_and_pool_dialogs_show_the_current_figures(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, "posts_set", unit_id=unit_id(book_path, "区农业农村局"))
+    assert dialog.limit.value() == 1  # 正职 1
+    type_text(qtbot, dialog.doc, "杨编发〔2026〕5号")
+    assert dialog.confirm.isEnabled(), dialog.blocked.text()
+    pool = open_dialog(window, "pool_set")
+    assert pool.total.value() == 10  # 行政编制 总额10
+    pool.kind.set_kind(window.session.catalog.kind("事业编制").id)
+    assert pool.total.value() == 20
