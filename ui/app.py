@@ -175,6 +175,7 @@ def run(argv: Sequence[str]) -> int:
     app.setOrganizationName("Bianzhi")
     load_cjk_font(app)
     install_language(app, args.lang or settings.get("ui/language"))
+    settings.apply_backup_folder()  # the folder chosen in 设置 (unless BIANZHI_BACKUP_DIR names one)
     from ui.launcher import Launcher
 
     launcher = Launcher(start_page=args.page)

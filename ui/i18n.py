@@ -20,13 +20,32 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
 
 
+def qt_translations_dir() -> str:
+    """Where Qt keeps its own translations (qtbase_zh_CN.qm: OK, Cancel, Yes, the file dialogs …)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def install_qt_translation(app: QCoreApplication, language: str) -> bool:
+    """Qt's own texts (the buttons of QDialogButtonBox and QMessageBox, the file dialogs) in `language`."""
+    translator = QTranslator(app)
+    if not translator.load(f"qtbase_{language}", qt_translations_dir()):
+        return False
+    app.installTranslator(translator)
+    _installed.append(translator)
+    return True
+
+
 def install_language(app: QCoreApplication, language: str) -> bool:
-    """Install the translator of `language` (zh_CN needs none); False when no file is found."""
+    """Install the translator of `language` (the app's own texts are Chinese, so zh_CN needs only Qt's);
+    False when the app's file is not found."""
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if language == "zh_CN"
                        else QLocale(language))
+    install_qt_translation(app, language)
     if language == "zh_CN":
         return True
     translator = QTranslator(app)

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "db/recent": [],
     "ui/language": "zh_CN",
     "ui/actor": "",
+    "backup/folder": "",  # empty: the default folder (BIANZHI_BACKUP_DIR, else <data folder>/backups)
     "window/geometry": QByteArray(),
     "window/state": QByteArray(),
     "window/splitter": QByteArray(),
@@ -23,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
 MAX_RECENT = 8
 
 _settings: QSettings | None = None
+# BIANZHI_BACKUP_DIR as the environment gave it to this process (before the window set it)
+_BACKUP_ENV_AT_START = os.environ.get("BIANZHI_BACKUP_DIR") or None
 
 
 def qsettings() -> QSettings:
@@ -69,3 +72,24 @@ def remember_db(path: str) -> None:
     set("db/recent", [path, *recent][:MAX_RECENT])
     set("db/last", path)
     qsettings().sync()
+
+
+def backup_folder_from_environment() -> str | None:
+    """The backup folder BIANZHI_BACKUP_DIR gave this process; it wins over the window's setting."""
+    return _BACKUP_ENV_AT_START
+
+
+def apply_backup_folder() -> None:
+    """Point the window's backups (daily, on exit, 立即备份, the restore list) at the folder chosen in
+    设置. The core reads its folder from BIANZHI_BACKUP_DIR, so this process sets it; the command line,
+    another process, keeps its own environment. A folder given by the environment stays."""
+    from bianzhi_app.settings import BACKUP_DIR_ENV
+
+    if _BACKUP_ENV_AT_START:
+        os.environ[BACKUP_DIR_ENV] = _BACKUP_ENV_AT_START
+        return
+    chosen = get("backup/folder")
+    if chosen:
+        os.environ[BACKUP_DIR_ENV] = chosen
+    else:
+        os.environ.pop(BACKUP_DIR_ENV, None)

@@ -267,3 +267,89 @@ def test_post_limit_and_pool_dialogs_show_the_current_figures(qtbot, window, boo
     assert pool.total.value() == 10  # 行政编制 总额10
     pool.kind.set_kind(window.session.catalog.kind("事业编制").id)
     assert pool.total.value() == 20
+
+
+# --- 8. Qt's own buttons in Chinese; hints not cut ------------------------------------------------
+def _labels_fit(dialog) -> list[str]:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    cut = []
+    for label in dialog.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            if label.height() < label.heightForWidth(label.width()):
+                cut.append(label.text())
+        elif label.width() < label.sizeHint().width():
+            cut.append(label.text())
+    for edit in dialog.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        room = edit.width() - edit.fontMetrics().horizontalAdvance(hint)
+        if edit.isVisible() and hint and not edit.text() and room < 12:
+            cut.append(hint)
+    return cut
+
+
+def test_dialog_buttons_are_chinese_and_hints_not_cut(qapp, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from ui import settings
+    from ui.i18n import install_language
+    from ui.settings_dialog import SettingsDialog
+
+    install_language(qapp, "zh_CN")
+    settings.set("ui/actor", "")
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = dialog.findChild(QDialogButtonBox)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    assert _labels_fit(dialog) == []
+    message = QMessageBox(QMessageBox.Icon.Question, "t", "x",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    qtbot.addWidget(message)
+    assert sorted(b.text() for b in message.buttons()) == sorted(["是(&Y)", "否(&N)"])
+
+
+# --- 12. where backups go, their size and retention; the folder is the user's choice ------------
+def test_settings_show_the_backup_folder_and_let_the_user_choose_it(qtbot, window, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from ui import settings
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(settings, "_BACKUP_ENV_AT_START", None)  # no BIANZHI_BACKUP_DIR for this window
+    monkeypatch.delenv("BIANZHI_BACKUP_DIR", raising=False)
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    from bianzhi_app.settings import data_dir
+
+    assert dialog.backup_folder.text() == str(data_dir() / "backups")  # where they went so far, said
+    policy = dialog.findChild(type(dialog.backup_usage), "backup_policy").text()
+    assert all(part in policy for part in ("每天自动备份", "7天", "4周", "12个月"))
+    chosen = tmp_path / "我的备份"
+    chosen.mkdir()
+    dialog._set_folder(str(chosen))
+    assert "还没有备份" in dialog.backup_usage.text()
+    try:
+        dialog.save()
+        assert settings.get("backup/folder") == str(chosen)
+        assert os.environ["BIANZHI_BACKUP_DIR"] == str(chosen)
+        assert window.session.is_ready
+        info = window.session.book.backup()  # the window's backups now go there
+        assert info.path.parent == chosen
+        again = SettingsDialog(window)
+        qtbot.addWidget(again)
+        assert again.backup_folder.text() == str(chosen)
+        assert "现有备份1份" in again.backup_usage.text() and "KB" in again.backup_usage.text()
+    finally:
+        settings.set("backup/folder", "")
+
+
+def test_a_backup_folder_from_the_environment_wins_and_is_said(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from ui import settings
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(settings, "_BACKUP_ENV_AT_START", str(tmp_path))
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.backup_folder.text() == str(tmp_path) and not dialog.choose_folder.isEnabled()
