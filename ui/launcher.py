@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -45,6 +45,23 @@ def _remove_book_files(path: str) -> None:
             os.remove(path + suffix)
 
 
+class DemoProgress:
+    """One progress for the whole demo, from the phases generate() reports one after the other (each from
+    0 to its own total): 单位 the first tenth, 人员 up to 70 %, 台账历史 the rest; never backwards."""
+
+    TOTAL = 1000
+    PHASES: ClassVar[dict[str, tuple[int, int]]] = {"单位": (0, 100), "人员": (100, 700), "台账历史": (700, 1000)}
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def permille(self, done: int, total: int, what: str) -> int:
+        start, end = self.PHASES.get(what, (self.value, self.value))
+        value = start + (end - start) * min(done, total) // total if total > 0 else start
+        self.value = max(self.value, value)
+        return self.value
+
+
 class Launcher(QObject):
     def __init__(self, start_page: str | None = None):
         super().__init__()
@@ -52,6 +69,7 @@ class Launcher(QObject):
         self.welcome: WelcomePage | None = None
         self.start_page = start_page
         self.busy_session: Session | None = None
+        self.progress: QWidget | None = None  # a demo's progress dialog while it is made
 
     # --- entry ----------------------------------------------------------------------------
     def start(self, db: str | None = None, *, demo: bool = False) -> QWidget:
@@ -63,14 +81,19 @@ class Launcher(QObject):
         path = db or db_from_environment() or settings.get("db/last") or default_db()
         if _exists(path):
             self.open_path(path)
+        elif demo:  # straight to the demo's progress: no welcome page under it
+            self.demo(path, "county")
         else:
             self.show_welcome(path)
-            if demo:
-                self.demo(path, "county")
         return self.current()
 
     def current(self) -> QWidget:
-        return self.window if self.window is not None else self.welcome  # type: ignore[return-value]
+        """The window on screen: the main window, else the welcome page, else a demo's progress."""
+        if self.window is not None:
+            return self.window
+        if self.welcome is not None and self.welcome.isVisible():
+            return self.welcome
+        return self.progress if self.progress is not None else self.welcome  # type: ignore[return-value]
 
     def actor(self) -> str | None:
         return settings.get("ui/actor") or None
@@ -236,26 +259,33 @@ class Launcher(QObject):
             return None
         session = Session(book, path)
         self.busy_session = session
+        overall = DemoProgress()
 
         def work(job: Job) -> object:
             def progress(done: int, total: int, what: str) -> None:
                 if job.cancelled():  # generate() has no cancel flag; stopping at a progress call is as good
                     raise Cancelled(tr("已取消生成演示区域"))
-                job.progress(done, total, what)
+                job.progress(overall.permille(done, total, what), DemoProgress.TOTAL,
+                             f"{tr(what)} {done:,}/{total:,}")
 
             return generate(book, scale=scale, seed=1, progress=progress)
 
         def done(_summary: object) -> None:
             self.busy_session = None
+            self.progress = None
             self.show_book(session)
 
         def failed(error: BaseException) -> None:
             self.busy_session = None
+            self.progress = None
             session.close()
             if "://" not in path:
                 _remove_book_files(path)  # a half-made demo is no use to anyone
             self._fail(path, error_text(error))
 
         job = session.run_job(work, done, failed)
-        attach_progress(self.current(), job, tr("正在生成演示区域"))
+        parent = self.window or (self.welcome if self.welcome is not None and self.welcome.isVisible() else None)
+        # with nothing on screen yet (main.py --demo) the progress is the window, shown at once
+        self.progress = attach_progress(parent, job, tr("正在生成演示区域"), counts_in_label=False,
+                                        show_after_ms=None if parent is not None else 0)
         return job

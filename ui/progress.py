@@ -11,12 +11,16 @@ from ui.worker import Job
 SHOW_AFTER_MS = 500
 
 
-def attach_progress(parent: QWidget | None, job: Job, title: str) -> QProgressDialog:
-    """Show `job`'s progress in a modal dialog after a short delay; Cancel asks the job to stop."""
+def attach_progress(parent: QWidget | None, job: Job, title: str, *, counts_in_label: bool = True,
+                    show_after_ms: int | None = None) -> QProgressDialog:
+    """Show `job`'s progress in a modal dialog after a short delay; Cancel asks the job to stop.
+    The label reads "title:what done/total", or "title:what" when the job's `what` says its own counts
+    (`counts_in_label=False`, e.g. a job whose bar is an overall per-mille)."""
     dialog = QProgressDialog(title, tr("取消"), 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setMinimumDuration(SHOW_AFTER_MS if show_after_ms is None else show_after_ms)
+    dialog.setMinimumWidth(420)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
@@ -26,7 +30,7 @@ def attach_progress(parent: QWidget | None, job: Job, title: str) -> QProgressDi
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))
         if what:
-            dialog.setLabelText(f"{title}:{what} {done}/{total}")
+            dialog.setLabelText(f"{title}:{what} {done}/{total}" if counts_in_label else f"{title}:{what}")
 
     def on_end(*_args: object) -> None:
         dialog.reset()

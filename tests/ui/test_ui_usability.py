@@ -353,3 +353,41 @@ def test_a_backup_folder_from_the_environment_wins_and_is_said(qtbot, tmp_path, 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
     assert dialog.backup_folder.text() == str(tmp_path) and not dialog.choose_folder.isEnabled()
+
+
+# --- 10. --demo: one overall progress, no welcome page under it ----------------------------------
+def test_demo_progress_is_one_overall_progress_without_the_welcome_page(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    import ui.launcher
+    from ui.launcher import Launcher
+
+    fractions: list[float] = []
+    original = ui.launcher.attach_progress
+
+    def watch(parent, job, title, **kw):  # type: ignore[no-untyped-def]
+        job.signals.progress.connect(lambda done, total, what: fractions.append(done / total if total else 0.0))
+        return original(parent, job, title, **kw)
+
+    monkeypatch.setattr(ui.launcher, "attach_progress", watch)
+    path = tmp_path / "first" / "bianzhi.db"
+    launcher = Launcher()
+    launcher.start(str(path), demo=True)
+    assert launcher.welcome is None or not launcher.welcome.isVisible()
+    assert launcher.current() is launcher.progress
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=120_000)
+    qtbot.addWidget(launcher.window)
+    assert launcher.welcome is None
+    assert fractions == sorted(fractions), f"the bar went backwards: {fractions}"
+    full = fractions.index(1.0)  # full only at the very end, not at the end of each phase
+    assert full >= 2 and all(f == 1.0 for f in fractions[full:]), fractions
+    wait_idle(qtbot, launcher.window.session)
+    launcher.window.session.close()
+
+
+def test_demo_progress_maps_the_phases_onto_one_bar() -> None:
+    from ui.launcher import DemoProgress
+
+    bar = DemoProgress()
+    values = [bar.permille(d, 150, "单位") for d in (0, 75, 150)]
+    values += [bar.permille(d, 5557, "人员") for d in (0, 2000, 5557)]
+    values += [bar.permille(d, 900, "台账历史") for d in (0, 900)]
+    assert values == sorted(values) and values[2] < values[5] < values[-1] == DemoProgress.TOTAL
