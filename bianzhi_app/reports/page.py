@@ -367,7 +367,13 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width:
     widest: dict[int, str] = {}
     for i in numeric:
         fmt = columns[i].fmt or format_cell
-        widest[i] = max((fmt(r[i]) for r in rows if i < len(r) and r[i] is not None), key=len, default="")
+        values = [r[i] for r in rows if i < len(r) and r[i] is not None]
+        ints = [v for v in values if type(v) is int]
+        # integers: only the largest and the smallest can be the widest (a province has 40,000 rows)
+        candidates = [fmt(v) for v in values if type(v) is not int]
+        if ints:
+            candidates += [fmt(max(ints)), fmt(min(ints))]
+        widest[i] = max(candidates, key=len, default="")
     size = look.font_size
     while True:
         pad = 2 * look.padding

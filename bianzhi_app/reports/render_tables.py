@@ -176,7 +176,7 @@ def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegi
                       on_page: PageHook = None) -> int:
     width = frame_width(True)
     lead = [("序号", 9), ("单位名称", 44), ("机构类别", 19), ("规格", 11), ("主要职责", 72)]
-    posts_w = 40 * mm
+    posts_w = 52 * mm  # the four post kinds in two lines, broken only between them
     per = (width - sum(w for _t, w in lead) * mm - posts_w) / (len(data.kinds) + 1)
     columns = [Column(t, w * mm, align="center" if t == "序号" else "left") for t, w in lead]
     columns += [Column(name.removesuffix("编制"), per, align="right") for _c, name in data.kinds]
