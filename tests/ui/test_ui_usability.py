@@ -391,3 +391,51 @@ def test_demo_progress_maps_the_phases_onto_one_bar() -> None:
     values += [bar.permille(d, 5557, "人员") for d in (0, 2000, 5557)]
     values += [bar.permille(d, 900, "台账历史") for d in (0, 900)]
     assert values == sorted(values) and values[2] < values[5] < values[-1] == DemoProgress.TOTAL
+
+
+# --- 11. the tree's ● agrees with 概览's 满编单位 ----------------------------------------------------
+def assert_marks_agree(qtbot, window) -> set[int]:  # type: ignore[no-untyped-def]
+    from bianzhi_app import queries as q
+
+    with window.session.read() as conn:
+        figures = q.dashboard(conn, window.session.catalog, window.session.today(), list_limit=100_000)
+        ids = [r[0] for r in conn.execute("SELECT id FROM units WHERE status = 'active'").fetchall()]
+    over = {r["id"] for r in figures["over"]}
+    full = {r["id"] for r in figures["at"]} - over
+    marks = {unit: (window.tree.unit_text(unit) or "")[:1] for unit in ids}
+    assert {u for u, m in marks.items() if m == "●"} == full
+    assert {u for u, m in marks.items() if m == "▲"} == over
+    window.show_page("dashboard")
+    qtbot.waitUntil(lambda: window.dashboard.at.rowCount() > 0, timeout=10_000)
+    shown = {window.dashboard.at.item(r, 0).text() for r in range(window.dashboard.at.rowCount())}
+    assert {window.tree.unit_text(u)[2:] for u in full} <= shown
+    return full
+
+
+def test_a_unit_full_in_one_kind_is_marked_at_quota_like_the_dashboard(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    # 区财政局: 行政 2/2 full; a 事业 quota with room must not hide that
+    window.session.run_op(None, lambda book: book.quotas.set(unit="区财政局", kind="事业编制", approved=3,
+                                                             doc="杨编发〔2026〕7号"),
+                          on_success=lambda _c: None, on_failure=lambda e: None)
+    wait_idle(qtbot, window.session)
+    finance = unit_id(book_path, "区财政局")
+    assert window.tree.unit_text(finance) == "● 区财政局"
+    assert finance in assert_marks_agree(qtbot, window)
+
+
+def test_tree_marks_agree_with_the_dashboard_on_a_demo_county(qtbot, tmp_path, demo_book):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from bianzhi_app.book import Book
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    path = tmp_path / "county.db"
+    shutil.copyfile(demo_book, path)
+    session = Session(Book.open(path), str(path))
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    assert assert_marks_agree(qtbot, window)
+    wait_idle(qtbot, session)
+    session.close()
