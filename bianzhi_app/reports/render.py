@@ -109,22 +109,27 @@ def render_report(book_or_conn: Any, kind: str, path: str | os.PathLike[str], *,
     installed, else the bundled ones).
     """
     target = check_output_path(path)  # before any work: a folder, a device, a read-only place
-    data = build_report(book_or_conn, kind, options, progress=progress, cancel=cancel)
-    job = Job(progress, cancel)
-    fonts = fonts or get_fonts()
-    expected = _expected_pages(kind, data)
-
-    def on_page(n: int) -> None:
-        job.step(n, max(n, expected), "排版")
-
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        pages = _renderers()[kind](data, partial, fonts=fonts, on_page=on_page)
-        check_output_path(target)  # it may have become a folder or a device meanwhile
-        os.replace(partial, target)
+        partial.touch()  # a place even root cannot write (a read-only mount) fails now, not after the work
     except OSError as exc:
         raise write_error(target, exc) from exc
+    try:
+        data = build_report(book_or_conn, kind, options, progress=progress, cancel=cancel)
+        job = Job(progress, cancel)
+        fonts = fonts or get_fonts()
+        expected = _expected_pages(kind, data)
+
+        def on_page(n: int) -> None:
+            job.step(n, max(n, expected), "排版")
+
+        try:
+            pages = _renderers()[kind](data, partial, fonts=fonts, on_page=on_page)
+            check_output_path(target)  # it may have become a folder or a device meanwhile
+            os.replace(partial, target)
+        except OSError as exc:
+            raise write_error(target, exc) from exc
     finally:
         if partial.is_file():
             partial.unlink()
