@@ -22,7 +22,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--json", action="store_true", help="以JSON输出")
     parser.add_argument("--allow-unsafe-location", action="store_true",
                         help="允许打开网络共享盘或同步文件夹中的数据库(有损坏风险)")
-    parser.add_argument("--version", action="version", version=f"bianzhi {__version__}")
+    parser.add_argument("--version", action="version", version=f"bianzhi {__version__}", help="显示版本号并退出")
     registry = Registry(parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser,
                                               title="命令", metavar="命令"))
     for area in AREAS:

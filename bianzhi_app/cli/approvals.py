@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bianzhi_app.catalog import APPROVAL_METHODS
-from bianzhi_app.cli.base import DateArg, Registry, add_doc, add_on, change_out, open_book, out, write
+from bianzhi_app.cli.base import DateArg, Registry, add_doc, add_on, change_out, count, open_book, out, write
 from bianzhi_app.cli.region import KIND_HELP
 from bianzhi_app.cli.units import UNIT_HELP
 
@@ -47,7 +47,7 @@ def register(cli: Registry) -> None:
     p = cli.command("add", cmd_approval_add, "核准用编(输出核准编号)", writes=True, parent=approval)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
-    p.add_argument("n", type=int, metavar="N", help="核准用编数(名)")
+    p.add_argument("n", type=count, metavar="N", help="核准用编数(名)")
     p.add_argument("--method", required=True, metavar="方式", help="补充方式:" + "、".join(APPROVAL_METHODS))
     p.add_argument("--valid-until", type=DateArg, metavar="日期", help="有效期至 YYYY-MM-DD(默认不限)")
     add_doc(p)

@@ -29,7 +29,6 @@ _ARGPARSE_MESSAGES = {
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s:%(message)s",
     "expected one argument": "需要一个值",
     "expected at least one argument": "至少需要一个值",
-    "invalid %(type)s value: %(value)r": "无效的%(type)s值:%(value)r",
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示帮助并退出",
@@ -37,6 +36,11 @@ _ARGPARSE_MESSAGES = {
     "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确,可能是 %(matches)s",
     "one of the arguments %s is required": "须给出以下参数之一:%s",
     "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "expected at most one argument": "最多只能有一个值",
+    "ignored explicit argument %r": "多余的参数值 %r",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的命令 %(parser_name)r(可选:%(choices)s)",
+    "unexpected option string: %s": "意外的选项:%s",
+    "invalid %(type)s value: %(value)r": "无效的值:%(value)r",
 }
 
 
@@ -88,6 +92,14 @@ def add_doc(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
 
 def add_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--on", type=DateArg, metavar="日期", help="生效日期 YYYY-MM-DD(默认今天,可补登过去日期)")
+
+
+def count(text: str) -> int:
+    """An argparse type for a number (N, --seed): a whole number, said in Chinese when it is not one."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text}」不是整数") from None
 
 
 class DateArg:

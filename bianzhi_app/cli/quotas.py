@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, write
+from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, count, write
 from bianzhi_app.cli.region import KIND_HELP, POST_HELP
 from bianzhi_app.cli.units import UNIT_HELP
 
@@ -35,7 +35,7 @@ def register(cli: Registry) -> None:
     p = cli.command("set", cmd_quota_set, "核定单位编制", writes=True, parent=quota)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
-    p.add_argument("n", type=int, metavar="N", help="核定编制数(名)")
+    p.add_argument("n", type=count, metavar="N", help="核定编制数(名)")
     add_doc(p)
     p.add_argument("--as-allowance", action="store_true", help="核减后超出部分记为超编只出不进")
     add_on(p)
@@ -43,7 +43,7 @@ def register(cli: Registry) -> None:
     p.add_argument("source", metavar="FROM", help="划出单位(" + UNIT_HELP + ")")
     p.add_argument("target", metavar="TO", help="划入单位(" + UNIT_HELP + ")")
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
-    p.add_argument("n", type=int, metavar="N", help="划转编制数(名)")
+    p.add_argument("n", type=count, metavar="N", help="划转编制数(名)")
     add_doc(p)
     add_on(p)
 
@@ -51,7 +51,7 @@ def register(cli: Registry) -> None:
     p = cli.command("set", cmd_posts_set, "核定领导职数", writes=True, parent=posts)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("post", metavar="POST", help=POST_HELP)
-    p.add_argument("n", type=int, metavar="N", help="领导职数(名)")
+    p.add_argument("n", type=count, metavar="N", help="领导职数(名)")
     add_doc(p)
     p.add_argument("--as-allowance", action="store_true", help="核减后超出的已配职数记为只出不进")
     add_on(p)

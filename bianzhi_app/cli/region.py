@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bianzhi_app.catalog import Kind
-from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, open_book, out, target, write
+from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, count, open_book, out, target, write
 from bianzhi_app.errors import StateRefused
 
 KIND_HELP = "编制类型的名称或代码:行政编制 xz、政法专项编制 zf、事业编制 sy、机关工勤编制 gq(增设的类型见 kind list)"
@@ -70,12 +70,12 @@ def register(cli: Registry) -> None:
     p = cli.command("demo", cmd_demo, "向空台账生成演示区域", writes=True)
     p.add_argument("--scale", choices=("county", "city", "province"), default="county",
                    help="规模:county 区县、city 地市、province 省(默认 county)")
-    p.add_argument("--seed", type=int, default=1, help="随机种子(同一种子生成相同数据)")
+    p.add_argument("--seed", type=count, default=1, help="随机种子(同一种子生成相同数据)")
 
     pool = cli.group("pool", "编制总额")
     p = cli.command("set", cmd_pool_set, "核定编制总额", writes=True, parent=pool)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
-    p.add_argument("n", type=int, metavar="N", help="编制总额(名)")
+    p.add_argument("n", type=count, metavar="N", help="编制总额(名)")
     add_doc(p)
     add_on(p)
 

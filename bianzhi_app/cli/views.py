@@ -14,11 +14,16 @@ _FIGURES = ("approved", "used", "reserved", "vacancy", "overage")
 
 
 def cmd_status(args: argparse.Namespace) -> None:
-    from bianzhi_app.queries import status
+    from bianzhi_app.queries import check_as_of, status
 
     with open_book(args) as book, book.read() as conn:
+        if args.as_of is not None:
+            check_as_of(conn, args.as_of)  # a day before the book's first entry has no figures (exit 4)
         data = status(conn, book.catalog, as_of=args.as_of, unit=args.unit)
         kinds = book.catalog.kinds
+    if args.as_of is not None:  # the head that anchors that day, as the reports print it
+        data["current_ledger_head"] = data["ledger_head"]
+        data["ledger_head"] = data["as_of_ledger_head"]
     if args.json:
         out(args, data)
         return
@@ -31,23 +36,26 @@ def cmd_status(args: argparse.Namespace) -> None:
         cells = ["/".join(str(u["quota"][k.code][f]) for f in _FIGURES) for k in kinds]
         lines.append(u["name"] + "\t" + "\t".join(cells))
     head = data["ledger_head"]
-    lines.append(f"台账 #{head['seq']} {head['hash'][:12]}")
+    lines.append(f"台账 #{head['seq']} {head['hash'][:12]}" + (f"(截至 {data['as_of']})" if args.as_of else ""))
     out(args, data, "\n".join(lines))
 
 
 def cmd_roster(args: argparse.Namespace) -> None:
-    from bianzhi_app.queries import roster
+    from bianzhi_app.queries import check_as_of, roster
 
     with open_book(args) as book, book.read() as conn:
+        if args.as_of is not None:
+            check_as_of(conn, args.as_of)
         rows = roster(conn, book.catalog, as_of=args.as_of, unit=args.unit)
         if args.json:
             stream_json("persons", ({k: r[k] for k in ("name", "id_number", "unit", "kind", "post", "entered_on")}
                                     for r in rows))
             return
         names = {k.code: k.name for k in book.catalog.kinds}
-        for r in rows:
+        posts = {k.code: k.name for k in book.catalog.post_kinds}
+        for r in rows:  # names, not codes (the JSON keeps the codes)
             sys.stdout.write(f"{r['name']}\t{r['id_number']}\t{r['unit']}\t{names.get(r['kind'], r['kind'])}\t"
-                             f"{r['post'] or ''}\t{r['entered_on']}\n")
+                             f"{posts.get(r['post'], r['post']) if r['post'] else ''}\t{r['entered_on']}\n")
 
 
 def cmd_ledger(args: argparse.Namespace) -> None:
