@@ -152,12 +152,14 @@ def test_roster_text_has_kind_and_post_names_and_json_codes(region: Cli) -> None
 
 
 # --- 17. --as-of before the book existed; the as-of ledger head everywhere -----------------------
-def test_status_as_of_before_the_book_existed_says_so(region: Cli) -> None:
+def test_status_as_of_before_the_book_existed_says_so(region: Cli, tmp_path: Path) -> None:
     before = (dt.date.today() - dt.timedelta(days=400)).isoformat()
-    for command in ("status", "roster"):
-        code, out, err = region(command, "--as-of", before)
-        assert code == 4 and out == "", (command, code, out)
+    pdf = tmp_path / "总表.pdf"
+    for args in (("status",), ("roster",), ("report", "summary", "-o", str(pdf))):
+        code, out, err = region(*args, "--as-of", before)
+        assert code == 4 and out == "", (args, code, out)
         assert "早于本台账的第一笔记录" in err and "还没有编制数据" in err
+    assert not pdf.exists()
 
 
 def test_status_as_of_gives_the_ledger_head_of_that_day_like_the_report(demo_book: Path, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,11 @@ def cmd_report(args: argparse.Namespace) -> None:
             sys.stderr.flush()
 
     with open_book(args) as book:
+        if args.as_of is not None:
+            from bianzhi_app.queries import check_as_of
+
+            with book.read() as conn:
+                check_as_of(conn, args.as_of)  # no figures before the book's first entry (exit 4), as status
         result = render_report(book, args.kind, args.output, options=options, progress=progress)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
