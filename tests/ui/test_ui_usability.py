@@ -439,3 +439,191 @@ def test_tree_marks_agree_with_the_dashboard_on_a_demo_county(qtbot, tmp_path, d
     assert assert_marks_agree(qtbot, window)
     wait_idle(qtbot, session)
     session.close()
+
+
+# --- 7. lists readable ---------------------------------------------------------------------------
+@pytest.fixture
+def county(qtbot, tmp_path, demo_book):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from bianzhi_app.book import Book
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    path = tmp_path / "county.db"
+    shutil.copyfile(demo_book, path)
+    session = Session(Book.open(path), str(path))
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(1366, 728)  # the office screen's window (the offscreen screen is 800 wide: fitted on show)
+    yield window
+    wait_idle(qtbot, session)
+    session.close()
+
+
+def _cut_columns(view, model, elastic: int | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Columns (other than the elastic one) narrower than their header or a loaded cell's text."""
+    cut = []
+    metrics, title = view.fontMetrics(), view.horizontalHeader().fontMetrics()
+    for column, (label, getter) in enumerate(model.columns):
+        if column == elastic or view.isColumnHidden(column):
+            continue
+        texts = [label] + ["" if getter(r) is None else str(getter(r)) for r in model.rows[:40]]
+        need = max(title.horizontalAdvance(label), *(metrics.horizontalAdvance(t) for t in texts[1:]))
+        if view.columnWidth(column) < need:
+            cut.append(label)
+    return cut
+
+
+def test_ledger_page_shows_names_and_local_times(qtbot, county):  # type: ignore[no-untyped-def]
+    import re
+
+    window = county
+    window.show_page("ledger")
+    page = window.ledger
+    page.since.enabled.setChecked(False)
+    page.refresh()
+    model = page.model
+    assert model.rows
+    kinds = {k.code for k in window.session.catalog.kinds} | {k.code for k in window.session.catalog.post_kinds}
+    content = [model.data(model.index(r, 4)) for r in range(len(model.rows))]
+    assert any("事业编制" in c for c in content)
+    assert not [c for c in content if set(c.split()) & kinds], "raw codes in 内容"
+    times = {model.data(model.index(r, 7)) for r in range(len(model.rows))}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in times), times
+    assert _cut_columns(page.view, model, elastic=4) == []
+    header = page.view.horizontalHeader()
+    assert header.sectionSize(8) < 200  # the last column (哈希) is not stretched across the view
+
+
+def test_entry_text_names_what_each_operation_changed(session) -> None:  # type: ignore[no-untyped-def]
+    from ui.ledger_text import Names, entry_text, local_time
+
+    names = Names(session.catalog)
+
+    def text(op, before=None, after=None, **detail):  # type: ignore[no-untyped-def]
+        return entry_text({"op": op, "before": before or {}, "after": after or {}, "detail": detail}, names)
+
+    assert text("quota.set", {"xz": {"approved": 12}}, {"xz": {"approved": 13}}) == "行政编制 核定12→13"
+    assert text("pool.set", {"sy": {"total": 0}}, {"sy": {"total": 847}}) == "事业编制 编制总额0→847"
+    assert text("posts.set", {"zz": {"limit": 1}}, {"zz": {"limit": 2}}) == "正职 职数1→2"
+    assert text("person.leave", name="张三", kind="zf", reason="退休",
+                post_ended="fz") == "张三 政法专项编制 退休 免去副职"
+    assert text("person.change_kind", name="张三", **{"from": "xz", "to": "sy"}) == "张三 行政编制 → 事业编制"
+    assert text("person.appoint", name="张三", post="nz") == "张三 内设机构正职"
+    assert text("approval.add", after={"gq": {}}, number="2026-0001", count=2, method="公开招聘",
+                valid_until="2026-12-31") == "2026-0001 机关工勤编制 2名 公开招聘 有效期至2026-12-31"
+    assert text("unit.rename", {"name": "甲"}, {"name": "乙"}) == "甲 → 乙"
+    assert local_time("2026-12-06T09:00:00+00:00").startswith("2026-12-")
+    assert "T" not in local_time("2026-12-06T09:00:00+00:00")
+
+
+def test_documents_page_shows_numbers_whole_and_their_own_dates(qtbot, county):  # type: ignore[no-untyped-def]
+    window = county
+    window.show_page("documents")
+    page = window.documents
+    page.search.setText("〔2019〕")
+    page.refresh()
+    model = page.model
+    assert model.rows and all("〔2019〕" in r["number"] for r in model.rows)
+    labels = [label for label, _get in model.columns]
+    effective, registered = labels.index("生效日期"), labels.index("登记日期")
+    for r in range(len(model.rows)):
+        day = model.data(model.index(r, effective))
+        assert day.startswith("2019-"), day  # the document's own (first effective) date, not today
+        assert model.data(model.index(r, registered)) == window.session.today().isoformat()
+    assert page.view.isColumnHidden(1) and page.view.isColumnHidden(2)  # 标题, 发文机关: none has one
+    assert _cut_columns(page.view, model, elastic=4) == []
+    assert page.view.horizontalHeader().sectionSize(registered) < 200  # not stretched
+
+
+def test_roster_page_says_the_total(qtbot, county):  # type: ignore[no-untyped-def]
+    window = county
+    window.show_page("roster")
+    page = window.roster
+    with window.session.read() as conn:
+        total = conn.execute("SELECT count(*) FROM staffing_periods WHERE end_date IS NULL").fetchone()[0]
+    qtbot.waitUntil(lambda: "共" in page.status.text(), timeout=10_000)
+    assert f"共 {total:,} 人" in page.status.text() and "已载入 200 人" in page.status.text()
+    page.search.setText("王")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: "共" in page.status.text(), timeout=10_000)
+    with window.session.read() as conn:
+        wang = conn.execute("SELECT count(*) FROM staffing_periods s JOIN persons p ON p.id = s.person_id"
+                            " WHERE s.end_date IS NULL AND p.name LIKE '王%'").fetchone()[0]
+    assert f"共 {wang:,} 人" in page.status.text()
+    assert _cut_columns(page.view, page.model, elastic=4) == []
+
+
+def test_dashboard_shows_every_kind_and_lists_without_sideways_scrolling(qtbot, county):  # type: ignore[no-untyped-def]
+    window = county
+    page = window.dashboard
+    page.refresh()
+    qtbot.waitUntil(lambda: page.at.rowCount() > 0, timeout=10_000)
+    qtbot.wait(50)
+    assert page.pool.rowCount() == len(window.session.catalog.kinds)
+    visible = page.pool.height() - page.pool.horizontalHeader().height()
+    assert visible >= sum(page.pool.rowHeight(r) for r in range(page.pool.rowCount()))
+    for table in (page.over, page.at, page.expiring):
+        assert table.horizontalScrollBar().maximum() == 0, table.objectName()
+        if table.rowCount():
+            assert table.item(0, 0).toolTip() == table.item(0, 0).text()  # an elided name, whole
+
+
+# --- 13. English mode: built-in kinds, ranks, funding in English; no "cannot Enter" ----------------
+def test_english_mode_names_the_builtin_vocabulary_and_reads_well(qapp, qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    from bianzhi_app.catalog import APPROVAL_METHODS, CATEGORIES, FUNDINGS, LEAVE_REASONS, RANKS
+    from ui.i18n import install_language, tr
+    from ui.ledger_text import Names, entry_text
+
+    catalog = window.session.catalog
+    try:
+        assert install_language(qapp, "en")
+        builtin = [k.name for k in catalog.kinds] + [k.name for k in catalog.post_kinds]
+        for word in (*builtin, *RANKS, *FUNDINGS, *CATEGORIES, *APPROVAL_METHODS, *LEAVE_REASONS):
+            assert tr(word) != word and not has_cjk(tr(word)), word
+        assert tr("行政编制") == "Administrative establishment" and tr("全额拨款") == "Fully funded"
+        # 入编 where only the approval is missing: a whole English sentence
+        window.session.run_op(None, lambda book: book.quotas.set(unit="区财政局", kind="行政编制", approved=3,
+                                                                 doc="杨编发〔2026〕8号"),
+                              on_success=lambda _c: None, on_failure=lambda e: None)
+        wait_idle(qtbot, window.session)
+        dialog = open_dialog(window, "enter", unit_id=unit_id(book_path, "区财政局"))
+        assert dialog.kind.currentText() == "Administrative establishment"
+        type_text(qtbot, dialog.name, "辛八")
+        qtbot.keyClicks(dialog.id_edit.edit, NEW_ID)
+        blocked = dialog.blocked.text()
+        assert "no one can be entered" in blocked and "Enter" not in blocked and "先核准" not in blocked, blocked
+        # a choice shown in English still stores the Chinese word
+        leave = open_dialog(window, "leave")
+        qtbot.keyClicks(leave.id_edit.edit, PERSONS["戊五"][2])
+        assert leave.reason.currentText() == "Retirement" and leave.reason.value() == "退休"
+        confirm(qtbot, leave)
+        with window.session.read() as conn:
+            reason = conn.execute("SELECT end_reason FROM staffing_periods WHERE end_date IS NOT NULL").fetchone()[0]
+        assert reason == "退休"
+        names = Names(catalog)
+        text = entry_text({"op": "quota.set", "before": {"xz": {"approved": 2}}, "after": {"xz": {"approved": 3}},
+                           "detail": {}}, names)
+        assert text == "Administrative establishment approved 2→3"
+    finally:
+        install_language(qapp, "zh_CN")
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# --- 17. in the window: no as-of day before the book's first entry ------------------------------
+def test_report_page_offers_no_day_before_the_book_began(qtbot, window):  # type: ignore[no-untyped-def]
+    from bianzhi_app import queries as q
+
+    window.show_page("reports")
+    page = window.reports
+    page.refresh()  # built when first shown
+    with window.session.read() as conn:
+        started = q.book_started(conn)
+    minimum = page.as_of.minimumDate()
+    assert (minimum.year(), minimum.month(), minimum.day()) == (started.year, started.month, started.day)

@@ -228,6 +228,12 @@ class ReportsPage(QWidget):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.as_of.setMaximumDate(QDate(today.year, today.month, today.day))
+        from bianzhi_app.queries import book_started
+
+        with session.read() as conn:
+            started = book_started(conn)  # no figures before the book's first entry (the CLI: exit 4)
+        if started is not None:
+            self.as_of.setMinimumDate(QDate(started.year, started.month, started.day))
         self.as_of_enabled.toggled.connect(self.as_of.setEnabled)
         self.as_of.setEnabled(False)
         form.addRow(self.as_of_enabled, self.as_of)
