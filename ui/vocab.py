@@ -23,6 +23,26 @@ WORDS = (
     QT_TRANSLATE_NOOP("", "用编核准"), QT_TRANSLATE_NOOP("", "撤销用编核准"), QT_TRANSLATE_NOOP("", "用编核准到期"),
     QT_TRANSLATE_NOOP("", "入编"), QT_TRANSLATE_NOOP("", "出编"), QT_TRANSLATE_NOOP("", "调动"),
     QT_TRANSLATE_NOOP("", "变更编制类型"), QT_TRANSLATE_NOOP("", "任职"), QT_TRANSLATE_NOOP("", "免职"),
+    QT_TRANSLATE_NOOP("", "增设编制类型"), QT_TRANSLATE_NOOP("", "增设职务类别"), QT_TRANSLATE_NOOP("", "季度数据封存"),
+    QT_TRANSLATE_NOOP("", "从备份恢复"),
+    # built-in establishment kinds and post kinds (the book keeps the Chinese names and the codes)
+    QT_TRANSLATE_NOOP("", "行政编制"), QT_TRANSLATE_NOOP("", "政法专项编制"), QT_TRANSLATE_NOOP("", "事业编制"),
+    QT_TRANSLATE_NOOP("", "机关工勤编制"), QT_TRANSLATE_NOOP("", "正职"), QT_TRANSLATE_NOOP("", "副职"),
+    QT_TRANSLATE_NOOP("", "内设机构正职"), QT_TRANSLATE_NOOP("", "内设机构副职"),
+    # ranks and funding forms
+    QT_TRANSLATE_NOOP("", "正厅"), QT_TRANSLATE_NOOP("", "副厅"), QT_TRANSLATE_NOOP("", "正处"),
+    QT_TRANSLATE_NOOP("", "副处"), QT_TRANSLATE_NOOP("", "正科"), QT_TRANSLATE_NOOP("", "副科"),
+    QT_TRANSLATE_NOOP("", "正股"), QT_TRANSLATE_NOOP("", "副股"), QT_TRANSLATE_NOOP("", "未定级"),
+    QT_TRANSLATE_NOOP("", "全额拨款"), QT_TRANSLATE_NOOP("", "差额拨款"), QT_TRANSLATE_NOOP("", "自收自支"),
+    # approval methods and leave reasons
+    QT_TRANSLATE_NOOP("", "公开招录"), QT_TRANSLATE_NOOP("", "公开招聘"), QT_TRANSLATE_NOOP("", "调任"),
+    QT_TRANSLATE_NOOP("", "转任"), QT_TRANSLATE_NOOP("", "军转安置"), QT_TRANSLATE_NOOP("", "遴选"),
+    QT_TRANSLATE_NOOP("", "选调"), QT_TRANSLATE_NOOP("", "人才引进"), QT_TRANSLATE_NOOP("", "其他"),
+    QT_TRANSLATE_NOOP("", "退休"), QT_TRANSLATE_NOOP("", "死亡"), QT_TRANSLATE_NOOP("", "调出"),
+    QT_TRANSLATE_NOOP("", "辞职"), QT_TRANSLATE_NOOP("", "辞退"), QT_TRANSLATE_NOOP("", "开除"),
+    QT_TRANSLATE_NOOP("", "解除聘用合同"),
+    # the demo's phases (its progress)
+    QT_TRANSLATE_NOOP("", "单位"), QT_TRANSLATE_NOOP("", "台账历史"),
     # demo scales (welcome page)
     QT_TRANSLATE_NOOP("", "区县(约150个单位、5,000人)"), QT_TRANSLATE_NOOP("", "地市(约3,000个单位、15万人)"),
     QT_TRANSLATE_NOOP("", "省(约4万个单位、150万人,需数分钟)"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from uihelpers import NEW_ID, PERSONS, scalar, snapshot, type_text, wait_idle
+from uihelpers import DOC, NEW_ID, PERSONS, scalar, snapshot, type_text, wait_idle
 
 
 def open_dialog(window, key, **preset):  # type: ignore[no-untyped-def]
@@ -57,6 +57,10 @@ def test_enter_disabled_with_the_rule_text_when_no_vacancy(qtbot, window, book_p
 
 
 def test_enter_disabled_without_approval_where_required(qtbot, window, book_path):  # type: ignore[no-untyped-def]
+    # 区财政局 is full (行政 2/2): give it a vacancy, so that only the missing approval stands in the way
+    window.session.run_op(None, lambda book: book.quotas.set(unit="区财政局", kind="行政编制", approved=3, doc=DOC),
+                          on_success=lambda _c: None, on_failure=lambda e: None)
+    wait_idle(qtbot, window.session)
     dialog = open_dialog(window, "enter", unit_id=unit_id(book_path, "区财政局"))
     type_text(qtbot, dialog.name, "辛八")
     qtbot.keyClicks(dialog.id_edit.edit, NEW_ID)

@@ -13,9 +13,16 @@ from ui.i18n import tr
 
 
 class ChoiceCombo(QComboBox):
+    """A fixed choice of the core's vocabulary (出编原因, 补充方式, 机构类别 …): shown in the window's
+    language, `value()` the stored Chinese word."""
+
     def __init__(self, choices: tuple[str, ...] | list[str], parent: QWidget | None = None):
         super().__init__(parent)
-        self.addItems(list(choices))
+        for choice in choices:
+            self.addItem(tr(choice) if choice else "", choice)
+
+    def value(self) -> str:
+        return str(self.currentData() or "")
 
 
 class DateEdit(QDateEdit):

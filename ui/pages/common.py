@@ -44,3 +44,31 @@ def heading(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setStyleSheet("font-size:15px;font-weight:bold;margin-top:8px")
     return label
+
+
+def fit_height(table: QTableWidget) -> None:
+    """As tall as its header and every row and no wider than its columns (a short table such as the pool
+    per kind: no inner scrolling, no empty band beside the figures)."""
+    height = table.horizontalHeader().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(height + 2)
+    table.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setMaximumWidth(sum(table.columnWidth(c) for c in range(table.columnCount())) + 2 * table.frameWidth() + 2)
+
+
+def squeeze_columns(table: QTableWidget, stretch: int = 0) -> None:
+    """Fit a narrow table to its width without a horizontal scroll bar: the `stretch` column (a unit's
+    name) takes what the others, sized to their contents, leave, and elides in the middle (its tooltip
+    has it whole)."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in range(table.columnCount()):
+        mode = QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(column, mode)
+    table.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)
+    table.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    for row in range(table.rowCount()):
+        item = table.item(row, stretch)
+        if item is not None:
+            item.setToolTip(item.text())

@@ -39,16 +39,37 @@ def _display_width(text: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) >= 0x2E80)
 
 
-def fit_columns(view: QTableView, model: PagedModel, sample: int = SCREEN_ROWS) -> None:
+def fit_columns(view: QTableView, model: PagedModel, sample: int = SCREEN_ROWS, *, elastic: int | None = None) -> None:
     """Widths for the widest text of the header and of the first screenful of loaded rows: what
     resizeColumnsToContents gives, measured once per column from the row values instead of asking
-    data() for eight roles of every cell (0.1 s for 200 rows of a roster on a slow PC)."""
+    data() for eight roles of every cell (0.1 s for 200 rows of a roster on a slow PC).
+
+    The ``elastic`` column (long texts: a ledger entry's 内容) takes what the view leaves beside the
+    others, as the window is resized, instead of the last column; what does not fit is elided
+    (`elide_middle`) and shown whole in its tooltip. So one long column never pushes the others out of
+    sight, and a short last column (a date) is not stretched across the view."""
     scale = max(1.0, view.logicalDpiX() / 96)
     margin, header_extra = round(CELL_PADDING * scale), round((HEADER_PADDING + CELL_PADDING) * scale)
     cell, title = view.fontMetrics(), view.horizontalHeader().fontMetrics()
     rows = model.rows[:sample]
-    for column, (label, getter) in enumerate(model.columns):
+    widths = []
+    for label, getter in model.columns:
         texts = ["" if value is None else str(value) for value in map(getter, rows)]
         widest = max(texts, key=_display_width, default="")
-        view.setColumnWidth(column, max(cell.horizontalAdvance(widest) + margin,
-                                        title.horizontalAdvance(label) + header_extra))
+        widths.append(max(cell.horizontalAdvance(widest) + margin, title.horizontalAdvance(label) + header_extra))
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    if elastic is not None:
+        from PySide6.QtWidgets import QHeaderView
+
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(elastic, QHeaderView.ResizeMode.Stretch)
+
+
+def elide_middle(view: QTableView) -> None:
+    """Cut long texts in the middle (杨陵编发…12号 keeps its number) — after the first paint: the enum
+    loads PySide's `Qt` namespace (ui.first_paint)."""
+    from PySide6 import QtCore
+
+    view.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)
