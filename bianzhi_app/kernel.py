@@ -18,7 +18,16 @@ from sqlalchemy import Connection, exc, insert, select, update
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.models import documents, ledger
-from bianzhi_app.errors import BianzhiError, DocumentRequired, InvalidInput, QuotaExceeded, RefusedError
+from bianzhi_app.errors import (
+    BianzhiError,
+    DocumentRequired,
+    InvalidInput,
+    OnePersonOneSlot,
+    PoolExceeded,
+    PostLimitExceeded,
+    QuotaExceeded,
+    RefusedError,
+)
 from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
 
 
@@ -190,12 +199,23 @@ def normalize_doc_number(number: str | None) -> str:
     return text
 
 
+# Each backstop of the schema (0001_initial) → the error class, field and words of the op's own check of
+# that rule: a refusal reads the same whether the op or SQLite caught it.
+_BACKSTOPS: tuple[tuple[tuple[str, ...], type[RefusedError], str, str], ...] = (
+    (("quota_within_limit",), QuotaExceeded, "count", "实有与在途超出核定编制数"),
+    (("pool_within_total",), PoolExceeded, "count", "各单位核定编制超出编制总额"),
+    (("posts_within_limit",), PostLimitExceeded, "post", "实配超出领导职数"),
+    (("ix_staffing_one_open", "staffing_periods.person_id"), OnePersonOneSlot, "id_number",
+     "一人一编:该人员已占用编制"),
+    (("persons.id_number",), OnePersonOneSlot, "id_number", "一人一编:该身份证号已登记为他人"),
+)
+
+
 def translate_integrity_error(error: exc.IntegrityError) -> BianzhiError:
-    """The database backstop fired: give the same kind of error the ops layer would have."""
+    """The database backstop fired: give the same error class (and field) the op's own check raises."""
     text = str(error.orig)
-    if "quota_within_limit" in text or "posts_within_limit" in text or "pool_within_total" in text:
-        return QuotaExceeded(f"数据库约束拒绝了此项变动(超出核定数):{text}")
-    if "ix_staffing_one_open" in text or "staffing_periods.person_id" in text:
-        return RefusedError("数据库约束拒绝了此项变动(一人一编):该人员已占用编制")
+    for names, error_class, field, what in _BACKSTOPS:
+        if any(name in text for name in names):
+            return error_class(f"数据库约束拒绝了此项变动({what}):{text}", field=field)
     return RefusedError(f"数据库约束拒绝了此项变动:{text}")
 
