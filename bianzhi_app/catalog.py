@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from bianzhi_app.db.sql import rows
 from bianzhi_app.errors import InvalidInput
@@ -15,7 +16,10 @@ LEAVE_REASONS = ("退休", "死亡", "调出", "辞职", "辞退", "开除", "�
 APPROVAL_METHODS = ("公开招录", "公开招聘", "调任", "转任", "军转安置", "遴选", "选调", "人才引进", "其他")
 
 
-class Kind(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """An establishment kind or a post kind of the book: its id, code (xz) and Chinese name."""
+
     id: int
     code: str
     name: str

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from bianzhi_app.db.sql import rows
 
@@ -14,9 +15,10 @@ HASHED_FIELDS = ("seq", "at", "effective_on", "actor", "op", "unit_id", "unit_na
                  "document_number", "before", "after", "detail", "prev_hash")
 
 
-class LedgerHead(NamedTuple):
-    # a NamedTuple, not a dataclass: Python 3.11 compiles a dataclass's methods at import, and the
-    # window imports this module before its first paint
+@dataclass(frozen=True, slots=True)
+class LedgerHead:
+    """The newest ledger entry's seq and hash: what reports print and anchors compare."""
+
     seq: int
     hash: str
 
@@ -57,7 +59,8 @@ def read_head(conn: Any) -> LedgerHead:
     return LedgerHead(0, GENESIS_HASH) if not found else LedgerHead(int(found[0][0]), str(found[0][1]))
 
 
-class ChainProblem(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
     seq: int
     message: str
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from bianzhi_app.errors import ApprovalRequired, PoolExceeded, PostLimitExceeded, QuotaExceeded, StateRefused
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class QuotaFigures:
+    """One unit's figures of one kind: approved (核定), used (实有), reserved (在途), allowance (超编只出不进)."""
+
     approved: int
     used: int
     reserved: int
@@ -41,6 +43,31 @@ class QuotaFigures:
         else:
             text += ",无空编"
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class PostFigures:
+    """One unit's figures of one post kind: the limit (职数), posts held, the allowance over the limit."""
+
+    limit: int
+    used: int
+    allowance: int
+
+    @property
+    def vacancy(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFigures:
+    """The region pool (编制总额) of one kind: its total and what the units' quotas take of it."""
+
+    total: int
+    allocated: int
+
+    @property
+    def unallocated(self) -> int:
+        return self.total - self.allocated
 
 
 def check_room(unit: str, kind: str, figures: QuotaFigures, count: int, action: str) -> None:

@@ -118,7 +118,7 @@ def test_kernel_depends_on_no_op_and_no_book():
 def test_safety_knows_no_business_data():
     graph = import_graph()
     business = ("bianzhi_app.ops", "bianzhi_app.kernel", "bianzhi_app.book", "bianzhi_app.areas",
-                "bianzhi_app.queries", "bianzhi_app.ui_queries", "bianzhi_app.catalog", "bianzhi_app.db.models")
+                "bianzhi_app.queries", "bianzhi_app.catalog", "bianzhi_app.db.models")
     leaks = {(m, t) for m, targets in graph.items() if m.startswith("bianzhi_app.safety")
              for t in targets if t.startswith(business)}
     assert leaks == set()

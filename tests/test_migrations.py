@@ -88,7 +88,7 @@ def test_0002_adds_frozen_snapshots_to_a_0001_book_with_data(tmp_path):
 
 def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_path):
     """A book at 0002 gains the index on open; counting a category's active units reads only it."""
-    from bianzhi_app import ui_queries as q
+    from bianzhi_app import queries as q
 
     path = book_at(tmp_path / "old.db", "0002")
     with Book.open(path) as book:

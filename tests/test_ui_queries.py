@@ -1,4 +1,4 @@
-"""The read-only queries of the window (bianzhi_app.ui_queries) on real SQLite books."""
+"""The read side (bianzhi_app.queries) on real SQLite books."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bianzhi_app import ui_queries as q  # noqa: E402
+from bianzhi_app import queries as q  # noqa: E402
+from bianzhi_app.queries import persons as roster_queries  # noqa: E402
 from bianzhi_app.book import Book  # noqa: E402
 from bianzhi_app.idcodes import id_check_digit  # noqa: E402
 
@@ -92,18 +93,19 @@ def test_roster_search_pages_the_same_whether_it_walks_or_reads_the_range(book, 
             field = "id_number" if q.looks_like_id(term) else "name"
             expected = [r for r in everyone if getattr(r, field).startswith(term)
                         and (unit_id is None or r.unit_id == unit_id)]
-            monkeypatch.setattr(q, "DENSE_MATCHES", 1)
+            monkeypatch.setattr(roster_queries, "DENSE_MATCHES", 1)
             walked = all_pages(conn, flt, size=2)
-            monkeypatch.setattr(q, "DENSE_MATCHES", 10**9)
+            monkeypatch.setattr(roster_queries, "DENSE_MATCHES", 10**9)
             ranged = all_pages(conn, flt, size=2)
             assert walked == ranged == expected and (expected or unit_id is not None)
 
 
 def test_roster_search_walks_only_for_a_common_prefix_out_of_the_pages_order(book, monkeypatch):  # type: ignore[no-untyped-def]
     def walks(term: str, column: str = "p.name", **kw: object) -> bool:
-        return q._walk_instead(conn, q.RosterFilter(search=term, **kw), column, term, term + q._TOP)  # type: ignore[arg-type]
+        return roster_queries._walk_instead(conn, q.RosterFilter(search=term, **kw), column, term,  # type: ignore[arg-type]
+                                            term + roster_queries._TOP)
 
-    monkeypatch.setattr(q, "DENSE_MATCHES", 2)
+    monkeypatch.setattr(roster_queries, "DENSE_MATCHES", 2)
     with book.read() as conn:
         assert walks("李") is False  # 1 person: the range
         assert walks("李", unit_id=1) is True  # one unit's persons are fewer than any range
@@ -161,7 +163,7 @@ def test_ledger_pages_newest_first_with_filters(book):  # type: ignore[no-untype
         second = q.ledger_page(conn, q.LedgerFilter(), first[-1]["seq"], 5)
         leaves = q.ledger_page(conn, q.LedgerFilter(op="person.leave"))
     assert [r["seq"] for r in first + second] == list(range(book.head().seq, book.head().seq - 10, -1))
-    assert len(leaves) == 1 and "退休" in leaves[0]["detail"]
+    assert len(leaves) == 1 and "退休" in leaves[0]["summary"] and leaves[0]["detail"]["reason"] == "退休"
 
 
 def test_documents_and_approvals(book):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPushButton, QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import Kind
 from ui.i18n import tr
 
@@ -73,7 +73,7 @@ class KindCombo(QComboBox):
         if blank is not None:
             self.addItem(blank, None)
         for kind in kinds:
-            self.addItem(kind.name, kind.id)
+            self.addItem(tr(kind.name), kind.id)  # display only: an English name in English mode
         self.kinds = {k.id: k for k in kinds}
 
     def kind(self) -> Kind | None:

@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import Catalog
-from ui.first_paint import DISPLAY
+from ui.first_paint import DISPLAY, TOOLTIP
 from ui.i18n import tr
 from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], Any]]
+TOOLTIP_FROM = 12  # characters: a text longer may be elided in its column; its tooltip shows it whole
 
 
 class PagedModel(QAbstractTableModel):
@@ -56,6 +58,9 @@ class PagedModel(QAbstractTableModel):
         if role == DISPLAY and index.isValid():
             value = self.columns[index.column()][1](self.rows[index.row()])
             return "" if value is None else str(value)
+        if role == TOOLTIP and index.isValid():  # a long text, maybe elided in its column, whole
+            value = self.columns[index.column()][1](self.rows[index.row()])
+            return str(value) if isinstance(value, str) and len(value) > TOOLTIP_FROM else None
         return None
 
     # No headerData(): Qt would call it with a Qt.Orientation as soon as a view is given the model,
@@ -89,8 +94,8 @@ class RosterModel(PagedModel):
 
     def __init__(self, session: Session, parent: Any = None):
         catalog: Catalog = session.catalog
-        kinds = {k.id: k.name for k in catalog.kinds}
-        post_names = {k.id: k.name for k in catalog.post_kinds}
+        kinds = {k.id: tr(k.name) for k in catalog.kinds}
+        post_names = {k.id: tr(k.name) for k in catalog.post_kinds}
         columns: list[Column] = [
             (tr("姓名"), lambda r: r.name), (tr("性别"), lambda r: r.gender),
             (tr("身份证号"), lambda r: r.id_number), (tr("出生日期"), lambda r: r.birth_date),
@@ -101,7 +106,7 @@ class RosterModel(PagedModel):
 
     def set_filter(self, flt: q.RosterFilter, *, load: bool = True) -> None:
         if flt.sort not in q.INDEXED_SORTS and flt.unit_id is None:
-            flt = flt._replace(sort="person")  # an unindexed sort over a whole province is not paged cheaply
+            flt = replace(flt, sort="person")  # an unindexed sort over a whole province is not paged cheaply
         self.filter = flt
         if load:
             self.reload()
@@ -116,7 +121,7 @@ class RosterModel(PagedModel):
         descending = order == QtCore.Qt.SortOrder.DescendingOrder
         if (sort, descending) == (self.filter.sort, self.filter.descending):
             return  # the same order (as when sorting is switched on): nothing to read again
-        self.set_filter(self.filter._replace(sort=sort, descending=descending),
+        self.set_filter(replace(self.filter, sort=sort, descending=descending),
                         load=self.started)
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:
@@ -129,16 +134,52 @@ class RosterModel(PagedModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
 
+def roster_total(conn: Any, flt: q.RosterFilter) -> int:
+    """How many persons the roster's filter matches in all (not only the pages loaded). Without a search
+    or a post the counters answer (the sum of `used` over the quotas, one row per unit and kind); else
+    the open slots are counted (on the reader thread: a common surname is ~100,000 on a province)."""
+    from bianzhi_app.db.sql import rows
+    from bianzhi_app.idcodes import normalize_code
+
+    where, params = [], {}
+    term = flt.search.strip()
+    if not term and flt.post_kind_id is None and flt.as_of is None:
+        for column, value in (("unit_id", flt.unit_id), ("kind_id", flt.kind_id)):
+            if value is not None:
+                where.append(f"{column} = :{column}")
+                params[column] = value
+        sql = "SELECT coalesce(sum(used), 0) FROM quotas" + (f" WHERE {' AND '.join(where)}" if where else "")
+        return int(rows(conn, sql, params)[0][0])
+    where.append("s.end_date IS NULL")
+    if term:
+        column = "p.id_number" if q.looks_like_id(term) else "p.name"
+        params["low"] = normalize_code(term) if column == "p.id_number" else term
+        params["high"] = params["low"] + "\U0010ffff"
+        where.append(f"{column} >= :low AND {column} < :high")
+    for column, name, value in (("s.unit_id", "unit", flt.unit_id), ("s.kind_id", "kind", flt.kind_id),
+                                ("a.post_kind_id", "post", flt.post_kind_id)):
+        if value is not None:
+            where.append(f"{column} = :{name}")
+            params[name] = value
+    post = (" JOIN appointments a ON a.person_id = s.person_id AND a.unit_id = s.unit_id AND a.end_date IS NULL"
+            if flt.post_kind_id is not None else "")
+    sql = (f"SELECT count(*) FROM staffing_periods s JOIN persons p ON p.id = s.person_id{post}"
+           f" WHERE {' AND '.join(where)}")
+    return int(rows(conn, sql, params)[0][0])
+
+
 class LedgerModel(PagedModel):
     def __init__(self, session: Session, parent: Any = None):
         from bianzhi_app.kernel import OP_LABELS, Op
+        from ui.ledger_text import Names, entry_text, local_time
 
         labels = {op.value: OP_LABELS[op] for op in Op}
+        names = Names(session.catalog)
         columns: list[Column] = [
             (tr("序号"), lambda r: r["seq"]), (tr("生效日期"), lambda r: r["effective_on"]),
             (tr("变动"), lambda r: tr(labels.get(r["op"], r["op"]))), (tr("单位"), lambda r: r["unit"]),
-            (tr("内容"), lambda r: r["detail"]), (tr("文号"), lambda r: r["doc"]),
-            (tr("经办人"), lambda r: r["actor"]), (tr("登记时间"), lambda r: r["at"]),
+            (tr("内容"), lambda r: entry_text(r, names)), (tr("文号"), lambda r: r["doc"]),
+            (tr("经办人"), lambda r: r["actor"]), (tr("登记时间"), lambda r: local_time(r["at"])),
             (tr("哈希"), lambda r: r["hash"][:12])]
         super().__init__(session, columns, parent)
         self.filter = q.LedgerFilter()
@@ -154,11 +195,55 @@ class LedgerModel(PagedModel):
         return row["seq"]
 
 
+def documents_with_use(conn: Any, search: str, after: Any, limit: int) -> list[dict[str, Any]]:
+    """A page of documents (q.documents_page), each with what the ledger says of it: ``effective_on``, the
+    effective day of the first change it is the basis of (the document's own date as far as the book
+    knows; None when nothing cites it), ``uses`` (how many entries cite it) and ``first`` (that first
+    change: its operation and unit). ``issued_on`` is the day the number was registered in the book."""
+    from bianzhi_app.db.sql import day, rows
+
+    found = q.documents_page(conn, search, after, limit)
+    if not found:
+        return found
+    numbers = [r["number"] for r in found]
+    marks = ", ".join(f":n{i}" for i in range(len(numbers)))
+    params = {f"n{i}": n for i, n in enumerate(numbers)}
+    use = {r[0]: (r[1], int(r[2]), int(r[3])) for r in rows(
+        conn, "SELECT document_number, min(effective_on), count(*), min(seq) FROM ledger"
+              f" WHERE document_number IN ({marks}) GROUP BY document_number", params)}
+    firsts: dict[int, tuple[str, str]] = {}
+    if use:
+        seqs = sorted(v[2] for v in use.values())
+        seq_marks = ", ".join(f":s{i}" for i in range(len(seqs)))
+        firsts = {int(r[0]): (str(r[1]), r[2] or "") for r in rows(
+            conn, f"SELECT seq, op, unit_name FROM ledger WHERE seq IN ({seq_marks})",
+            {f"s{i}": s for i, s in enumerate(seqs)})}
+    for row in found:
+        first_day, count, seq = use.get(row["number"], (None, 0, 0))
+        row["effective_on"] = day(first_day) if first_day else None
+        row["uses"] = count
+        row["first"] = firsts.get(seq, ("", ""))
+    return found
+
+
+def document_use_text(row: dict[str, Any]) -> str:
+    """"设立机构 区委办公室", or "… 等3项" when the document is the basis of more changes."""
+    from bianzhi_app.kernel import OP_LABELS, Op
+
+    op, unit = row.get("first") or ("", "")
+    if not op:
+        return ""
+    labels = {o.value: OP_LABELS[o] for o in Op}
+    text = f"{tr(labels.get(op, op))} {unit}".strip()
+    return text + (tr(" 等{0}项").format(row["uses"]) if row.get("uses", 0) > 1 else "")
+
+
 class DocumentsModel(PagedModel):
     def __init__(self, session: Session, parent: Any = None):
         columns: list[Column] = [
             (tr("文号"), lambda r: r["number"]), (tr("标题"), lambda r: r["title"]),
-            (tr("发文机关"), lambda r: r["issuer"]), (tr("日期"), lambda r: r["issued_on"])]
+            (tr("发文机关"), lambda r: r["issuer"]), (tr("生效日期"), lambda r: r.get("effective_on")),
+            (tr("依据的变动"), document_use_text), (tr("登记日期"), lambda r: r["issued_on"])]
         super().__init__(session, columns, parent)
         self.search = ""
 
@@ -167,7 +252,7 @@ class DocumentsModel(PagedModel):
         self.reload()
 
     def fetch_page(self, conn: Any, after: Any) -> list[Any]:
-        return q.documents_page(conn, self.search, after, self.page)
+        return documents_with_use(conn, self.search, after, self.page)
 
     def key(self, row: dict[str, Any]) -> Any:
         return row["id"]

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from ui.fields import search_edit
 from ui.first_paint import DISPLAY, FOREGROUND, TOOLTIP
 from ui.first_paint import USER as UNIT_ID
@@ -264,8 +264,8 @@ class UnitTree(QWidget):
             small = sum(node.count for node in self.model.root.children) <= EXPAND_ALL_UP_TO
             for row in range(rows if small else min(rows, 1)):
                 self.tree.expand(self.model.index(row, 0))
-        if current is not None:
-            self.select_unit(current, emit=False)
+        if current is not None:  # kept selected when it is still listed; a search is never cleared for it
+            self.select_unit(current, emit=False, clear_search=False)
 
     def apply_filter(self) -> None:
         """Search as you type: a flat list of the units whose name contains the text (from SQL)."""
@@ -309,10 +309,20 @@ class UnitTree(QWidget):
         index = self._locate(unit_id)
         return index.data() if index.isValid() else None
 
-    def _locate(self, unit_id: int) -> QModelIndex:
+    def typing(self) -> bool:
+        """Whether the user is at the search box: its text not yet applied, or the box has the focus
+        (an input method may be composing there). Nothing then clears what they type."""
+        return (self._timer.isActive() or self.search.hasFocus()
+                or self.search.text().strip() != self.model.term)
+
+    def _locate(self, unit_id: int, *, clear_search: bool = True) -> QModelIndex:
+        """The unit's index, loading its path; a unit a search does not list is found by clearing the
+        search (only when asked to and the user is not typing there), else not at all."""
         index = self.model.unit_index(unit_id)
         if index.isValid():
             return index
+        if self.model.term and (not clear_search or self.typing()):
+            return QModelIndex()
         with self.session.read() as conn:
             path = q.unit_path(conn, unit_id)
         if not path:
@@ -332,8 +342,8 @@ class UnitTree(QWidget):
             parent = self.model.unit_index(node.id)
         return parent
 
-    def select_unit(self, unit_id: int, *, emit: bool = True) -> None:
-        index = self._locate(unit_id)
+    def select_unit(self, unit_id: int, *, emit: bool = True, clear_search: bool = True) -> None:
+        index = self._locate(unit_id, clear_search=clear_search)
         if not index.isValid():
             return
         self._quiet = not emit

@@ -8,7 +8,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app import settings
@@ -48,11 +49,40 @@ def _translate(text: str) -> str:
     return _ARGPARSE_MESSAGES.get(text, text)
 
 
-argparse._ = _translate  # type: ignore[attr-defined]  # argparse looks its messages up through gettext's _
+@contextmanager
+def _in_chinese() -> Iterator[None]:
+    """argparse looks its messages up through gettext's ``_`` when it builds, parses and prints: swap in
+    the translation for our parser's calls only, so no other argparse user in the process (pytest) changes."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = _translate  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse with Chinese messages and exit code 2 for a usage error."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        with _in_chinese():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with _in_chinese():
+            return super().add_argument(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _in_chinese():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _in_chinese():
+            return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)

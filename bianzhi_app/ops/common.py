@@ -15,13 +15,13 @@ from bianzhi_app.db.models import (
     post_limits,
     quota_history,
     quotas,
-    region_pools,
     staffing,
     units,
 )
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
 from bianzhi_app.idcodes import id_problem, mask_id, normalize_code
 from bianzhi_app.kernel import Tx
+from bianzhi_app.queries.figures import live_pool, live_post, live_quota
 from bianzhi_app.rules import QuotaFigures
 
 
@@ -59,9 +59,8 @@ def find_unit(tx: Tx, ref: str | int, *, active: bool = True, field: str = "unit
 
 
 def quota_figures(tx: Tx, unit_id: int, kind_id: int) -> QuotaFigures:
-    row = tx.conn.execute(select(quotas.c.approved, quotas.c.used, quotas.c.reserved, quotas.c.allowance)
-                          .where(quotas.c.unit_id == unit_id, quotas.c.kind_id == kind_id)).one()
-    return QuotaFigures(row.approved, row.used, row.reserved, row.allowance)
+    """A unit's figures of a kind, read inside the write transaction (queries.figures reads them for all)."""
+    return live_quota(tx.conn, unit_id, kind_id)
 
 
 def write_quota(tx: Tx, unit_id: int, kind_id: int, *, approved: int, allowance: int,
@@ -82,10 +81,9 @@ def shrink_allowance(tx: Tx, unit_id: int, kind_id: int, effective_on: dt.date) 
 
 
 def post_figures(tx: Tx, unit_id: int, post_kind_id: int) -> tuple[int, int, int]:
-    row = tx.conn.execute(select(post_limits.c.post_limit, post_limits.c.used, post_limits.c.allowance)
-                          .where(post_limits.c.unit_id == unit_id,
-                                 post_limits.c.post_kind_id == post_kind_id)).one()
-    return row.post_limit, row.used, row.allowance
+    """(limit, used, allowance) of a unit's post kind, read inside the write transaction."""
+    figures = live_post(tx.conn, unit_id, post_kind_id)
+    return figures.limit, figures.used, figures.allowance
 
 
 def write_post_limit(tx: Tx, unit_id: int, post_kind_id: int, *, limit: int, allowance: int,
@@ -99,9 +97,9 @@ def write_post_limit(tx: Tx, unit_id: int, post_kind_id: int, *, limit: int, all
 
 
 def pool_figures(tx: Tx, kind_id: int) -> tuple[int, int]:
-    row = tx.conn.execute(select(region_pools.c.total, region_pools.c.allocated)
-                          .where(region_pools.c.kind_id == kind_id)).one()
-    return row.total, row.allocated
+    """(total, allocated) of the region pool of a kind, read inside the write transaction."""
+    figures = live_pool(tx.conn, kind_id)
+    return figures.total, figures.allocated
 
 
 def unit_quota_snapshot(tx: Tx, unit_id: int) -> dict[str, dict[str, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -54,7 +55,7 @@ def set_quota(tx: Tx, unit: str | int, kind: str, approved: int, *, doc: str, on
     else:
         check_quota_cut(u.name, k.name, before, approved)
     after = QuotaFigures(approved, before.used, before.reserved, allowance)
-    after.allowance = after.shrunk_allowance()
+    after = replace(after, allowance=after.shrunk_allowance())
     write_quota(tx, u.id, k.id, approved=approved, allowance=after.allowance, effective_on=effective_on,
                 seq=tx.head.seq + 1)
     return tx.record(Op.QUOTA_SET, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
@@ -85,7 +86,7 @@ def transfer_quota(tx: Tx, source: str | int, target: str | int, kind: str, coun
                 effective_on=effective_on, seq=seq)
     dst_after = QuotaFigures(dst_before.approved + count, dst_before.used, dst_before.reserved,
                              dst_before.allowance)
-    dst_after.allowance = dst_after.shrunk_allowance()
+    dst_after = replace(dst_after, allowance=dst_after.shrunk_allowance())
     write_quota(tx, dst.id, k.id, approved=dst_after.approved, allowance=dst_after.allowance,
                 effective_on=effective_on, seq=seq)
     src_after = quota_figures(tx, src.id, k.id)

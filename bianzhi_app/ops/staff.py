@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -120,14 +120,15 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
             if figures is None:
                 figures = quota_cache[key] = quota_figures(tx, unit.id, kind.id)
             chosen = (None if initial and not request.approval else
-                      _choose_approval(tx, approval_cache, unit, kind, request.approval, effective_on))
+                      _choose_approval(tx, approval_cache, unit, kind, request.approval, effective_on,
+                                       figures, "入编"))
             before = figures.as_dict()
             if chosen is None:
                 check_room(unit.name, kind.name, figures, 1, "入编")
-            else:
+                quota_cache[key] = replace(figures, used=figures.used + 1)
+            else:  # the slot the approval reserved becomes a person
                 chosen.consumed += 1
-                figures.reserved -= 1
-            figures.used += 1
+                quota_cache[key] = replace(figures, used=figures.used + 1, reserved=figures.reserved - 1)
         except BianzhiError as error:
             if errors is None:
                 raise
@@ -144,7 +145,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": effective_on,
                       "end_date": None, "end_reason": None, "approval_id": chosen.id if chosen else None})
         changes.append(tx.record(Op.PERSON_ENTER, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
-                                 before={kind.code: before}, after={kind.code: figures.as_dict()},
+                                 before={kind.code: before}, after={kind.code: quota_cache[key].as_dict()},
                                  person_ids={person_id}, result=person_id,
                                  detail={"person_id": person_id, "name": name, "id": mask_id(id_number),
                                          "kind": kind.code, "approval": chosen.number if chosen else None,
@@ -247,10 +248,12 @@ def _existing_persons(tx: Tx, requests: Sequence[EnterRequest]) -> dict[str, dic
 
 
 def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit: UnitRef, kind: Kind,
-                     number: str | None, on: dt.date) -> _Approval | None:
+                     number: str | None, on: dt.date, figures: QuotaFigures, action: str) -> _Approval | None:
     """The approval this entry consumes: the one named, else the earliest-expiring usable one.
 
-    None when the unit does not require approvals and none was named.
+    None when the unit does not require approvals and none was named. Without a usable approval a
+    unit with no vacancy is refused for that, with its figures (rule 1); the approval rule (5) speaks
+    only when there is room for one more.
     """
     key = (unit.id, kind.id)
     if key not in cache:
@@ -272,10 +275,13 @@ def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit
                                  .where(approvals.c.number == number)).first()
         if exists is None:
             raise NotFound(f"未找到编号为「{number}」的用编核准", field="approval")
+        check_room(unit.name, kind.name, figures, 1, action)
         raise ApprovalRequired(f"用编核准{number}不适用于{unit.name} {kind.name}于{on.isoformat()}入编"
                                f"(单位、编制类型、有效期或余额不符)", field="approval")
     if usable:
         return usable[0]
+    if unit.requires_approval:
+        check_room(unit.name, kind.name, figures, 1, action)
     check_approval_available(unit.name, kind.name, unit.requires_approval, 0)
     return None
 
@@ -331,7 +337,7 @@ def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None
     src_before = quota_figures(tx, source.id, old_kind.id)
     dst_before = quota_figures(tx, target.id, new_kind.id)
     post = _end_slot(tx, slot, effective_on, "调出")
-    chosen = _choose_approval(tx, {}, target, new_kind, approval, effective_on)
+    chosen = _choose_approval(tx, {}, target, new_kind, approval, effective_on, dst_before, "调入")
     if chosen is None:
         check_room(target.name, new_kind.name, dst_before, 1, "调入")
     else:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal
 
 HEADER_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -18,7 +19,8 @@ HEADER_SIZE = 100
 CheckKind = Literal["ok", "missing", "not_sqlite", "truncated", "corrupt", "busy", "unreadable"]
 
 
-class CheckResult(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CheckResult:
     """``ok`` and a Chinese ``message`` for the user; ``kind`` for the caller; ``problems`` lists what
     SQLite reported (at most ``max_problems`` lines)."""
 

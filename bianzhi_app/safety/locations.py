@@ -14,7 +14,8 @@ import posixpath
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Literal
 
 LocationKind = Literal["local", "network", "cloud_sync", "removable"]
 
@@ -77,7 +78,8 @@ _EXTENDED = re.compile(r"^[\\/]{2}[?.][\\/]")
 _MOUNT_ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
-class LocationVerdict(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LocationVerdict:
     """``safe`` is False for network shares, cloud-sync folders and removable disks; ``reason`` says why
     and how to fix it, in Chinese, for the user; ``detail`` names what matched (share, mount, folder)."""
 

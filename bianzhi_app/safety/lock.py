@@ -13,6 +13,7 @@ people never edit the same book at once and so that restore can be sure nobody e
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import datetime as dt
 import getpass
 import json
@@ -20,9 +21,10 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple, Self
+from typing import Self
 
 from bianzhi_app import __version__
 from bianzhi_app.errors import BianzhiError, Busy, RefusedError
@@ -37,7 +39,8 @@ SINCE_TOLERANCE = 5.0
 UNREADABLE_GRACE = 30.0
 
 
-class Holder(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
+@dataclass(frozen=True, slots=True)
+class Holder:
     """Who holds a lock; ``readable`` is False when the lock file could not be parsed (``since`` is then
     the file's modification time and the other fields are placeholders)."""
 
@@ -50,7 +53,7 @@ class Holder(NamedTuple):  # made on the window's start path, where a dataclass 
     readable: bool = True
 
     def to_json(self) -> str:
-        data = self._asdict()
+        data = dataclasses.asdict(self)
         del data["readable"]
         return json.dumps(data, ensure_ascii=False, indent=1)
 

@@ -13,12 +13,14 @@ Lock semantics (see README 「数据安全」):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from bianzhi_app import settings
 from bianzhi_app.errors import BianzhiError
@@ -83,7 +85,8 @@ def guard_location(path: Path, allow: bool | None = None) -> None:
             kind=verdict.kind, detail=verdict.detail)
 
 
-class OpenPlan(NamedTuple):  # made on the window's start path, where a dataclass costs ~0.4 ms to define
+@dataclass(frozen=True, slots=True)
+class OpenPlan:
     path: Path | None
     lock: Lock | None = None
     report: StartupReport | None = None
@@ -154,14 +157,15 @@ def write_guard(path: Path) -> Callable[[], None]:
 
 
 def holder_detail(holder: Holder) -> dict[str, Any]:
-    data = holder._asdict()
+    data = dataclasses.asdict(holder)
     data.pop("readable", None)
     return data
 
 
 # --- backups -------------------------------------------------------------------------------------
 
-class RestoreCandidate(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RestoreCandidate:
     """A backup of this book that could be restored, for the CLI message and the UI's offer."""
 
     path: Path

@@ -18,8 +18,8 @@ import os
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from bianzhi_app import settings
 from bianzhi_app.safety.check import HEADER_MAGIC, HEADER_SIZE, open_readonly, page_size_from_header
@@ -32,7 +32,8 @@ _IO_CODES = (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN,
              sqlite3.SQLITE_PERM)
 
 
-class StartupReport(NamedTuple):  # not a dataclass: cheaper to import before the window's first paint
+@dataclass(frozen=True, slots=True)
+class StartupReport:
     """``ok`` False means damaged (``message`` is the Chinese reason); ``complete`` says whether the
     quick_check covered the whole file within the budget; ``ledger_head`` is (seq, hash) when read."""
 

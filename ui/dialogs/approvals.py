@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import APPROVAL_METHODS
 from bianzhi_app.rules import check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
@@ -39,7 +39,7 @@ class AddApprovalDialog(OpDialog):
             return "", tr("请选择单位")
         figures = q.live_quota(conn, unit_id, kind.id)
         count = self.count.value()
-        text = f"{self.unit.currentText()} {kind.name}:{figures_line(figures)}"
+        text = f"{self.unit.currentText()} {tr(kind.name)}:{figures_line(figures)}"
         reason = rule_says(check_room, self.unit.currentText(), kind.name, figures, count,
                            tr("核准{0}名用编").format(count))
         if reason is None and not self.doc.text().strip():
@@ -49,7 +49,7 @@ class AddApprovalDialog(OpDialog):
     def request(self) -> Submit:
         valid_until: dt.date = self.valid_until.day()
         unit, kind, count = self.unit.unit_id(), self.kind.kind().code, self.count.value()  # type: ignore[union-attr]
-        method, doc, on = self.method.currentText(), self.doc.text(), self.on.day()
+        method, doc, on = self.method.value(), self.doc.text(), self.on.day()
         return lambda book: book.approvals.add(unit=unit, kind=kind, count=count, method=method, doc=doc,  # type: ignore[arg-type]
                                                valid_until=valid_until, on=on)
 

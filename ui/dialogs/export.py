@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore
 from PySide6.QtWidgets import QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from ui.dialogs.common import notify, run_in_background, save_path
 from ui.i18n import tr
 from ui.session import Session
@@ -103,9 +103,11 @@ def ledger_source(model: Any, title: str) -> ExportSource:
 
 
 def documents_source(model: Any, title: str) -> ExportSource:
+    from ui.models import documents_with_use
+
     search = model.search
-    columns, getters = _columns(model, {0: "text", 3: "date"})
-    return ExportSource(title, columns, _paged(lambda conn, after, n: q.documents_page(conn, search, after, n),
+    columns, getters = _columns(model, {0: "text", 3: "date", 5: "date"})
+    return ExportSource(title, columns, _paged(lambda conn, after, n: documents_with_use(conn, search, after, n),
                                                lambda row: row["id"], getters))
 
 

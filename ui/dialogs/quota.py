@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.rules import check_pool, check_pool_total, check_post_cut, check_quota_cut
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line, rule_says
 from ui.fields import KindCombo, UnitPicker
@@ -15,6 +15,16 @@ from ui.i18n import tr
 
 def pool_line(kind_name: str, total: int, allocated: int) -> str:
     return tr("{0} 编制总额{1} 已分配{2} 未分配{3}").format(kind_name, total, allocated, total - allocated)
+
+
+def preset(dialog: Any, box: Any, key: tuple[Any, ...], value: int) -> None:
+    """Show the current figure in `box` whenever the unit or kind it is for changes (`key`): the form
+    opens on what the document changes, not on 0 (which would read as a cut below the staff)."""
+    if getattr(dialog, "_preset_key", None) != key:
+        dialog._preset_key = key
+        box.blockSignals(True)  # inside refresh(): no second refresh
+        box.setValue(value)
+        box.blockSignals(False)
 
 
 class SetQuotaDialog(DocumentedDialog):
@@ -37,8 +47,10 @@ class SetQuotaDialog(DocumentedDialog):
             return "", tr("请选择单位")
         name = self.unit.currentText()
         figures = q.live_quota(conn, unit_id, kind.id)
-        total, allocated = q.live_pool(conn, kind.id)
-        text = f"{name} {kind.name}:{figures_line(figures)}\n{pool_line(kind.name, total, allocated)}"
+        preset(self, self.approved, (unit_id, kind.id), figures.approved)
+        pool = q.live_pool(conn, kind.id)
+        total, allocated = pool.total, pool.allocated
+        text = f"{name} {tr(kind.name)}:{figures_line(figures)}\n{pool_line(tr(kind.name), total, allocated)}"
         new = self.approved.value()
         reason = rule_says(check_pool, kind.name, total, allocated, new - figures.approved, name)
         if reason is None and not self.as_allowance.isChecked():
@@ -70,8 +82,8 @@ class TransferQuotaDialog(DocumentedDialog):
         if src is None or dst is None or kind is None:
             return "", tr("请选择划出单位和划入单位")
         src_fig, dst_fig = q.live_quota(conn, src, kind.id), q.live_quota(conn, dst, kind.id)
-        text = (f"{self.source.currentText()} {kind.name}:{figures_line(src_fig)}\n"
-                f"{self.target.currentText()} {kind.name}:{figures_line(dst_fig)}")
+        text = (f"{self.source.currentText()} {tr(kind.name)}:{figures_line(src_fig)}\n"
+                f"{self.target.currentText()} {tr(kind.name)}:{figures_line(dst_fig)}")
         if src == dst:
             return text, tr("划出单位与划入单位不能相同")
         count = self.count.value()
@@ -105,8 +117,10 @@ class SetPostLimitDialog(DocumentedDialog):
         unit_id, post = self.unit.unit_id(), self.post.kind()
         if unit_id is None or post is None:
             return "", tr("请选择单位")
-        limit, used, allowance = q.live_post(conn, unit_id, post.id)
-        text = tr("{0} {1} 职数{2} 已配{3}").format(self.unit.currentText(), post.name, limit, used)
+        figures = q.live_post(conn, unit_id, post.id)
+        limit, used, allowance = figures.limit, figures.used, figures.allowance
+        preset(self, self.limit, (unit_id, post.id), limit)
+        text = tr("{0} {1} 职数{2} 已配{3}").format(self.unit.currentText(), tr(post.name), limit, used)
         reason = None
         if not self.as_allowance.isChecked():
             reason = rule_says(check_post_cut, self.unit.currentText(), post.name, used, allowance, self.limit.value())
@@ -126,16 +140,15 @@ class SetPoolDialog(DocumentedDialog):
         self.kind.currentIndexChanged.connect(self.refresh)
         self.total = self.spin(tr("编制总额"), "total")
         self.add_doc_and_date()
-        kind = self.kind.kind()
-        if kind is not None:
-            self.total.setValue(q.live_pool(conn, kind.id)[0])
 
     def live(self, conn: Any) -> tuple[str, str | None]:
         kind = self.kind.kind()
         assert kind is not None
-        total, allocated = q.live_pool(conn, kind.id)
+        pool = q.live_pool(conn, kind.id)
+        total, allocated = pool.total, pool.allocated
+        preset(self, self.total, (kind.id,), total)
         reason = rule_says(check_pool_total, kind.name, self.total.value(), allocated)
-        return pool_line(kind.name, total, allocated), reason or self.doc_missing()
+        return pool_line(tr(kind.name), total, allocated), reason or self.doc_missing()
 
     def request(self) -> Submit:
         kind, total, doc, on = self.kind.kind().code, self.total.value(), self.doc.text(), self.on.day()  # type: ignore[union-attr]

@@ -7,7 +7,8 @@ without importing every dialog and the ops behind them.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
     from ui.dialogs.base import OpDialog
 
 
-class OpEntry(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class OpEntry:
     key: str
     menu: str
     label: str

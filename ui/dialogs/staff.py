@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import LEAVE_REASONS
 from bianzhi_app.rules import check_post_room, check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
@@ -21,16 +21,26 @@ def room_reason(conn: Any, unit_id: int, unit: str, kind: Any, action: str, on: 
                 chosen: str | None) -> tuple[Any, str | None]:
     """Live figures of a unit and kind, and why the core would refuse one more person there.
 
-    With a usable approval the person takes a reserved slot (no room check); without one a
-    unit that requires approvals refuses (rule 5), otherwise rule 1 decides (rules.check_room).
+    With a usable approval the person takes a reserved slot (no room check); without one rule 1
+    decides first (no vacancy: the figures say so), then a unit that requires approvals refuses
+    (rule 5) — the order of the core's checks (ops.staff).
     """
     figures = q.live_quota(conn, unit_id, kind.id)
     usable = q.usable_approvals(conn, unit_id, kind.id, on)
     if chosen or usable:
         return figures, None
-    if q.unit_requires_approval(conn, unit_id):
-        return figures, tr("{0} {1} 没有有效的用编核准,不能{2}(先核准后进人)").format(unit, kind.name, action)
-    return figures, rule_says(check_room, unit, kind.name, figures, 1, action)
+    no_room = rule_says(check_room, unit, kind.name, figures, 1, action)
+    if no_room is None and q.unit_requires_approval(conn, unit_id):
+        return figures, no_approval_text(action).format(unit, tr(kind.name))
+    return figures, no_room
+
+
+def no_approval_text(action: str) -> str:
+    """先核准后进人, one whole sentence per action (入编, 调入): an action put into a sentence reads badly
+    once translated ("cannot Enter")."""
+    if action == "调入":
+        return tr("{0} {1} 没有有效的用编核准,不能调入(先核准后进人)")
+    return tr("{0} {1} 没有有效的用编核准,不能入编(先核准后进人)")
 
 
 class _ApprovalCombo(QComboBox):
@@ -68,8 +78,8 @@ class PersonDialog(OpDialog):
         return found, None
 
     def person_line(self, slot: dict[str, Any]) -> str:
-        kind = self.session.catalog.kind_by_id(slot["kind_id"]).name
-        post = self.session.catalog.post_kind_by_id(slot["post_kind_id"]).name if slot["post_kind_id"] else ""
+        kind = tr(self.session.catalog.kind_by_id(slot["kind_id"]).name)
+        post = tr(self.session.catalog.post_kind_by_id(slot["post_kind_id"]).name) if slot["post_kind_id"] else ""
         return tr("{0}:{1} {2}").format(slot["name"], slot["unit"], kind) + (f" {post}" if post else "")
 
 
@@ -94,9 +104,9 @@ class EnterDialog(OpDialog):
         if unit_id is None or kind is None:
             return "", tr("请选择单位")
         self.approval.fill(q.usable_approvals(conn, unit_id, kind.id, self.on.day()))
-        figures, reason = room_reason(conn, unit_id, self.unit.currentText(), kind, tr("入编"), self.on.day(),
+        figures, reason = room_reason(conn, unit_id, self.unit.currentText(), kind, "入编", self.on.day(),
                                       self.approval.currentData())
-        text = f"{self.unit.currentText()} {kind.name}:{figures_line(figures)}"
+        text = f"{self.unit.currentText()} {tr(kind.name)}:{figures_line(figures)}"
         if not self.name.text().strip():
             reason = reason or tr("请输入姓名")
         return text, reason or self.id_edit.problem()
@@ -124,7 +134,7 @@ class LeaveDialog(PersonDialog):
         return self.person_line(slot) + "\n" + figures_line(figures), None
 
     def request(self) -> Submit:
-        id_number, reason, on = self.id_edit.code(), self.reason.currentText(), self.on.day()
+        id_number, reason, on = self.id_edit.code(), self.reason.value(), self.on.day()
         return lambda book: book.staff.leave(id_number=id_number, reason=reason, on=on)
 
 
@@ -152,11 +162,11 @@ class TransferDialog(PersonDialog):
             return self.person_line(slot), tr("调入单位不能与调出单位相同")
         kind = self.kind.kind() or self.session.catalog.kind_by_id(slot["kind_id"])
         self.approval.fill(q.usable_approvals(conn, target, kind.id, self.on.day()))
-        figures, reason = room_reason(conn, target, self.unit.currentText(), kind, tr("调入"), self.on.day(),
+        figures, reason = room_reason(conn, target, self.unit.currentText(), kind, "调入", self.on.day(),
                                       self.approval.currentData())
         source = q.live_quota(conn, slot["unit_id"], slot["kind_id"])
         text = (tr("调出:") + self.person_line(slot) + " " + figures_line(source) + "\n" + tr("调入:")
-                + f"{self.unit.currentText()} {kind.name} " + figures_line(figures))
+                + f"{self.unit.currentText()} {tr(kind.name)} " + figures_line(figures))
         return text, reason
 
     def request(self) -> Submit:
@@ -184,9 +194,9 @@ class ChangeKindDialog(PersonDialog):
         kind = self.kind.kind()
         assert kind is not None
         figures = q.live_quota(conn, slot["unit_id"], kind.id)
-        text = self.person_line(slot) + "\n" + f"{kind.name}:" + figures_line(figures)
+        text = self.person_line(slot) + "\n" + f"{tr(kind.name)}:" + figures_line(figures)
         if kind.id == slot["kind_id"]:
-            return text, tr("{0}已是{1}").format(slot["name"], kind.name)
+            return text, tr("{0}已是{1}").format(slot["name"], tr(kind.name))
         return text, rule_says(check_room, slot["unit"], kind.name, figures, 1, tr("转入"))
 
     def request(self) -> Submit:
@@ -210,8 +220,9 @@ class AppointDialog(PersonDialog):
             return "", reason
         post = self.post.kind()
         assert post is not None
-        limit, used, _allowance = q.live_post(conn, slot["unit_id"], post.id)
-        text = self.person_line(slot) + "\n" + tr("{0} 职数{1} 已配{2}").format(post.name, limit, used)
+        figures = q.live_post(conn, slot["unit_id"], post.id)
+        limit, used = figures.limit, figures.used
+        text = self.person_line(slot) + "\n" + tr("{0} 职数{1} 已配{2}").format(tr(post.name), limit, used)
         return text, rule_says(check_post_room, slot["unit"], post.name, limit, used)
 
     def request(self) -> Submit:
@@ -233,8 +244,9 @@ class DismissDialog(PersonDialog):
             return "", reason
         text = self.person_line(slot)
         if slot["post_kind_id"]:
-            limit, used, _allowance = q.live_post(conn, slot["unit_id"], slot["post_kind_id"])
-            post = self.session.catalog.post_kind_by_id(slot["post_kind_id"]).name
+            figures = q.live_post(conn, slot["unit_id"], slot["post_kind_id"])
+            limit, used = figures.limit, figures.used
+            post = tr(self.session.catalog.post_kind_by_id(slot["post_kind_id"]).name)
             text += "\n" + tr("{0} 职数{1} 已配{2}").format(post, limit, used)
         return text, None
 

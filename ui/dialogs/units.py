@@ -7,7 +7,7 @@ from typing import Any
 from PySide6 import QtCore
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line
@@ -22,7 +22,7 @@ class _UnitDialog(DocumentedDialog):
         for kind in self.session.catalog.kinds:
             figures = q.live_quota(conn, unit_id, kind.id)
             if figures.approved or figures.used or figures.reserved:
-                lines.append(f"{kind.name}:{figures_line(figures)}")
+                lines.append(f"{tr(kind.name)}:{figures_line(figures)}")
         return "\n".join(lines) or tr("未核定编制")
 
 
@@ -53,8 +53,8 @@ class AddUnitDialog(_UnitDialog):
         return "", self.doc_missing()
 
     def request(self) -> Submit:
-        name, category, rank = self.name.text(), self.category.currentText(), self.rank.currentText()
-        funding, parent = self.funding.currentText() or None, self.parent_unit.unit_id()
+        name, category, rank = self.name.text(), self.category.value(), self.rank.value()
+        funding, parent = self.funding.value() or None, self.parent_unit.unit_id()
         uscc, requires_approval = normalize_code(self.uscc.text()) or None, self.requires.isChecked()
         doc, on = self.doc.text(), self.on.day()
         return lambda book: book.units.add(name=name, category=category, rank=rank, funding=funding, parent=parent,

@@ -10,11 +10,11 @@ from PySide6 import QtCore
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.catalog import CATEGORIES
 from ui.charts import BarChart
 from ui.i18n import tr
-from ui.pages.common import fill_table, heading, make_table
+from ui.pages.common import fill_table, fit_height, heading, make_table, squeeze_columns
 from ui.session import Session
 
 
@@ -36,7 +36,7 @@ class DashboardPage(QScrollArea):
         layout.addWidget(self.title)
         layout.addWidget(heading(tr("编制总额"), body))
         self.pool = make_table(body, "pool_table")
-        self.pool.setMaximumHeight(170)
+        self.pool.horizontalHeader().setStretchLastSection(False)  # figures stay next to their kind
         layout.addWidget(self.pool)
         charts = QGridLayout()
         charts.addWidget(heading(tr("各类编制使用情况"), body), 0, 0)
@@ -91,7 +91,7 @@ class DashboardPage(QScrollArea):
     def fill(self, region: dict[str, Any], figures: dict[str, Any]) -> None:
         catalog = self.session.catalog
         self.title.setText(tr("{0}({1})机构编制概览").format(region["name"], region["code"]))
-        kinds = {k.id: k.name for k in catalog.kinds}
+        kinds = {k.id: tr(k.name) for k in catalog.kinds}
         fill_table(self.pool, [tr("编制类型"), tr("编制总额"), tr("已分配"), tr("未分配"), tr("实有"), tr("在途")],
                    [[kinds[kid], total, allocated, total - allocated, figures["per_kind"][kid][1],
                      figures["per_kind"][kid][2]] for kid, (total, allocated) in figures["pool"].items()])
@@ -107,5 +107,8 @@ class DashboardPage(QScrollArea):
         fill_table(self.expiring, [tr("单位"), tr("核准编号"), tr("编制类型"), tr("剩余"), tr("有效期至")],
                    [[r["unit"], r["number"], kinds[r["kind_id"]], r["remaining"], r["valid_until"]]
                     for r in figures["expiring"]], [r["unit_id"] for r in figures["expiring"]])
+        fit_height(self.pool)  # every kind in sight
+        for table in (self.over, self.at, self.expiring):
+            squeeze_columns(table)
         self.loaded = True
         self.refreshed.emit()

@@ -8,14 +8,14 @@ from PySide6 import QtCore
 from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from bianzhi_app.kernel import OP_LABELS, Op
 from ui.dialogs.export import ExportSource, dated, documents_source, ledger_source, table_source
 from ui.fields import UnitPicker, export_button, search_edit
 from ui.i18n import tr
 from ui.models import DocumentsModel, LedgerModel
 from ui.pages.common import fill_table, make_table
-from ui.pages.paged_view import paged_view
+from ui.pages.paged_view import elide_middle, fit_columns, paged_view
 from ui.session import Session
 
 STATUSES = {"active": "有效", "used": "已用完", "cancelled": "已撤销", "expired": "已过期"}
@@ -43,13 +43,13 @@ class ApprovalsPage(QWidget):
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
-        kinds = {k.id: k.name for k in self.session.catalog.kinds}
+        kinds = {k.id: tr(k.name) for k in self.session.catalog.kinds}
         with self.session.read() as conn:
             rows = q.approvals_list(conn, status=self.status.currentData())
         fill_table(self.table, [tr("核准编号"), tr("单位"), tr("编制类型"), tr("核准数"), tr("已用"), tr("剩余"),
                                 tr("补充方式"), tr("状态"), tr("核准日期"), tr("有效期至"), tr("文号")],
                    [[r["number"], r["unit"], kinds[r["kind_id"]], r["count"], r["used"], r["remaining"],
-                     r["method"], tr(STATUSES.get(r["status"], r["status"])), r["issued_on"], r["valid_until"],
+                     tr(str(r["method"])), tr(STATUSES.get(r["status"], r["status"])), r["issued_on"], r["valid_until"],
                      r["doc"]] for r in rows], [r["number"] for r in rows])
 
     def export_source(self) -> ExportSource:
@@ -83,6 +83,7 @@ class _DateFilter(QWidget):
 
 
 class LedgerPage(QWidget):
+    ELASTIC = 4  # 内容: takes what the other columns leave
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -109,6 +110,7 @@ class LedgerPage(QWidget):
         layout.addWidget(self.head)
         self.model = LedgerModel(session, self)
         self.view = paged_view(self.model, self, "ledger_view")
+        self.fitted = False
         layout.addWidget(self.view)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -131,6 +133,10 @@ class LedgerPage(QWidget):
         self.model.set_filter(q.LedgerFilter(since=self.since.day(), until=self.until.day(),
                                              unit_id=self.unit.unit_id() if unit_text else None,
                                              op=self.op.currentData()))
+        if not self.fitted:  # once: later the user's own widths stay
+            self.fitted = True
+            fit_columns(self.view, self.model, elastic=self.ELASTIC)
+            elide_middle(self.view)
 
 
 class DocumentsPage(QWidget):
@@ -145,6 +151,7 @@ class DocumentsPage(QWidget):
         layout.addLayout(bar)
         self.model = DocumentsModel(session, self)
         self.view = paged_view(self.model, self, "documents_view")
+        self.fitted = False
         layout.addWidget(self.view)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -154,6 +161,13 @@ class DocumentsPage(QWidget):
 
     def refresh(self) -> None:
         self.model.set_search(self.search.text())
+        for column in (1, 2):  # 标题, 发文机关: hidden while no document listed has one
+            getter = self.model.columns[column][1]
+            self.view.setColumnHidden(column, not any(getter(row) for row in self.model.rows))
+        if not self.fitted:
+            self.fitted = True
+            fit_columns(self.view, self.model, elastic=4)  # 依据的变动
+            elide_middle(self.view)
 
     def export_source(self) -> ExportSource:
         return documents_source(self.model, dated(tr("文件依据"), self.session.today()))

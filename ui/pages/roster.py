@@ -3,8 +3,10 @@ sorted on indexed columns, paged from SQL as the user scrolls."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from ui.fields import KindCombo, UnitPicker, export_button, search_edit
 from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
-from ui.models import RosterModel
+from ui.models import RosterModel, roster_total
 from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 class RosterPage(QWidget):
     person_activated = Signal(str)  # ID number
+    ELASTIC = 4  # 单位: takes what the other columns leave
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,6 +60,9 @@ class RosterPage(QWidget):
         self.unit.unit_changed.connect(self._timer.start)
         self.kind.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.post.currentIndexChanged.connect(lambda _i: self._timer.start())
+        self.total: int | None = None
+        self._count_generation = 0
+        self.model.modelReset.connect(self._count)  # a new filter (or a reload after a change)
         self.model.modelReset.connect(self._update_status)
         self.model.rowsInserted.connect(self._update_status)
         self.loaded = False
@@ -65,12 +71,12 @@ class RosterPage(QWidget):
         if not self.loaded:
             self.loaded = True
             self.model.reload()
-            fit_columns(self.view, self.model)
+            fit_columns(self.view, self.model, elastic=self.ELASTIC)
 
     def apply_filter(self) -> None:
         kind, post = self.kind.kind(), self.post.kind()
         unit_text = self.unit.currentText().strip()
-        self.model.set_filter(self.model.filter._replace(search=self.search.text(),
+        self.model.set_filter(replace(self.model.filter, search=self.search.text(),
                                       unit_id=self.unit.unit_id() if unit_text else None,
                                       kind_id=kind.id if kind else None, post_kind_id=post.id if post else None))
         self.loaded = True
@@ -88,9 +94,30 @@ class RosterPage(QWidget):
             self.view.horizontalHeader().setSortIndicator(-1, order)
             self.view.horizontalHeader().blockSignals(False)
 
+    def _count(self, *_args: object) -> None:
+        """The total the filter matches, read behind the page (never before the first paint; a common
+        surname on a province is ~100,000 persons to count)."""
+        flt = self.model.filter
+        self.total = None
+        self._count_generation += 1
+        generation = self._count_generation
+
+        def done(total: int) -> None:
+            if generation == self._count_generation and shiboken6.isValid(self):
+                self.total = total
+                self._update_status()
+
+        self.session.read_later(lambda conn: roster_total(conn, flt), done, lambda _error: None)
+
     def _update_status(self, *_args: object) -> None:
-        more = tr(",向下滚动载入更多") if not self.model.exhausted else ""
-        self.status.setText(tr("已载入{0}人").format(len(self.model.rows)) + more)
+        loaded = len(self.model.rows)
+        if self.total is None:
+            text = tr("已载入{0}人").format(f"{loaded:,}")
+        elif self.model.exhausted or loaded >= self.total:
+            text = tr("共 {0} 人").format(f"{self.total:,}")
+        else:
+            text = tr("共 {0} 人,已载入 {1} 人,向下滚动载入更多").format(f"{self.total:,}", f"{loaded:,}")
+        self.status.setText(text)
 
     def _activated(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

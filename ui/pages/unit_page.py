@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from bianzhi_app import ui_queries as q
+from bianzhi_app import queries as q
 from ui.dialogs.export import ExportSource, dated, ledger_source, roster_source, table_source
 from ui.fields import export_button
 from ui.i18n import tr
 from ui.models import LedgerModel, RosterModel
 from ui.pages.common import fill_table, make_table
-from ui.pages.paged_view import paged_view
+from ui.pages.paged_view import elide_middle, fit_columns, paged_view
 from ui.session import Session
 
 
@@ -35,6 +37,7 @@ class UnitPage(QWidget):
         self.staff = paged_view(self.staff_model, self, "unit_staff")
         self.ledger_model = LedgerModel(session, self)
         self.ledger = paged_view(self.ledger_model, self, "unit_ledger")
+        self._elided = False
         self.tabs.addTab(self.quota, tr("编制"))
         self.tabs.addTab(self.posts, tr("领导职数"))
         self.tabs.addTab(self.staff, tr("人员"))
@@ -75,10 +78,16 @@ class UnitPage(QWidget):
         self.info.setText("  ".join(parts))
         fill_table(self.quota, [tr("编制类型"), tr("核定"), tr("实有"), tr("在途"), tr("空编"), tr("超编"),
                                 tr("只出不进")],
-                   [[k.name, f.approved, f.used, f.reserved, f.vacancy, f.overage, f.allowance]
+                   [[tr(k.name), f.approved, f.used, f.reserved, f.vacancy, f.overage, f.allowance]
                     for k, f in detail["kinds"]])
         fill_table(self.posts, [tr("职务"), tr("职数"), tr("已配"), tr("空缺"), tr("超配"), tr("任职人员")],
-                   [[p["kind"].name, p["limit"], p["used"], max(0, p["limit"] - p["used"]),
+                   [[tr(p["kind"].name), p["limit"], p["used"], max(0, p["limit"] - p["used"]),
                      max(0, p["used"] - p["limit"]), "、".join(p["holders"])] for p in detail["posts"]])
-        self.staff_model.set_filter(self.staff_model.filter._replace(unit_id=self.unit_id))
+        self.staff_model.set_filter(replace(self.staff_model.filter, unit_id=self.unit_id))
         self.ledger_model.set_filter(q.LedgerFilter(unit_id=self.unit_id))
+        fit_columns(self.staff, self.staff_model, elastic=4)  # 单位
+        fit_columns(self.ledger, self.ledger_model, elastic=4)  # 内容
+        if not self._elided:
+            self._elided = True
+            elide_middle(self.staff)
+            elide_middle(self.ledger)
