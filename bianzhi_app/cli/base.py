@@ -76,6 +76,10 @@ class ArgumentParser(argparse.ArgumentParser):
         with _in_chinese():
             return super().parse_known_args(*args, **kwargs)
 
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:  # "unrecognized arguments" is looked up here
+        with _in_chinese():
+            return super().parse_args(*args, **kwargs)
+
     def format_usage(self) -> str:
         with _in_chinese():
             return super().format_usage()
