@@ -327,7 +327,7 @@ class Model:
                 dst.quota[kind][1] += src.quota[kind][1]
             for post in POSTS:
                 dst.posts[post][0] += src.posts[post][0]
-                dst.posts[post][1] += src.posts[post][1]  # not shrunk: see the xfail test at the end
+                dst.posts[post][1] += src.posts[post][1]
             for approval in self.approvals.values():
                 if approval.status == "active" and approval.unit == source:
                     approval.unit = target
@@ -339,6 +339,9 @@ class Model:
             src.posts = {p: [0, 0] for p in POSTS}
             for kind in KINDS:
                 self.shrink(target, kind)
+            for post in POSTS:  # the post allowance covers only the holders left over the limit
+                limit, allowance = dst.posts[post]
+                dst.posts[post][1] = min(allowance, max(0, self.posts_used(target, post) - limit))
         return target
 
 
@@ -717,11 +720,8 @@ def test_every_operation_both_succeeds_and_is_refused_against_the_model() -> Non
     assert outcomes["enter_many", "skipped"], "no batch entry listed a refused person and went on"
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: a merge carries a post allowance (超职数只出不进) into a unit "
-                                       "that is within its post limit, so a later cut below the holders is accepted")
 def test_a_merge_shrinks_a_post_allowance_the_merged_unit_no_longer_needs(tmp_path: Path) -> None:
-    """Rule 3 with rule 6's allowance: the quota side shrinks after a merge, the post side must too. When this
-    passes, shrink the post allowance in Model.merge as well (and drop the xfail)."""
+    """Rule 3 with rule 6's allowance: the quota side shrinks after a merge, and so does the post side."""
     with Book.open(tmp_path / "book.db", actor="测试员") as book:
         book.region.init(name="测试区", code="610403")
         book.region.set_pool(kind="xz", total=20, doc=DOC)

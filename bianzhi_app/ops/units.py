@@ -443,6 +443,10 @@ def _move_everything(tx: Tx, src: UnitRef, target: UnitRef, effective_on: dt.dat
         limit, _used, allowance = post_figures(tx, src.id, p.id)
         if limit or allowance:
             write_post_limit(tx, src.id, p.id, limit=0, allowance=0, effective_on=effective_on, seq=seq)
+        t_limit, t_used, t_allowance = post_figures(tx, target.id, p.id)
+        if t_allowance > max(0, t_used - t_limit):  # rule 6 for posts: the allowance covers only what is left over
+            write_post_limit(tx, target.id, p.id, limit=t_limit, allowance=max(0, t_used - t_limit),
+                             effective_on=effective_on, seq=seq)
     return {s.person_id for s in open_slots}
 
 
