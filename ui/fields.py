@@ -98,8 +98,7 @@ def search_edit(parent: QWidget, name: str, placeholder: str) -> QLineEdit:
 def export_button(parent: QWidget, source: Callable[[], Any], session: Any, name: str) -> QPushButton:
     """导出Excel for a list: `source()` gives its ExportSource when clicked (ui.dialogs.export, and
     what it needs, loads then, not with the page)."""
-    button = QPushButton(parent)  # (text, parent) would build QIcon's enums, 2 ms, to pick an overload
-    button.setText(tr("导出Excel"))
+    button = QPushButton(tr("导出Excel"), parent)
     button.setObjectName(name)
     button.setToolTip(tr("把当前列表(按当前筛选)导出为Excel工作簿"))
 

@@ -1,22 +1,22 @@
-"""What the window's start needs of PySide's `Qt` namespace, without loading it.
+"""Work that waits for the window's first paint, and the item roles the models answer.
 
-PySide builds the Python enums of a Qt type the first time any of them is touched; for `Qt` itself
-(~150 enums) that is 12 ms, more than the rest of the window's tree and roster. So the models and
-views painted first compare roles with the plain ints Qt passes to data(), and a table's header
-labels come from a header model, so that Qt never calls a Python headerData() with a Qt.Orientation
-before the first paint. Everything after the first paint uses `Qt` freely. tests/ui check that these
-are Qt's values and that the first paint leaves `Qt` unloaded.
+A table's header labels come from a header model (no Python headerData()), so Qt does not call into
+Python for every header section while it lays out the first screen. `AfterFirstPaint` starts what
+must not delay the first paint (opening the Book behind it, switching on sorting). The two probes
+tell bench/bench_ui.py what the first paint cost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-# Qt.ItemDataRole
-DISPLAY, TOOLTIP, FOREGROUND, USER = 0, 3, 9, 256
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+USER = Qt.ItemDataRole.UserRole
 
 
 def qt_namespace_loaded() -> bool:

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
             self._holders[key] = holder
             self.pages.addTab(holder, label)
         self.stale = set(PAGES)
-        self.splitter = QSplitter()  # horizontal; QSplitter(self) would load `Qt` to tell self from an orientation
+        self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(1, 1)
@@ -145,10 +145,8 @@ class MainWindow(QMainWindow):
 
     # --- building -------------------------------------------------------------------------
     def _action(self, key: str, label: str, slot: Any, shortcut: str | QKeySequence.StandardKey = "") -> QAction:
-        action = QAction(self)  # QAction(label, self) would build QIcon's enums (2 ms) to tell its overloads apart
-        action.setText(label)
+        action = QAction(label, self)
         action.setObjectName(f"action_{key}")
-        # setShortcuts: setShortcut's overloads (a Qt.Key would do) load `Qt` to be told apart (ui.first_paint)
         if isinstance(shortcut, QKeySequence.StandardKey):
             action.setShortcuts(shortcut)  # all of the platform's keys for it
         elif shortcut:

@@ -194,7 +194,7 @@ class UnitTreeModel(QAbstractItemModel):
             return unit.id
         if role == FOREGROUND:
             mark = MARKS.get(unit.state)
-            return mark[1] if mark else None  # a QColor serves as the brush (QBrush(...) would load `Qt`)
+            return mark[1] if mark else None  # a QColor serves as the brush
         if role == TOOLTIP:
             state = {"over": tr("超编"), "at": tr("满编")}.get(unit.state, "")
             return f"{unit.name} {state}".strip() if not self.term else f"{unit.name}({tr(unit.category)}) {state}"
