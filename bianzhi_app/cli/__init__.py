@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from bianzhi_app import __version__
-from bianzhi_app.cli import approvals, io, quotas, region, reports, safety, staff, units, views
+from bianzhi_app.cli import approvals, documents, io, quotas, region, reports, safety, staff, units, views
 from bianzhi_app.cli.base import ArgumentParser, Registry, resolve_dates
 from bianzhi_app.errors import BianzhiError
 
-AREAS = (region, units, quotas, approvals, staff, views, reports, io, safety)
+AREAS = (region, units, quotas, approvals, staff, views, documents, reports, io, safety)
 
 
 def build_parser() -> ArgumentParser:
