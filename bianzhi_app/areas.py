@@ -192,9 +192,10 @@ class StaffArea(Area):
         return self._run(staff.enter_persons, requests, errors=errors, progress=progress, cancelled=cancelled,
                          initial=initial)
 
-    def leave(self, *, id_number: str, reason: str, on: dt.date | None = None) -> Change:
+    def leave(self, *, id_number: str, reason: str, doc: str | None = None, doc_title: str | None = None,
+              on: dt.date | None = None) -> Change:
         """A person leaves establishment (出编), freeing the slot at once; refuses one not on establishment."""
-        return self._run(staff.leave_person, id_number, reason=reason, on=on)
+        return self._cited(staff.leave_person, doc_title, doc, id_number, reason=reason, on=on, doc=doc)
 
     def transfer(self, *, id_number: str, unit: str | int, kind: str | None = None, approval: str | None = None,
                  on: dt.date | None = None) -> Change:

@@ -19,7 +19,8 @@ def cmd_person_enter(args: argparse.Namespace) -> None:
 
 
 def cmd_person_leave(args: argparse.Namespace) -> None:
-    change = write(args, lambda book: book.staff.leave(id_number=args.id, reason=args.reason, on=args.on))
+    change = write(args, lambda book: book.staff.leave(id_number=args.id, reason=args.reason, doc=args.doc,
+                                                       doc_title=args.doc_title, on=args.on))
     change_out(args, change, f"已出编(台账第{change.seq}条)")
 
 
@@ -60,6 +61,7 @@ def register(cli: Registry) -> None:
     p = cli.command("leave", cmd_person_leave, "出编(立即释放编制)", writes=True, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("--reason", required=True, metavar="原因", help="出编原因:" + "、".join(LEAVE_REASONS))
+    add_doc(p, required=False)
     add_on(p)
     p = cli.command("transfer", cmd_person_transfer, "调动(一步完成,原职务随之免去)", writes=True, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)

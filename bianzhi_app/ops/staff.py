@@ -300,20 +300,25 @@ def _end_slot(tx: Tx, slot: ActiveSlot, on: dt.date, reason: str) -> str | None:
     return tx.catalog.post_kind_by_id(ended[1]).code if ended else None
 
 
-def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = None) -> Change:
+def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = None,
+                 doc: str | None = None) -> Change:
     """A person leaves establishment (出编); the slot is free at once (rule 10) and any post ends.
+    ``doc`` (optional) is the document behind it (a retirement or transfer notice), kept with the entry.
 
     Refuses: an unknown reason; a person not on establishment; a date before the entry.
     """
     reason = check_choice(reason, LEAVE_REASONS, "出编原因", "reason")
     slot = find_active_person(tx, id_number)
     effective_on = tx.effective(on)
+    if doc:
+        tx.document(doc)
     unit = find_unit(tx, slot.unit_id, active=False)
     kind = tx.catalog.kind_by_id(slot.kind_id)
     before = quota_figures(tx, slot.unit_id, slot.kind_id)
     post = _end_slot(tx, slot, effective_on, reason)
     after = quota_figures(tx, slot.unit_id, slot.kind_id)
     return tx.record(Op.PERSON_LEAVE, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
+                     document_number=doc or None,
                      before={kind.code: before.as_dict()}, after={kind.code: after.as_dict()},
                      person_ids={slot.person_id},
                      detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(slot.id_number),

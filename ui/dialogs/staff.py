@@ -124,6 +124,7 @@ class LeaveDialog(PersonDialog):
         self.setWindowTitle(tr("出编"))
         self.add_id(conn)
         self.reason = self.add(tr("出编原因"), ChoiceCombo(LEAVE_REASONS, self), "reason", None)
+        self.doc = self.add(tr("文号"), DocEdit(self), "doc", None)
         self.on = self.add(tr("出编日期"), DateEdit(self.session.today(), self), "on", None)
 
     def live(self, conn: Any) -> tuple[str, str | None]:
@@ -135,7 +136,8 @@ class LeaveDialog(PersonDialog):
 
     def request(self) -> Submit:
         id_number, reason, on = self.id_edit.code(), self.reason.value(), self.on.day()
-        return lambda book: book.staff.leave(id_number=id_number, reason=reason, on=on)
+        doc = self.doc.text() or None
+        return lambda book: book.staff.leave(id_number=id_number, reason=reason, doc=doc, on=on)
 
 
 class TransferDialog(PersonDialog):
