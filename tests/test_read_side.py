@@ -110,3 +110,17 @@ def test_figures_are_read_by_one_function_for_ops_dialogs_and_status(region: Cli
     assert (post.limit, post.used) == (shown["posts"]["zz"]["limit"], shown["posts"]["zz"]["used"]) == (1, 1)
     assert (pool.total, pool.allocated, pool.unallocated) == tuple(
         status["pool"]["xz"][k] for k in ("total", "allocated", "unallocated"))
+
+
+def test_the_roster_count_is_the_number_of_rows_the_pages_give(region: Cli, db_path: Path) -> None:
+    _book(region)
+    with Book.open(db_path) as book, book.read() as conn:
+        unit_id = q.resolve_unit_id(conn, "区财政局")
+        zz = book.catalog.post_kind("zz").id
+        for flt in (q.RosterFilter(), q.RosterFilter(search="王"), q.RosterFilter(unit_id=unit_id),
+                    q.RosterFilter(post_kind_id=zz), q.RosterFilter(kind_id=book.catalog.kind("xz").id),
+                    q.RosterFilter(search=person_id(0)[:6], unit_id=unit_id)):
+            pages = _pages(lambda after, n, flt=flt: q.roster_page(conn, flt, after, n),
+                           lambda r, flt=flt: r.key(flt.sort))
+            assert q.roster_count(conn, flt) == len(pages), flt
+        assert q.roster_count(conn, q.RosterFilter()) == 5

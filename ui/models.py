@@ -134,40 +134,6 @@ class RosterModel(PagedModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
 
-def roster_total(conn: Any, flt: q.RosterFilter) -> int:
-    """How many persons the roster's filter matches in all (not only the pages loaded). Without a search
-    or a post the counters answer (the sum of `used` over the quotas, one row per unit and kind); else
-    the open slots are counted (on the reader thread: a common surname is ~100,000 on a province)."""
-    from bianzhi_app.db.sql import rows
-    from bianzhi_app.idcodes import normalize_code
-
-    where, params = [], {}
-    term = flt.search.strip()
-    if not term and flt.post_kind_id is None and flt.as_of is None:
-        for column, value in (("unit_id", flt.unit_id), ("kind_id", flt.kind_id)):
-            if value is not None:
-                where.append(f"{column} = :{column}")
-                params[column] = value
-        sql = "SELECT coalesce(sum(used), 0) FROM quotas" + (f" WHERE {' AND '.join(where)}" if where else "")
-        return int(rows(conn, sql, params)[0][0])
-    where.append("s.end_date IS NULL")
-    if term:
-        column = "p.id_number" if q.looks_like_id(term) else "p.name"
-        params["low"] = normalize_code(term) if column == "p.id_number" else term
-        params["high"] = params["low"] + "\U0010ffff"
-        where.append(f"{column} >= :low AND {column} < :high")
-    for column, name, value in (("s.unit_id", "unit", flt.unit_id), ("s.kind_id", "kind", flt.kind_id),
-                                ("a.post_kind_id", "post", flt.post_kind_id)):
-        if value is not None:
-            where.append(f"{column} = :{name}")
-            params[name] = value
-    post = (" JOIN appointments a ON a.person_id = s.person_id AND a.unit_id = s.unit_id AND a.end_date IS NULL"
-            if flt.post_kind_id is not None else "")
-    sql = (f"SELECT count(*) FROM staffing_periods s JOIN persons p ON p.id = s.person_id{post}"
-           f" WHERE {' AND '.join(where)}")
-    return int(rows(conn, sql, params)[0][0])
-
-
 class LedgerModel(PagedModel):
     def __init__(self, session: Session, parent: Any = None):
         from bianzhi_app.kernel import OP_LABELS, Op

@@ -14,20 +14,6 @@ the same SQL on both. Nothing here writes: every change goes through the Book's 
 """
 
 from bianzhi_app.queries.approvals import approval_rows, approvals_list, usable_approvals
-from bianzhi_app.queries.overview import dashboard
-from bianzhi_app.queries.figures import live_pool, live_post, live_quota, unit_posts, unit_quotas
-from bianzhi_app.queries.ledger import LedgerFilter, documents_page, ledger_entries, ledger_page, summarize_detail
-from bianzhi_app.queries.persons import (
-    INDEXED_SORTS,
-    PAGE,
-    ROSTER_SORTS,
-    RosterFilter,
-    RosterRow,
-    looks_like_id,
-    person_slot,
-    roster,
-    roster_page,
-)
 from bianzhi_app.queries.establishment import (
     UnitRecord,
     book_started,
@@ -39,6 +25,21 @@ from bianzhi_app.queries.establishment import (
     resolve_unit_id,
     status,
     unit_rows,
+)
+from bianzhi_app.queries.figures import live_pool, live_post, live_quota, unit_posts, unit_quotas
+from bianzhi_app.queries.ledger import LedgerFilter, documents_page, ledger_entries, ledger_page, summarize_detail
+from bianzhi_app.queries.overview import dashboard
+from bianzhi_app.queries.persons import (
+    INDEXED_SORTS,
+    PAGE,
+    ROSTER_SORTS,
+    RosterFilter,
+    RosterRow,
+    looks_like_id,
+    person_slot,
+    roster,
+    roster_count,
+    roster_page,
 )
 from bianzhi_app.queries.units import (
     UnitNode,
@@ -60,7 +61,7 @@ __all__ = [
     "active_unit_id", "approval_rows", "approvals_list", "book_started", "check_as_of", "dashboard",
     "documents_page", "head_as_of", "ledger_entries", "ledger_page", "live_pool", "live_post", "live_quota",
     "looks_like_id", "person_slot", "post_figures", "quota_figures", "region_info", "resolve_unit_id", "roster",
-    "roster_page", "status", "summarize_detail", "unit_categories", "unit_children", "unit_completions",
+    "roster_count", "roster_page", "status", "summarize_detail", "unit_categories", "unit_children", "unit_completions",
     "unit_detail", "unit_name", "unit_nodes", "unit_path", "unit_posts", "unit_quotas", "unit_requires_approval",
     "unit_rows", "unit_search", "unit_tree_rows", "usable_approvals",
 ]

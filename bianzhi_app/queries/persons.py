@@ -89,14 +89,10 @@ def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def roster_page(conn: Any, flt: RosterFilter, after: tuple[Any, ...] | None = None,
-                limit: int = PAGE) -> list[RosterRow]:
-    """Persons on establishment (now, or on ``flt.as_of``), ``limit`` rows after the key ``after`` (see
-    `RosterRow.key`) in the filter's order. Refuses an unknown sort (ValueError)."""
-    if flt.sort not in ROSTER_SORTS:
-        raise ValueError(flt.sort)
-    keys = _ROSTER_KEYS[flt.sort]
-    params: dict[str, Any] = {"limit": limit}
+def _conditions(conn: Any, flt: RosterFilter, params: dict[str, Any], *, walk: bool) -> tuple[list[str], str]:
+    """The WHERE conditions of a roster filter (slots open now or on ``flt.as_of``, the search, unit, kind
+    and post) and the condition of a post being held, filling ``params``. With ``walk`` a common search
+    prefix is matched while walking the page's order (see `_walk_instead`)."""
     if flt.as_of is None:
         where = ["s.end_date IS NULL"]
         post_open = "a.end_date IS NULL"
@@ -109,7 +105,7 @@ def roster_page(conn: Any, flt: RosterFilter, after: tuple[Any, ...] | None = No
         column = "p.id_number" if looks_like_id(term) else "p.name"
         params["low"] = normalize_code(term) if column == "p.id_number" else term
         params["high"] = params["low"] + _TOP
-        if _walk_instead(conn, flt, column, params["low"], params["high"]):
+        if walk and _walk_instead(conn, flt, column, params["low"], params["high"]):
             column = "+" + column  # unary plus: SQLite then cannot use the column's index for the range
         where.append(f"{column} >= :low AND {column} < :high")
     for column, name, value in (("s.unit_id", "unit", flt.unit_id), ("s.kind_id", "kind", flt.kind_id),
@@ -117,6 +113,36 @@ def roster_page(conn: Any, flt: RosterFilter, after: tuple[Any, ...] | None = No
         if value is not None:
             where.append(f"{column} = :{name}")
             params[name] = value
+    return where, post_open
+
+
+def roster_count(conn: Any, flt: RosterFilter) -> int:
+    """How many persons the filter matches in all (the 人员 page's 共 N 人). Without a search, a post or a
+    past day the counters answer (the sum of `used` over the quotas); else the slots are counted."""
+    params: dict[str, Any] = {}
+    if not flt.search.strip() and flt.post_kind_id is None and flt.as_of is None:
+        where = [f"{column} = :{column}" for column, value in (("unit_id", flt.unit_id), ("kind_id", flt.kind_id))
+                 if value is not None]
+        params = {"unit_id": flt.unit_id, "kind_id": flt.kind_id}
+        sql = "SELECT coalesce(sum(used), 0) FROM quotas" + (f" WHERE {' AND '.join(where)}" if where else "")
+        return int(rows(conn, sql, params)[0][0])
+    where, post_open = _conditions(conn, flt, params, walk=False)
+    post = (f" JOIN appointments a ON a.person_id = s.person_id AND a.unit_id = s.unit_id AND {post_open}"
+            if flt.post_kind_id is not None else "")
+    sql = (f"SELECT count(*) FROM staffing_periods s JOIN persons p ON p.id = s.person_id{post}"
+           f" WHERE {' AND '.join(where)}")
+    return int(rows(conn, sql, params)[0][0])
+
+
+def roster_page(conn: Any, flt: RosterFilter, after: tuple[Any, ...] | None = None,
+                limit: int = PAGE) -> list[RosterRow]:
+    """Persons on establishment (now, or on ``flt.as_of``), ``limit`` rows after the key ``after`` (see
+    `RosterRow.key`) in the filter's order. Refuses an unknown sort (ValueError)."""
+    if flt.sort not in ROSTER_SORTS:
+        raise ValueError(flt.sort)
+    keys = _ROSTER_KEYS[flt.sort]
+    params: dict[str, Any] = {"limit": limit}
+    where, post_open = _conditions(conn, flt, params, walk=True)
     if after is not None:
         names = [f":after{i}" for i in range(len(keys))]
         where.append(f"({', '.join(keys)}) {'<' if flt.descending else '>'} ({', '.join(names)})")

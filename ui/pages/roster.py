@@ -11,10 +11,11 @@ from PySide6 import QtCore
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from bianzhi_app import queries as q
 from ui.fields import KindCombo, UnitPicker, export_button, search_edit
 from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
-from ui.models import RosterModel, roster_total
+from ui.models import RosterModel
 from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
 
@@ -107,7 +108,7 @@ class RosterPage(QWidget):
                 self.total = total
                 self._update_status()
 
-        self.session.read_later(lambda conn: roster_total(conn, flt), done, lambda _error: None)
+        self.session.read_later(lambda conn: q.roster_count(conn, flt), done, lambda _error: None)
 
     def _update_status(self, *_args: object) -> None:
         loaded = len(self.model.rows)
