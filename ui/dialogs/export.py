@@ -20,7 +20,7 @@ from ui.i18n import tr
 from ui.session import Session
 from ui.worker import Job
 
-if TYPE_CHECKING:  # openpyxl (~0.1 s to import) loads when a user first exports, not at start-up
+if TYPE_CHECKING:  # the export writer loads when a user first exports, not at start-up
     from PySide6.QtWidgets import QTableWidget
     from sqlalchemy import Connection
 
