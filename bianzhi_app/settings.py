@@ -8,6 +8,10 @@
 | BIANZHI_ALLOW_UNSAFE_LOCATION     | 1: open a book on a share / sync folder        | off                           |
 | BIANZHI_STARTUP_CHECK_SECONDS     | time for the quick_check when a book opens     | 0.6                           |
 | BIANZHI_BUSY_TIMEOUT_MS           | how long a write waits for another writer      | 30000                         |
+| BIANZHI_FONT_DIRS                 | more folders to look for the official fonts in | none (the system's font dirs) |
+| BIANZHI_SYSTEM_FONTS              | 0: print with the bundled fonts only           | 1                             |
+
+(The system's own variables, such as WINDIR or XDG_DATA_HOME, are read where the system is asked.)
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ BACKUP_DIR_ENV = "BIANZHI_BACKUP_DIR"
 ALLOW_UNSAFE_ENV = "BIANZHI_ALLOW_UNSAFE_LOCATION"
 STARTUP_CHECK_ENV = "BIANZHI_STARTUP_CHECK_SECONDS"
 BUSY_TIMEOUT_ENV = "BIANZHI_BUSY_TIMEOUT_MS"
+FONT_DIRS_ENV = "BIANZHI_FONT_DIRS"
+SYSTEM_FONTS_ENV = "BIANZHI_SYSTEM_FONTS"
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -62,3 +68,13 @@ def startup_check_seconds() -> float:
 def busy_timeout_ms() -> int:
     """How long a write waits for another program's write to finish."""
     return int(os.environ.get(BUSY_TIMEOUT_ENV, "30000"))
+
+
+def extra_font_dirs() -> list[Path]:
+    """Folders named by BIANZHI_FONT_DIRS (os.pathsep-separated), searched first for fonts."""
+    return [Path(p) for p in os.environ.get(FONT_DIRS_ENV, "").split(os.pathsep) if p]
+
+
+def system_fonts_enabled() -> bool:
+    """False when BIANZHI_SYSTEM_FONTS turns the installed fonts off (reports then use the bundled ones)."""
+    return os.environ.get(SYSTEM_FONTS_ENV, "1").strip().lower() not in ("0", "no", "false", "off")

@@ -43,6 +43,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
+from bianzhi_app import settings
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.resources import resource_path
 
@@ -229,7 +230,7 @@ def bundled_face(key: str) -> FontFace:
 
 def font_dirs() -> list[Path]:
     """Folders searched for installed fonts, most specific first."""
-    dirs: list[Path] = [Path(p) for p in os.environ.get("BIANZHI_FONT_DIRS", "").split(os.pathsep) if p]
+    dirs: list[Path] = settings.extra_font_dirs()
     home = Path.home()
     if sys.platform == "win32":
         windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT") or "C:\\Windows"
@@ -504,7 +505,7 @@ _REGISTRIES: dict[bool, FontRegistry] = {}
 
 
 def system_fonts_enabled() -> bool:
-    return os.environ.get("BIANZHI_SYSTEM_FONTS", "1").strip().lower() not in ("0", "no", "false", "off")
+    return settings.system_fonts_enabled()
 
 
 def get_fonts(use_system: bool | None = None) -> FontRegistry:
