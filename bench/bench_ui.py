@@ -144,6 +144,7 @@ for text in ("book.db", "经办人:root", "台账 #1722229 0123456789ab"):
 
 ROSTER = r"""
 import sys, time
+from dataclasses import replace
 sys.path.insert(0, sys.argv[2])
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -163,14 +164,14 @@ def timed(action):
     view.viewport().repaint()
     app.processEvents()
     return (time.perf_counter() - start) * 1000
-end = timed(lambda: (model.set_filter(model.filter._replace(descending=True)), view.scrollToBottom()))
-model.set_filter(model.filter._replace(descending=False))
+end = timed(lambda: (model.set_filter(replace(model.filter, descending=True)), view.scrollToBottom()))
+model.set_filter(replace(model.filter, descending=False))
 start = time.perf_counter()
 for _ in range(50):
     view.scrollToBottom()
     app.processEvents()
 scroll = (time.perf_counter() - start) * 1000
-search = timed(lambda: model.set_filter(model.filter._replace(search="王")))
+search = timed(lambda: model.set_filter(replace(model.filter, search="王")))
 rows = len(model.rows)
 print(f"end_ms={end:.1f} scroll50_ms={scroll:.1f} search_ms={search:.1f} search_rows={rows} loaded={len(model.rows)}")
 session.close()
