@@ -1,13 +1,28 @@
-"""`check`: database integrity, every counter against a recount, the ledger chain."""
+"""`check`: database integrity, every counter against a recount, the ledger chain, and the persons each
+建账 entry (unit.establish) recorded against its digest."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
+from hashlib import sha256
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from bianzhi_app.catalog import Catalog
-from bianzhi_app.db.models import appointments, approvals, ledger, post_limits, quotas, region_pools, staffing, units
+from bianzhi_app.db.models import (
+    appointments,
+    approvals,
+    ledger,
+    persons,
+    post_limits,
+    quotas,
+    region_pools,
+    staffing,
+    units,
+)
 from bianzhi_app.ledger import HASHED_FIELDS, verify_chain
 
 
@@ -36,8 +51,16 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
     _check_quotas(conn, catalog, names, report)
     _check_posts(conn, catalog, names, report)
     _check_pool(conn, catalog, report)
-    _check_chain(conn, report)
+    established = _check_chain(conn, report)
+    if established:
+        _check_established(conn, catalog, established, report)
     return report
+
+
+def roster_line(person_id: int, id_number: str, name: str, kind: str, entered_on: dt.date, post: str | None) -> bytes:
+    """One person of a 建账 entry's digest: ``after.persons.sha256`` is the SHA-256 of these lines in person-id
+    order (UTF-8, tab-separated: person id, ID number, name, kind code, entry date, post code or empty)."""
+    return f"{person_id}\t{id_number}\t{name}\t{kind}\t{entered_on.isoformat()}\t{post or ''}\n".encode()
 
 
 def _check_quotas(conn: Connection, catalog: Catalog, names: dict[int, str], report: CheckReport) -> None:
@@ -79,19 +102,73 @@ def _check_pool(conn: Connection, catalog: Catalog, report: CheckReport) -> None
                                    f"按各单位核定数重算为{int(allocated.get(r.kind_id) or 0)}")
 
 
-def _check_chain(conn: Connection, report: CheckReport) -> None:
+def _check_chain(conn: Connection, report: CheckReport) -> list[dict[str, Any]]:
+    """Verify the chain; return the 建账 entries met on the way (seq, unit, after, detail)."""
     columns = [ledger.c[name] for name in (*HASHED_FIELDS, "hash")]
     counted = {"n": 0}
+    established: list[dict[str, Any]] = []
 
     def rows():  # type: ignore[no-untyped-def]
         for row in conn.execution_options(yield_per=5000).execute(select(*columns).order_by(ledger.c.seq)):
             counted["n"] += 1
-            yield row._mapping
+            entry = row._mapping
+            if entry["op"] == "unit.establish":
+                established.append({"seq": entry["seq"], "unit": entry["unit_name"],
+                                    "after": json.loads(entry["after"]), "detail": json.loads(entry["detail"])})
+            yield entry
 
     problem = verify_chain(rows())
     report.entries_checked = counted["n"]
     if problem is not None:
         report.problems.append(problem.message)
+    return established
+
+
+def _check_established(conn: Connection, catalog: Catalog, entries: list[dict[str, Any]],
+                       report: CheckReport) -> None:
+    """Each 建账 entry's digest against the persons it names (their id range), as the book holds them now:
+    name and ID number, and the first staffing period and the 建账 appointment (immutable by trigger).
+    One pass over those persons, in id order; a hand-edited person shows here."""
+    ranges = sorted(((e["detail"]["person_ids"], e) for e in entries if e["detail"].get("person_ids")),
+                    key=lambda span_entry: span_entry[0])
+    if not ranges:
+        return
+    posts: dict[int, str] = {}
+    for e in entries:
+        span = e["detail"].get("appointment_ids")
+        if span:
+            for person_id, post_kind_id in conn.execute(
+                    select(appointments.c.person_id, appointments.c.post_kind_id)
+                    .where(appointments.c.id.between(span[0], span[1]))):
+                posts[person_id] = catalog.post_kind_by_id(post_kind_id).code
+    query = (select(persons.c.id, persons.c.id_number, persons.c.name, staffing.c.kind_id, staffing.c.start_date)
+             .join(staffing, staffing.c.person_id == persons.c.id)
+             .where(persons.c.id.between(ranges[0][0][0], ranges[-1][0][1]))
+             .order_by(persons.c.id, staffing.c.id))
+    at, digest, last = 0, sha256(), None
+
+    def close(index: int) -> None:
+        (_lo, _hi), entry = ranges[index]
+        if digest.hexdigest() != entry["after"].get("persons", {}).get("sha256"):
+            report.problems.append(f"建账记录不符:台账第{entry['seq']}条({entry['unit']})记录的人员摘要与现有人员记录"
+                                   f"不符(人员的姓名、身份证号、编制类型、入编时间或职务被改动)")
+
+    for row in conn.execution_options(yield_per=5000).execute(query):
+        if row.id == last:
+            continue  # a later staffing period of the same person
+        last = row.id
+        while at < len(ranges) and row.id > ranges[at][0][1]:
+            close(at)
+            at, digest = at + 1, sha256()
+        if at == len(ranges):
+            break
+        if row.id < ranges[at][0][0]:
+            continue
+        digest.update(roster_line(row.id, row.id_number, row.name, catalog.kind_by_id(row.kind_id).code,
+                                  row.start_date, posts.get(row.id)))
+    while at < len(ranges):
+        close(at)
+        at, digest = at + 1, sha256()
 
 
 __all__ = ["CheckReport", "run_check"]

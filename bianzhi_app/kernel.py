@@ -37,6 +37,7 @@ class Op(StrEnum):
     REGION_INIT = "region.init"
     POOL_SET = "pool.set"
     UNIT_ADD = "unit.add"
+    UNIT_ESTABLISH = "unit.establish"
     UNIT_RENAME = "unit.rename"
     UNIT_ABOLISH = "unit.abolish"
     UNIT_MERGE = "unit.merge"
@@ -64,7 +65,7 @@ class Op(StrEnum):
 
 
 OP_LABELS = {
-    Op.REGION_INIT: "建立编制台账", Op.POOL_SET: "核定编制总额", Op.UNIT_ADD: "设立机构",
+    Op.REGION_INIT: "建立编制台账", Op.POOL_SET: "核定编制总额", Op.UNIT_ADD: "设立机构", Op.UNIT_ESTABLISH: "建账",
     Op.UNIT_RENAME: "机构更名", Op.UNIT_ABOLISH: "撤销机构", Op.UNIT_MERGE: "机构合并",
     Op.QUOTA_SET: "核定编制", Op.QUOTA_TRANSFER: "编制划转", Op.POSTS_SET: "核定领导职数",
     Op.APPROVAL_ADD: "用编核准", Op.APPROVAL_CANCEL: "撤销用编核准", Op.APPROVAL_EXPIRE: "用编核准到期",

@@ -98,6 +98,14 @@ def _units(entry: dict[str, Any], names: Names) -> str:
         return tr("、").join(str(s) for s in d.get("sources", [])) + f" → {d.get('into', '')}"
     if op == "unit.add":
         return SEP.join(tr(str(after[k])) for k in ("category", "rank", "funding") if after.get(k))
+    if op == "unit.establish":  # 建账: the unit as first recorded, with its persons (a count; the digest is not shown)
+        persons = after.get("persons") or {}
+        counts = persons.get("count") or {}
+        parts = [tr(str(after[k])) for k in ("category", "rank", "funding") if after.get(k)]
+        parts += [f"{names.kind(code)} {_count(n)}" for code, n in counts.items()]
+        if persons.get("held"):
+            parts.append(tr("任职{0}").format(_count(persons["held"])))
+        return SEP.join(parts)
     if op == "quota.transfer":
         return f"{d.get('from', '')} → {d.get('to', '')} {names.kind(d.get('kind'))} {_count(d.get('count', ''))}"
     return ""

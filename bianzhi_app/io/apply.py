@@ -3,9 +3,10 @@
 New units (with their quotas and post limits) go through the batch ``add_units``, persons through
 ``enter_persons`` and posts through ``appoint_many``, each with its per-row refusal list; a unit
 already in the book has its quotas and post limits set in a savepoint of its own (a refused row
-undoes only itself). An initial import then re-creates the open usage approvals of the 「用编核准」
-sheet, each in a savepoint of its own. The caller (``importer``) decides whether the transaction is
-committed.
+undoes only itself). An initial import (建账) instead adds each unit together with its persons and
+posts in the same batch ``add_units`` (``UnitRequest.incumbents``): one 建账 entry per unit, none per
+person; it then re-creates the open usage approvals of the 「用编核准」 sheet, each in a savepoint of its
+own. The caller (``importer``) decides whether the transaction is committed.
 """
 
 from __future__ import annotations
@@ -135,40 +136,26 @@ class Apply:
         tx, doc, on = self.tx, self.options.doc, self.start
         assert doc
         tx.document(doc, title=f"首次导入文件「{self.options.file_name}」")
-        failed = {u.name for u in self.parsed.units} - {u.name for u in unit_rows}
-        heads = Counter((p.unit, p.kind) for p in people if p.unit not in failed)
-        holders = Counter((p.unit, p.post) for p in people if p.post and p.unit not in failed)
-        quota_plan = {u.name: {k: max(n, heads[(u.name, k)]) for k, n in u.quotas.items()} for u in unit_rows}
-        for (unit, kind), n in heads.items():
-            if unit in quota_plan and kind not in quota_plan[unit]:
-                quota_plan[unit][kind] = n
-        limit_plan = {u.name: {p: max(n, holders[(u.name, p)]) for p, n in u.post_limits.items()} for u in unit_rows}
-        for (unit, post), n in holders.items():
-            if unit in limit_plan and post not in limit_plan[unit]:
-                limit_plan[unit][post] = n
+        # 建账: each unit comes with its persons (one entry per unit, not per person); persons and posts over
+        # the stated figures are the unit's overage, kept as its allowance (只出不进) by the op itself.
+        staff: dict[str, list[PersonRow]] = {u.name: [] for u in unit_rows}
+        for p in people:
+            if p.unit in staff:
+                staff[p.unit].append(p)
+            else:
+                self.unit_failed(p)
         stated = {p.kind: p for p in self.pool_sheet.pools}
         original: dict[str, int] = {}
-        for kind in {k for plan in quota_plan.values() for k in plan} | set(stated):
+        for kind in {k for u in unit_rows for k in u.quotas} | set(stated):
             total, _allocated = pool_figures(tx, tx.catalog.kind(kind).id)
             original[kind] = total
-            needed = sum(plan.get(kind, 0) for plan in quota_plan.values())
+            needed = sum(u.quotas.get(kind, 0) for u in unit_rows)
             first = max(total, needed, stated[kind].total if kind in stated else 0)
             if first != total:
                 self.book.region.set_pool(kind=kind, total=first, doc=doc, on=on)
                 self.counts["pools_set"] += 1
-        self.add_units(_parents_first(unit_rows, set()), quota_plan, limit_plan, 0, len(unit_rows))
-        self.enter(people)
-        for u in unit_rows:  # overage stated by the file becomes an allowance (只出不进)
-            if u.name in self.failed_units:
-                continue
-            for kind, planned in quota_plan[u.name].items():
-                if planned != u.quotas.get(kind, 0):
-                    self.book.quotas.set(unit=self.unit_ids[u.name], kind=kind, approved=u.quotas.get(kind, 0),
-                                         doc=doc, on=on, as_allowance=True)
-            for post, planned in limit_plan[u.name].items():
-                if planned != u.post_limits.get(post, 0):
-                    self.book.posts.set_limit(unit=self.unit_ids[u.name], post=post,
-                                              limit=u.post_limits.get(post, 0), doc=doc, on=on, as_allowance=True)
+        self.add_units(_parents_first(unit_rows, set()), {u.name: u.quotas for u in unit_rows},
+                       {u.name: u.post_limits for u in unit_rows}, 0, len(unit_rows), staff)
         for kind, total in original.items():
             current, allocated = pool_figures(tx, tx.catalog.kind(kind).id)
             target = stated[kind].total if kind in stated else max(total, allocated)
@@ -281,9 +268,11 @@ class Apply:
         self.counts["rows_refused"] += 1
 
     def add_units(self, rows: list[UnitRow], quota_targets: dict[str, dict[str, int]],
-                  limit_targets: dict[str, dict[str, int]], first_index: int, total: int) -> None:
+                  limit_targets: dict[str, dict[str, int]], first_index: int, total: int,
+                  staff: dict[str, list[PersonRow]] | None = None) -> None:
         """Add new units with their (non-zero) quotas and post limits through the batch ``add_units``;
-        a refused unit is a problem of its row and adds nothing."""
+        a refused unit is a problem of its row and adds nothing. With ``staff`` (unit name → its persons:
+        建账) each unit is added with its persons and posts, and one 建账 entry records it."""
         on = self.start if self.options.initial else None
         kept: list[UnitRow] = []
         requests: list[UnitRequest] = []
@@ -292,27 +281,38 @@ class Apply:
                             if getattr(u, fld) is None), None)
             if missing is not None:
                 self.refuse_unit(u, missing[0], "", InvalidInput(f"新设单位「{u.name}」须填写{missing[1]}"))
+                for person in (staff or {}).get(u.name, []):
+                    self.unit_failed(person)
                 continue
             q = {k: n for k, n in sorted(quota_targets[u.name].items(), key=lambda kn: kn[1]) if n}
             p = {k: n for k, n in limit_targets[u.name].items() if n}
             parent = self.unit_ids.get(u.parent, u.parent) if u.parent else None
             requests.append(UnitRequest(u.name, u.category or "", u.rank or "", self.options.doc or "",
                                         funding=u.funding, parent=parent, uscc=u.uscc, on=on,
-                                        quotas=q, post_limits=p))
+                                        quotas=q, post_limits=p,
+                                        incumbents=None if staff is None else staff.get(u.name, [])))
             kept.append(u)
+        stage = "导入单位" if staff is None else "导入单位和人员"
 
         def adding(done: int, _total: int) -> None:
             if done < len(requests):
                 self.check_cancel()
-                self.report(first_index + done, total, "导入单位")
+                self.report(first_index + done, total, stage)
 
         refusals: list[UnitRefusal] = []
         changes = self.book.units.add_many(requests=requests, errors=refusals, progress=adding)
         refused: set[int] = set()
+        incumbents_refused: dict[int, set[str]] = {}
         for refusal in refusals:
             error, u = refusal.error, kept[refusal.index]
             if isinstance(error, DocumentRequired):
                 raise error
+            if refusal.part is not None and refusal.part.startswith(("person:", "post:")):
+                assert staff is not None
+                part, at = refusal.part.split(":", 1)
+                self.refuse_incumbent(staff[u.name][int(at)], part, error)
+                incumbents_refused.setdefault(refusal.index, set()).add(refusal.part)
+                continue
             refused.add(refusal.index)
             if refusal.part is not None:
                 figures = requests[refusal.index].quotas if refusal.part.startswith("quota:") else \
@@ -328,6 +328,38 @@ class Apply:
             self.counts["units_added"] += 1
             self.counts["quotas_set"] += len(requests[index].quotas)
             self.counts["post_limits_set"] += len(requests[index].post_limits)
+            if staff is not None:
+                self.count_incumbents(staff[kept[index].name], incumbents_refused.get(index, set()))
+        for index in sorted(refused):
+            for person in (staff or {}).get(kept[index].name, []):
+                self.unit_failed(person)
+
+    def count_incumbents(self, people: list[PersonRow], refused: set[str]) -> None:
+        """The persons entered and posts taken of one 建账 unit (``refused``: its ``person:i`` / ``post:i``)."""
+        for i, p in enumerate(people):
+            if f"person:{i}" in refused:
+                continue
+            self.counts["persons_entered"] += 1
+            if p.post and f"post:{i}" not in refused:
+                self.counts["posts_appointed"] += 1
+
+    def refuse_incumbent(self, p: PersonRow, part: str, error: BianzhiError) -> None:
+        """A person of a 建账 unit refused (``part`` "person"), or only their post ("post")."""
+        if part == "post":
+            post = next((k.name for k in self.tx.catalog.post_kinds if p.post in (k.code, k.name)), p.post)
+            self.problem(p.sheet, p.row, "post", post,
+                         f"{error.message}(人员已入编,未任职)" if self.options.skip_invalid else error.message)
+            return
+        kind = next((k.name for k in self.tx.catalog.kinds if p.kind in (k.code, k.name)), p.kind)
+        fld, value = _person_field(p, error, kind)
+        self.problem(p.sheet, p.row, fld, value, error.message)
+        self.counts["rows_refused"] += 1
+
+    def unit_failed(self, p: PersonRow) -> None:
+        """A person whose unit could not be imported."""
+        failed = self.failed_units.get(p.unit)
+        where = f"(见「{failed.sheet}」表第{failed.row}行)" if failed is not None else ""
+        self.problem(p.sheet, p.row, "unit", p.unit, f"所在单位「{p.unit}」未能导入{where}")
 
     # ------------------------------------------------------------ persons
 
@@ -336,10 +368,8 @@ class Apply:
         self.check_cancel()
         wanted: list[PersonRow] = []
         for p in people:
-            failed = self.failed_units.get(p.unit)
-            if failed is not None:
-                where = f"「{failed.sheet}」表第{failed.row}行"
-                self.problem(p.sheet, p.row, "unit", p.unit, f"所在单位「{p.unit}」未能导入(见{where})")
+            if p.unit in self.failed_units:
+                self.unit_failed(p)
                 continue
             wanted.append(p)
         if not self.options.initial:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from hashlib import sha256
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from bianzhi_app.catalog import LEAVE_REASONS, Kind, check_choice
-from bianzhi_app.db.models import approvals, persons, staffing
+from bianzhi_app.db.models import appointments, approvals, persons, staffing
 from bianzhi_app.errors import (
     ApprovalRequired,
     BianzhiError,
@@ -80,7 +81,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     """
     units_cache, quota_cache = _prefetch_units(tx, requests)
     approval_cache: dict[tuple[int, int], list[_Approval]] = {}
-    existing = _existing_persons(tx, requests)
+    existing = _existing_persons(tx, [r.id_number for r in requests])
     next_person_id = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
     new_persons: list[dict[str, Any]] = []
     slots: list[dict[str, Any]] = []
@@ -93,28 +94,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         try:
             unit = _unit(tx, units_cache, request.unit)
             kind = tx.catalog.kind(request.kind)
-            name = clean_text(request.name, "姓名", 30, "name")
-            id_number = clean_id_number(request.id_number)
-            effective_on = tx.effective(request.on)
-            check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
-            birth = id_birth_date(id_number)
-            assert birth is not None
-            age = effective_on.year - birth.year - ((effective_on.month, effective_on.day) < (birth.month, birth.day))
-            if age < MIN_AGE:
-                raise InvalidInput(f"{name}({mask_id(id_number)})入编时{age}岁,不满{MIN_AGE}岁", field="id_number")
-            if id_number in seen_ids:
-                raise OnePersonOneSlot(f"{name}({mask_id(id_number)})在本批中重复入编"
-                                       f"(第{seen_ids[id_number] + 1}条已入编)", field="id_number")
-            known = existing.get(id_number)
-            if known is not None:
-                if known["open"]:
-                    raise OnePersonOneSlot(f"{known['name']}({mask_id(id_number)})已在{known['unit']}占用编制"
-                                           f"(一人一编),须先出编或办理调动", field="id_number")
-                if known["name"] != name:
-                    raise InvalidInput(f"身份证号{mask_id(id_number)}已登记为「{known['name']}」,与「{name}」不一致",
-                                       field="name")
-                if known["last_end"] is not None:
-                    check_not_before(effective_on, known["last_end"], f"{name}上次出编日期")
+            name, id_number, effective_on, birth, known = _check_person(tx, unit, request.name, request.id_number,
+                                                                        request.on, existing, seen_ids)
             key = (unit.id, kind.id)
             figures = quota_cache.get(key)
             if figures is None:
@@ -156,6 +137,36 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     if progress is not None:
         progress(total, total)
     return changes
+
+
+def _check_person(tx: Tx, unit: UnitRef, raw_name: str, raw_id: str, on: dt.date | None,
+                  existing: dict[str, dict[str, Any]], seen_ids: dict[str, int]
+                  ) -> tuple[str, str, dt.date, dt.date, dict[str, Any] | None]:
+    """The checks of one person entering ``unit`` (name, ID number, date, age, rule 4 within the batch and
+    against the book): (name, ID number, effective date, birth date, the person already in the book)."""
+    name = clean_text(raw_name, "姓名", 30, "name")
+    id_number = clean_id_number(raw_id)
+    effective_on = tx.effective(on)
+    check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
+    birth = id_birth_date(id_number)
+    assert birth is not None
+    age = effective_on.year - birth.year - ((effective_on.month, effective_on.day) < (birth.month, birth.day))
+    if age < MIN_AGE:
+        raise InvalidInput(f"{name}({mask_id(id_number)})入编时{age}岁,不满{MIN_AGE}岁", field="id_number")
+    if id_number in seen_ids:
+        raise OnePersonOneSlot(f"{name}({mask_id(id_number)})在本批中重复入编"
+                               f"(第{seen_ids[id_number] + 1}条已入编)", field="id_number")
+    known = existing.get(id_number)
+    if known is not None:
+        if known["open"]:
+            raise OnePersonOneSlot(f"{known['name']}({mask_id(id_number)})已在{known['unit']}占用编制"
+                                   f"(一人一编),须先出编或办理调动", field="id_number")
+        if known["name"] != name:
+            raise InvalidInput(f"身份证号{mask_id(id_number)}已登记为「{known['name']}」,与「{name}」不一致",
+                               field="name")
+        if known["last_end"] is not None:
+            check_not_before(effective_on, known["last_end"], f"{name}上次出编日期")
+    return name, id_number, effective_on, birth, known
 
 
 def _write_entries(tx: Tx, new_persons: list[dict[str, Any]], approval_cache: dict[tuple[int, int], list[_Approval]],
@@ -219,12 +230,12 @@ def _unit(tx: Tx, cache: dict[str, UnitRef], ref: str | int) -> UnitRef:
     return cache[key]
 
 
-def _existing_persons(tx: Tx, requests: Sequence[EnterRequest]) -> dict[str, dict[str, Any]]:
+def _existing_persons(tx: Tx, id_numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Persons already in the book among the batch's ID numbers, with their open slot if any."""
     from bianzhi_app.db.models import units
     from bianzhi_app.idcodes import normalize_code
 
-    wanted = sorted({normalize_code(r.id_number) for r in requests})
+    wanted = sorted({normalize_code(n) for n in id_numbers})
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
@@ -284,6 +295,114 @@ def _choose_approval(tx: Tx, cache: dict[tuple[int, int], list[_Approval]], unit
         check_room(unit.name, kind.name, figures, 1, action)
     check_approval_available(unit.name, kind.name, unit.requires_approval, 0)
     return None
+
+
+class Incumbent(Protocol):
+    """A person already on establishment when the book is first filled (建账), as an import's row gives it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def id_number(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def post(self) -> str | None: ...
+    @property
+    def entered_on(self) -> dt.date | None: ...
+
+
+@dataclass
+class Roll:
+    """What 建账 entered in one unit: persons per kind id, holders per post kind id, the digest of the persons
+    (``check.roster_line`` for each, in person-id order) and the id ranges of the rows written."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+    held: dict[int, int] = field(default_factory=dict)
+    digest: Any = field(default_factory=sha256)
+    person_ids: list[int] | None = None
+    appointment_ids: list[int] | None = None
+
+
+class IncumbentLoader:
+    """建账 (import --initial): the persons already on establishment, entered unit by unit with their posts.
+
+    The same checks of each person as ``enter_persons`` (name, ID number, date, age, one person one slot),
+    no approval needed; the figures are not checked against the quota or the post limit: what is over
+    them is the unit's overage (只出不进), which the caller records as its allowance. No ledger entry per
+    person: the unit's 建账 entry holds the ``Roll``. Person ids (and appointment ids) are given unit by
+    unit, so each unit's persons are one range; rows are written in chunks of ``ROWS``. A person already
+    in the book is refused (建账 registers new persons; an earlier one re-enters through 入编)."""
+
+    ROWS = 5000
+
+    def __init__(self, tx: Tx, id_numbers: Iterable[str]):
+        self.tx = tx
+        in_book = tx.conn.execute(select(persons.c.id).limit(1)).first() is not None
+        self.existing = _existing_persons(tx, id_numbers) if in_book else {}
+        self.next_person = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
+        self.next_appointment = (tx.conn.execute(select(func.max(appointments.c.id))).scalar() or 0) + 1
+        self.seen: dict[str, int] = {}
+        self.kinds: dict[str, Kind] = {}  # as written → the catalog's kind (and post kind): resolved once each
+        self.post_kinds: dict[str, Kind] = {}
+        self.persons: list[dict[str, Any]] = []
+        self.slots: list[dict[str, Any]] = []
+        self.posts: list[dict[str, Any]] = []
+
+    def load(self, unit: UnitRef, incumbents: Sequence[Incumbent],
+             refused: Callable[[int, str, BianzhiError], None]) -> Roll:
+        """Enter ``incumbents`` into ``unit`` (its quota and post-limit rows exist); a refused person calls
+        ``refused(index, "person", error)`` and is skipped, a refused post ``refused(index, "post", error)``
+        (the person is entered without it)."""
+        from bianzhi_app.check import roster_line
+
+        tx, roll = self.tx, Roll()
+        first_person, first_post = self.next_person, self.next_appointment
+        for index, p in enumerate(incumbents):
+            try:
+                kind = self.kinds.get(p.kind) or self.kinds.setdefault(p.kind, tx.catalog.kind(p.kind))
+                name, id_number, on, birth, known = _check_person(tx, unit, p.name, p.id_number, p.entered_on,
+                                                                  self.existing, self.seen)
+                if known is not None:
+                    raise OnePersonOneSlot(f"{name}({mask_id(id_number)})已在台账中登记,建账只登记新人员,"
+                                           f"请以入编办理", field="id_number")
+            except BianzhiError as error:
+                refused(index, "person", error)
+                continue
+            post = None
+            if p.post:
+                try:
+                    post = self.post_kinds.get(p.post) or self.post_kinds.setdefault(p.post,
+                                                                                      tx.catalog.post_kind(p.post))
+                except BianzhiError as error:
+                    refused(index, "post", error)
+            person_id, self.next_person = self.next_person, self.next_person + 1
+            self.seen[id_number] = len(self.seen)
+            self.persons.append({"id": person_id, "name": name, "id_number": id_number,
+                                 "gender": id_gender(id_number), "birth_date": birth})
+            # open, without approval: the columns left out are NULL
+            self.slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": on})
+            roll.counts[kind.id] = roll.counts.get(kind.id, 0) + 1
+            if post is not None:
+                self.posts.append({"id": self.next_appointment, "person_id": person_id, "unit_id": unit.id,
+                                   "post_kind_id": post.id, "start_date": on})
+                self.next_appointment += 1
+                roll.held[post.id] = roll.held.get(post.id, 0) + 1
+            roll.digest.update(roster_line(person_id, id_number, name, kind.code, on, post.code if post else None))
+            if len(self.slots) >= self.ROWS:
+                self.flush()
+        if self.next_person > first_person:
+            roll.person_ids = [first_person, self.next_person - 1]
+        if self.next_appointment > first_post:
+            roll.appointment_ids = [first_post, self.next_appointment - 1]
+        return roll
+
+    def flush(self) -> None:
+        """Write the rows gathered so far (persons, then their slots, then their posts)."""
+        for table, rows in ((persons, self.persons), (staffing, self.slots), (appointments, self.posts)):
+            if rows:
+                self.tx.conn.execute(insert(table), rows)
+                rows.clear()
 
 
 def enter_person(tx: Tx, unit: str | int, kind: str, *, name: str, id_number: str, approval: str | None = None,

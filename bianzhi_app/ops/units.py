@@ -37,6 +37,7 @@ from bianzhi_app.ops.common import (
     write_post_limit,
     write_quota,
 )
+from bianzhi_app.ops.staff import Incumbent, IncumbentLoader, Roll
 from bianzhi_app.rules import QuotaFigures, check_abolish, check_pool
 
 CHUNK = 500
@@ -62,6 +63,12 @@ class UnitRequest:
 
     A new unit has no persons, reservations or post holders, so its allowances (只出不进) are always 0
     (rule 6): they are not part of the request.
+
+    ``incumbents`` (建账, import --initial): the persons already on establishment in the unit, with their
+    posts, entered with it (``IncumbentLoader``); persons and posts beyond ``quotas`` / ``post_limits`` are
+    the unit's overage, kept as its allowance (只出不进). Such a unit is recorded by one 建账 entry
+    (unit.establish) that holds its fields, figures and a digest of its persons, instead of 设立机构 and an
+    entry per person. None: an ordinary 设立机构.
     """
 
     name: str
@@ -76,12 +83,15 @@ class UnitRequest:
     on: dt.date | None = None
     quotas: dict[str, int] = field(default_factory=dict)
     post_limits: dict[str, int] = field(default_factory=dict)
+    incumbents: Sequence[Incumbent] | None = None
 
 
 @dataclass(frozen=True)
 class UnitRefusal:
     """A refused request of ``add_units``: its index, the error, and which figure it concerns
-    (``quota:<kind>`` / ``limit:<post>`` with the key as given in the request; None: the unit itself)."""
+    (``quota:<kind>`` / ``limit:<post>`` with the key as given in the request; None: the unit itself).
+    ``person:<i>`` / ``post:<i>`` (建账): only the request's incumbent ``i`` (or only their post) is refused;
+    the unit is added."""
 
     index: int
     error: BianzhiError
@@ -115,7 +125,14 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     skipped (nothing of them is written); otherwise the first refusal raises. The history read by
     ``--as-of`` is the same as ``add_unit`` followed by ``set_quota`` / ``set_post_limit`` writes.
     ``progress(done, total)`` is called before every 100th request.
+
+    Requests with ``incumbents`` (建账) add their units first, then enter their persons unit by unit and
+    write one 建账 entry per unit (see ``UnitRequest``); the history read by ``--as-of`` is the same. A batch
+    with any such request is a 建账 batch (a unit without ``incumbents`` is established with no persons);
+    its changes carry no person ids (after an import the window refreshes from the book, not from them).
     """
+    establishing = any(r.incumbents is not None for r in requests)
+    established: list[_Established] = []
     cleaned = ["".join(str(r.name).split()) for r in requests]
     codes = [normalize_code(r.uscc) for r in requests if r.uscc]
     taken_names = _existing(tx, units.c.name, cleaned, units.c.status == "active")
@@ -129,7 +146,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     changes: list[Change] = []
     total = len(requests)
     for index, r in enumerate(requests):
-        if progress is not None and index % 100 == 0:
+        if progress is not None and index % 100 == 0 and not establishing:
             progress(index, total)
         try:
             name = _clean_name(r.name)
@@ -177,10 +194,17 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
                            "document_id": tx.document(r.doc)})
         after: dict[str, Any] = {"name": name, "category": category, "rank": rank, "funding": funding,
                                  "parent_id": parent_id, "uscc": code}
+        if establishing:
+            bounds = rows.add_bounded(tx, unit_id, approved, limits, r.incumbents or ())
+            established.append(_Established(index, UnitRef(unit_id, name, category, "active", r.requires_approval,
+                                                           effective_on), r, after, approved, limits, bounds))
+            continue
         after.update(rows.add_figures(tx, unit_id, approved, limits, effective_on))
         changes.append(tx.record(Op.UNIT_ADD, unit_id=unit_id, unit_name=name, effective_on=effective_on,
                                  document_number=r.doc, result=unit_id, after=after))
     rows.write(tx)
+    if establishing:
+        changes = _establish(tx, established, errors, progress, total)
     if progress is not None:
         progress(total, total)
     return changes
@@ -220,11 +244,118 @@ class _UnitRows:
                 after.setdefault("posts", {})[p.code] = {"limit": n, "used": 0, "allowance": 0}
         return after
 
+    def add_bounded(self, tx: Tx, unit_id: int, approved: dict[int, int], limits: dict[int, int],
+                    incumbents: Sequence[Incumbent]) -> tuple[dict[int, int], dict[int, int]]:
+        """建账: a new unit's quota and post-limit rows that allow for every incumbent (the allowance is the
+        most the overage can be: kind id → allowance, post kind id → allowance are returned); the history
+        waits for the unit's 建账 entry (``_establish``)."""
+        heads: dict[str, int] = {}
+        holders: dict[str, int] = {}
+        for person in incumbents:
+            heads[person.kind] = heads.get(person.kind, 0) + 1
+            if person.post:
+                holders[person.post] = holders.get(person.post, 0) + 1
+        kinds = _counted(heads, tx.catalog.kind)
+        posts = _counted(holders, tx.catalog.post_kind)
+        kind_bounds = {k.id: max(0, kinds.get(k.id, 0) - approved.get(k.id, 0)) for k in tx.catalog.kinds}
+        post_bounds = {p.id: max(0, posts.get(p.id, 0) - limits.get(p.id, 0)) for p in tx.catalog.post_kinds}
+        for k in tx.catalog.kinds:
+            self.quotas.append({"unit_id": unit_id, "kind_id": k.id, "approved": approved.get(k.id, 0), "used": 0,
+                                "reserved": 0, "allowance": kind_bounds[k.id]})
+        for p in tx.catalog.post_kinds:
+            self.limits.append({"unit_id": unit_id, "post_kind_id": p.id, "post_limit": limits.get(p.id, 0),
+                                "used": 0, "allowance": post_bounds[p.id]})
+        return kind_bounds, post_bounds
+
     def write(self, tx: Tx) -> None:
         for table, rows in ((units, self.units), (quotas, self.quotas), (post_limits, self.limits),
                             (quota_history, self.quota_history), (post_limit_history, self.limit_history)):
             if rows:
                 tx.conn.execute(insert(table), rows)
+
+
+def _counted(counts: dict[str, int], resolve: Callable[[str], Any]) -> dict[int, int]:
+    """Counts by code or name → counts by catalog id; what the catalog does not know is left out (the
+    loader refuses it)."""
+    by_id: dict[int, int] = {}
+    for text, n in counts.items():
+        try:
+            item_id = resolve(text).id
+        except BianzhiError:
+            continue
+        by_id[item_id] = by_id.get(item_id, 0) + n
+    return by_id
+
+
+@dataclass(frozen=True)
+class _Established:
+    """A unit of a 建账 batch that passed its checks and was written, waiting for its persons and entry."""
+
+    index: int
+    unit: UnitRef
+    request: UnitRequest
+    fields: dict[str, Any]
+    approved: dict[int, int]
+    limits: dict[int, int]
+    bounds: tuple[dict[int, int], dict[int, int]]  # the allowances the rows were written with
+
+
+def _establish(tx: Tx, established: list[_Established], errors: list[UnitRefusal] | None,
+               progress: Callable[[int, int], None] | None, total: int) -> list[Change]:
+    """建账: enter each unit's incumbents, settle its allowances to the overage that is there, and write its
+    history and its one 建账 entry (the history rows carry that entry's seq)."""
+    loader = IncumbentLoader(tx, (p.id_number for e in established for p in e.request.incumbents or ()))
+    rolls: list[Roll] = []
+    for n, e in enumerate(established):
+        if progress is not None and n % 100 == 0:
+            progress(e.index, total)
+
+        def refused(i: int, part: str, error: BianzhiError, index: int = e.index) -> None:
+            if errors is None:
+                raise error
+            errors.append(UnitRefusal(index, error, f"{part}:{i}"))
+
+        rolls.append(loader.load(e.unit, e.request.incumbents or (), refused))
+    loader.flush()
+    history: _UnitRows = _UnitRows()
+    changes = [_establish_entry(tx, e, roll, history) for e, roll in zip(established, rolls, strict=True)]
+    history.write(tx)
+    return changes
+
+
+def _establish_entry(tx: Tx, e: _Established, roll: Roll, history: _UnitRows) -> Change:
+    """One unit's figures after its load (allowance = overage), their history, and its 建账 entry."""
+    seq, on, unit_id = tx.head.seq + 1, e.unit.created_on, e.unit.id
+    quota_after: dict[str, Any] = {}
+    post_after: dict[str, Any] = {}
+    for k in tx.catalog.kinds:
+        approved, used = e.approved.get(k.id, 0), roll.counts.get(k.id, 0)
+        allowance = max(0, used - approved)
+        if allowance != e.bounds[0][k.id]:  # some incumbents were refused
+            tx.conn.execute(update(quotas).where(quotas.c.unit_id == unit_id, quotas.c.kind_id == k.id)
+                            .values(allowance=allowance))
+        if approved or allowance:
+            history.quota_history.append({"unit_id": unit_id, "kind_id": k.id, "effective_on": on,
+                                          "approved": approved, "allowance": allowance, "ledger_seq": seq})
+        if approved or used:
+            quota_after[k.code] = QuotaFigures(approved, used, 0, allowance).as_dict()
+    for p in tx.catalog.post_kinds:
+        limit, held = e.limits.get(p.id, 0), roll.held.get(p.id, 0)
+        allowance = max(0, held - limit)
+        if allowance != e.bounds[1][p.id]:
+            tx.conn.execute(update(post_limits).where(post_limits.c.unit_id == unit_id,
+                                                      post_limits.c.post_kind_id == p.id).values(allowance=allowance))
+        if limit or allowance:
+            history.limit_history.append({"unit_id": unit_id, "post_kind_id": p.id, "effective_on": on,
+                                          "post_limit": limit, "allowance": allowance, "ledger_seq": seq})
+        if limit or held:
+            post_after[p.code] = {"limit": limit, "used": held, "allowance": allowance}
+    persons = {"count": {tx.catalog.kind_by_id(k).code: n for k, n in sorted(roll.counts.items())},
+               "held": sum(roll.held.values()), "sha256": roll.digest.hexdigest()}
+    after = {**e.fields, "quota": quota_after, "posts": post_after, "persons": persons}
+    return tx.record(Op.UNIT_ESTABLISH, unit_id=unit_id, unit_name=e.unit.name, effective_on=on,
+                     document_number=e.request.doc, result=unit_id, after=after,
+                     detail={"person_ids": roll.person_ids, "appointment_ids": roll.appointment_ids})
 
 
 def _existing(tx: Tx, column: Any, values: list[str], condition: Any) -> set[str]:

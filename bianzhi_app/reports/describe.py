@@ -10,7 +10,8 @@ FIELD_WORDS = {"approved": "核定", "reserved": "在途", "allowance": "只出�
                "total": "总额", "allocated": "已分配", "name": "名称", "category": "类别", "rank": "规格",
                "funding": "经费", "status": "状态", "quota": "编制", "posts": "职数", "region": "区域",
                "code": "代码", "office": "编办", "quarter": "季度", "period_end": "季末", "totals": "合计",
-               "uscc": "信用代码", "parent_id": "上级单位"}
+               "uscc": "信用代码", "parent_id": "上级单位", "persons": "人员", "count": "人数", "held": "任职",
+               "sha256": "摘要"}
 VALUE_WORDS = {"abolished": "已撤销", "active": "存续"}
 
 
