@@ -19,11 +19,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, exc
 
-from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, StaffArea, UnitsArea
+from bianzhi_app.accounts import store
+from bianzhi_app.accounts.area import AccountsArea, AuditArea, ReviewArea
+from bianzhi_app.accounts.review import ProposalRecord
+from bianzhi_app.accounts.roles import Permission, describe_needed, roles_label
+from bianzhi_app.accounts.store import Account, Credentials
+from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, StaffArea, UnitsArea, _Preview
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import upgrade
-from bianzhi_app.errors import Busy, InvalidInput
+from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
@@ -35,14 +40,14 @@ R = TypeVar("R")
 class BookTx:
     """One open write transaction of a book with the typed areas bound to it (`book.batch()`)."""
 
-    def __init__(self, book: Book, tx: Tx):
+    def __init__(self, book: Book, tx: Tx, *, applying: bool = False):
         self.tx = tx
-        self.region = RegionArea(book, tx)
-        self.units = UnitsArea(book, tx)
-        self.quotas = QuotasArea(book, tx)
-        self.posts = PostsArea(book, tx)
-        self.approvals = ApprovalsArea(book, tx)
-        self.staff = StaffArea(book, tx)
+        self.region = RegionArea(book, tx, applying=applying)
+        self.units = UnitsArea(book, tx, applying=applying)
+        self.quotas = QuotasArea(book, tx, applying=applying)
+        self.posts = PostsArea(book, tx, applying=applying)
+        self.approvals = ApprovalsArea(book, tx, applying=applying)
+        self.staff = StaffArea(book, tx, applying=applying)
 
     def savepoint(self) -> Any:
         """Part of the batch that a refusal undoes alone (import --skip-invalid, demo)."""
@@ -57,14 +62,19 @@ class Book:
         self.engine = engine
         self.actor = actor or default_actor()
         self.clock = clock or (lambda: dt.datetime.now().astimezone())
+        self.account: Account | None = None
         with engine.connect() as conn:
             self.catalog = Catalog.load(conn)
+            self.has_accounts = store.has_accounts(conn)
         self.region = RegionArea(self)
         self.units = UnitsArea(self)
         self.quotas = QuotasArea(self)
         self.posts = PostsArea(self)
         self.approvals = ApprovalsArea(self)
         self.staff = StaffArea(self)
+        self.accounts = AccountsArea(self)
+        self.review = ReviewArea(self)
+        self.audit = AuditArea(self)
 
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None
@@ -76,7 +86,7 @@ class Book:
     def open(cls, target: str | os.PathLike[str], *, actor: str | None = None,
              clock: Callable[[], dt.datetime] | None = None, lock: bool = False, read_only: bool = False,
              check: bool = True, allow_unsafe_location: bool | None = None,
-             startup_check: str = "full") -> Book:
+             startup_check: str = "full", account: Credentials | None = None) -> Book:
         """Open (creating and migrating as needed) the book at a path or URL.
 
         For a SQLite file, first: refuses a network / cloud-sync / removable location (UnsafeLocation,
@@ -87,11 +97,19 @@ class Book:
         ``startup_check="fast"`` does only the header and schema check here; the caller (the window) then
         runs ``safety.startup.startup_check`` itself in the background. "full" (the default) also runs the
         bounded quick_check before opening. Refuses any other value (ValueError).
+        ``account``: sign in at once (refuses with NotSignedIn, closing the book); see `sign_in`.
         The same in two steps: ``bianzhi_app.opening.prepare(...)`` then ``.open()``.
         """
         prepared = prepare(target, actor=actor, lock=lock, read_only=read_only, check=check,
                            allow_unsafe_location=allow_unsafe_location, startup_check=startup_check)
-        return cls.from_prepared(prepared, clock=clock)
+        book = cls.from_prepared(prepared, clock=clock)
+        if account is not None:
+            try:
+                book.sign_in(account.name, account.password)
+            except BaseException:
+                book.close()
+                raise
+        return book
 
     @classmethod
     def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
@@ -108,6 +126,7 @@ class Book:
             if read_only:
                 session.require_current_schema(engine, target)
             else:
+                _backup_before_migration(engine, plan.path)
                 upgrade(engine)
             if plan.lock is not None:
                 with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
@@ -178,8 +197,76 @@ class Book:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    # --- who acts ----------------------------------------------------------------------------------
+
+    def sign_in(self, name: str, password: str) -> Account:
+        """Sign in: the account becomes the actor of every ledger entry. Refuses (NotSignedIn) an unknown
+        name, a wrong password, a locked or disabled account; counts failures and locks the account after
+        the policy's number in a row; logs the attempt (not on a book opened read-only)."""
+        now = self.clock()
+        with self.read() as conn:
+            outcome = store.sign_in(conn, name=name, password=password, now=now)
+        if not self.read_only:
+            with self.transact() as tx:
+                store.record_sign_in(tx.conn, outcome, now)
+        if outcome.error is not None:
+            raise outcome.error
+        assert outcome.account is not None
+        self.account = outcome.account
+        self.actor = outcome.account.name
+        return outcome.account
+
+    def require(self, permission: Permission) -> None:
+        """Refuse unless the signed-in account may do this: NotSignedIn (exit 7) when no one is signed in to a
+        book with accounts or the password must be changed first, NotPermitted (exit 8) naming the role
+        needed. A book without accounts (from before them) lets the program that opened it act as before."""
+        account = self.account
+        if account is None:
+            if self.has_accounts:
+                raise NotSignedIn("此台账设有账户:须先登录", field="account")
+            return
+        if account.must_change:
+            raise NotSignedIn(f"账户「{account.name}」须先修改密码(首次登录、密码被重置或已过期)", field="password")
+        if not account.may(permission):
+            raise NotPermitted(f"账户「{account.name}」({roles_label(account.roles)})无此权限:"
+                               f"{describe_needed(permission)}")
+
+    def review_required(self) -> bool:
+        """Whether a 机构编制事项 by the signed-in account is only proposed (review on, someone signed in)."""
+        if self.account is None:
+            return False
+        with self.read() as conn:
+            return store.read_policy(conn).review
+
     @contextmanager
-    def transact(self) -> Iterator[Tx]:
+    def within(self, tx: Tx | None) -> Iterator[Tx]:
+        """The open transaction ``tx``, or a new one."""
+        if tx is not None:
+            yield tx
+        else:
+            with self.transact() as new:
+                yield new
+
+    def preview(self, tx: Tx, area: str, method: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The ledger entry an area method would write now, run in a savepoint that is then undone."""
+        try:
+            with tx.savepoint():
+                getattr(getattr(BookTx(self, tx, applying=True), area), method)(**arguments)
+                raise _Preview(dict(tx.pending_entries()[-1]))
+        except _Preview as preview:
+            return preview.entry
+
+    def apply_proposal(self, tx: Tx, record: ProposalRecord) -> Any:
+        """Run an approved proposal's method in ``tx`` (opened with the proposer as actor, the approver set)."""
+        return getattr(getattr(BookTx(self, tx, applying=True), record.area), record.method)(**record.arguments)
+
+    def reload_catalog_after(self, changes: list[Any]) -> None:
+        if any(change.op in (Op.KIND_ADD, Op.POST_KIND_ADD) for change in changes):
+            with self.read() as conn:
+                self.catalog = Catalog.load(conn)
+
+    @contextmanager
+    def transact(self, *, actor: str | None = None, approver: str | None = None) -> Iterator[Tx]:
         """One write transaction; commit on success, roll everything back on any error.  Refuses with
         ReadOnlyBook on a book opened read-only, LockedByOther when another program's window holds the
         book, StorageError when the disk is full or read-only (nothing is written then)."""
@@ -192,7 +279,7 @@ class Book:
                 with conn.begin():
                     if self._write_guard is not None:
                         self._write_guard()  # under SQLite's write lock: refuse if a window holds the book
-                    tx = Tx(conn, self.catalog, self.actor, self.clock)
+                    tx = Tx(conn, self.catalog, actor or self.actor, self.clock, approver=approver)
                     yield tx
                     tx.flush()
         except exc.IntegrityError as error:
@@ -224,9 +311,7 @@ class Book:
         """Run one op function in its own transaction and return what it returns (its Change)."""
         with self.transact() as tx:
             result = op_function(tx, *args, **kwargs)
-        if any(change.op in (Op.KIND_ADD, Op.POST_KIND_ADD) for change in tx.changes):
-            with self.read() as conn:
-                self.catalog = Catalog.load(conn)
+        self.reload_catalog_after(tx.changes)
         return result
 
     @contextmanager
@@ -242,3 +327,22 @@ class Book:
     def head(self) -> LedgerHead:
         with self.read() as conn:
             return read_head(conn)
+
+
+def _backup_before_migration(engine: Engine, path: Path | None) -> None:
+    """A pinned, verified backup of a book whose schema is about to change (e.g. the one that adds accounts),
+    so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made."""
+    from bianzhi_app.db import SCHEMA_HEAD
+    from bianzhi_app.db.migrate import current_revision
+
+    revision = current_revision(engine)
+    if path is None or revision is None or revision == SCHEMA_HEAD:
+        return
+    from bianzhi_app.safety.backup import make_backup
+    from bianzhi_app.safety.session import backup_dir
+
+    with engine.connect() as conn:
+        head = read_head(conn)
+    make_backup(path, backup_dir(), pinned=True, manifest_extra={
+        "ledger_head": {"seq": head.seq, "hash": head.hash}, "book": str(path), "reason": "migration",
+        "schema": revision})

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, inspect, select
 
+from bianzhi_app.accounts import seclog
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.models import (
     appointments,
@@ -54,6 +55,10 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
     established = _check_chain(conn, report)
     if established:
         _check_established(conn, catalog, established, report)
+    if inspect(conn).has_table("security_log"):
+        problem = seclog.verify_log(conn)
+        if problem is not None:
+            report.problems.append(problem)
     return report
 
 
@@ -104,7 +109,7 @@ def _check_pool(conn: Connection, catalog: Catalog, report: CheckReport) -> None
 
 def _check_chain(conn: Connection, report: CheckReport) -> list[dict[str, Any]]:
     """Verify the chain; return the 建账 entries met on the way (seq, unit, after, detail)."""
-    columns = [ledger.c[name] for name in (*HASHED_FIELDS, "hash")]
+    columns = [ledger.c[name] for name in (*HASHED_FIELDS, "approver", "hash")]
     counted = {"n": 0}
     established: list[dict[str, Any]] = []
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 FIELDS = frozenset({
     "region", "code", "name", "unit", "parent", "target", "category", "rank", "funding", "uscc", "kind", "post",
     "count", "doc", "date", "valid_until", "method", "number", "approval", "id_number", "reason", "quarter",
+    "functions",
+    "account", "password", "role", "policy", "proposal", "recovery_key",
 })
 
 
@@ -77,6 +79,18 @@ class NotFound(BianzhiError):
 
 class CheckFailed(BianzhiError):
     exit_code = 6
+
+
+class NotSignedIn(BianzhiError):
+    """Unknown account, wrong password, account locked or disabled, password expired or to be changed."""
+
+    exit_code = 7
+
+
+class NotPermitted(BianzhiError):
+    """The signed-in account's roles do not allow this; the message names the role needed."""
+
+    exit_code = 8
 
 
 class Busy(BianzhiError):

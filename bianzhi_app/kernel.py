@@ -41,6 +41,7 @@ class Op(StrEnum):
     UNIT_RENAME = "unit.rename"
     UNIT_ABOLISH = "unit.abolish"
     UNIT_MERGE = "unit.merge"
+    UNIT_FUNCTIONS = "unit.functions"
     QUOTA_SET = "quota.set"
     QUOTA_TRANSFER = "quota.transfer"
     POSTS_SET = "posts.set"
@@ -67,6 +68,7 @@ class Op(StrEnum):
 OP_LABELS = {
     Op.REGION_INIT: "建立编制台账", Op.POOL_SET: "核定编制总额", Op.UNIT_ADD: "设立机构", Op.UNIT_ESTABLISH: "建账",
     Op.UNIT_RENAME: "机构更名", Op.UNIT_ABOLISH: "撤销机构", Op.UNIT_MERGE: "机构合并",
+    Op.UNIT_FUNCTIONS: "核定主要职责",
     Op.QUOTA_SET: "核定编制", Op.QUOTA_TRANSFER: "编制划转", Op.POSTS_SET: "核定领导职数",
     Op.APPROVAL_ADD: "用编核准", Op.APPROVAL_CANCEL: "撤销用编核准", Op.APPROVAL_EXPIRE: "用编核准到期",
     Op.PERSON_ENTER: "入编", Op.PERSON_LEAVE: "出编", Op.PERSON_TRANSFER: "调动",
@@ -81,22 +83,26 @@ class Change:
     """What one operation changed, for the caller and for views that refresh from it.
 
     ``result`` is what the op made, where it made something: the new unit's or kind's id, the
-    person's id, the approval number, the quarter label of a snapshot."""
+    person's id, the approval number, the quarter label of a snapshot. ``proposal`` is the number of the
+    proposal (待审事项) kept instead, while review is on; nothing changed then."""
 
     op: Op
     seq: int
     unit_ids: frozenset[int] = frozenset()
     person_ids: frozenset[int] = frozenset()
     result: int | str | None = None
+    proposal: int | None = None  # set instead of a ledger entry (seq 0) when a clerk only proposed the change
 
 
 class Tx:
     """One open write transaction: the connection, the actor and the ledger writer."""
 
-    def __init__(self, conn: Connection, catalog: Catalog, actor: str, clock: Callable[[], dt.datetime]):
+    def __init__(self, conn: Connection, catalog: Catalog, actor: str, clock: Callable[[], dt.datetime],
+                 approver: str | None = None):
         self.conn = conn
         self.catalog = catalog
         self.actor = actor
+        self.approver = approver  # the reviewer who approved the change this transaction applies
         self.clock = clock
         self.today = clock().date()
         self.head: LedgerHead = read_head(conn)
@@ -139,7 +145,7 @@ class Tx:
             "actor": self.actor, "op": op.value, "unit_id": unit_id, "unit_name": unit_name,
             "document_number": normalize_doc_number(document_number) or None,
             "before": canonical_json(before or {}), "after": canonical_json(after or {}),
-            "detail": canonical_json(detail or {}), "prev_hash": self.head.hash,
+            "detail": canonical_json(detail or {}), "prev_hash": self.head.hash, "approver": self.approver,
         }
         row["hash"] = entry_hash(row)
         self._pending.append(row)
@@ -166,6 +172,10 @@ class Tx:
             self._documents.clear()
             raise
         nested.commit()
+
+    def pending_entries(self) -> list[dict[str, Any]]:
+        """The ledger entries this transaction will write at commit, oldest first."""
+        return self._pending
 
     def flush(self) -> None:
         if self._pending:

@@ -43,10 +43,13 @@ _SCALAR_FIELDS = tuple(name for name in HASHED_FIELDS if name not in _FIGURE_FIE
 def entry_hash(row: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical encoding of the hashed fields (dates as ISO text).
 
-    The scalars go into one JSON array; the figures are already canonical JSON text and are
-    appended after newlines (which JSON text never contains raw), so they are not escaped twice.
+    The scalars (and the approver of a reviewed change) go into one JSON array; the figures are already
+    canonical JSON text and are appended after newlines (which JSON text never contains raw), so they
+    are not escaped twice.
     """
     scalars = [row[name].isoformat() if isinstance(row[name], dt.date) else row[name] for name in _SCALAR_FIELDS]
+    if row.get("approver"):  # reviewed changes (0004) also bind the approver; older entries hash as before
+        scalars.append(row["approver"])
     text = "\n".join((canonical_json(scalars), row["before"], row["after"], row["detail"]))
     from hashlib import sha256  # here, not at import: the window reads the head before it hashes anything
 

@@ -92,7 +92,7 @@ def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_pa
 
     path = book_at(tmp_path / "old.db", "0002")
     with Book.open(path) as book:
-        assert current_revision(book.engine) == "0003"
+        assert current_revision(book.engine) == SCHEMA_HEAD
         book.region.init(name="旧区", code="610404")
         book.units.add(name="区财政局", category="政府工作部门", rank="正科", doc="旧编发〔2020〕1号")
         with book.read() as conn:

@@ -189,6 +189,7 @@ class LedgerEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    approver: Mapped[str | None] = mapped_column(String(64))  # 0004: who approved a reviewed change
 
 
 class Snapshot(Base):
@@ -205,6 +206,76 @@ class Snapshot(Base):
     taken_at: Mapped[str] = mapped_column(String(32))
     taken_by: Mapped[str] = mapped_column(String(100))
     entry_seq: Mapped[int] = mapped_column(Integer)
+
+
+class Account(Base):
+    """A person who signs in (migration 0004); roles are comma-separated codes (bianzhi_app.accounts.roles)."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    roles: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    password_changed_at: Mapped[str] = mapped_column(String(32))
+    must_change: Mapped[bool] = mapped_column(Boolean)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(32))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class PasswordHistory(Base):
+    __tablename__ = "password_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[str] = mapped_column(String(32))
+
+
+class PolicySetting(Base):
+    __tablename__ = "policy"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
+
+
+class RecoveryKey(Base):
+    __tablename__ = "recovery_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Proposal(Base):
+    """A 机构编制事项 proposed by a clerk, waiting for a reviewer (待审事项)."""
+
+    __tablename__ = "proposals"
+    number: Mapped[int] = mapped_column(primary_key=True)
+    area: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(40))
+    arguments: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    proposer: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    ledger_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class SecurityEvent(Base):
+    """The security log (安全审计日志): append-only and hash-chained like the ledger."""
+
+    __tablename__ = "security_log"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 regions = cast(Table, Region.__table__)
@@ -224,3 +295,9 @@ staffing = cast(Table, StaffingPeriod.__table__)
 appointments = cast(Table, Appointment.__table__)
 ledger = cast(Table, LedgerEntry.__table__)
 snapshots = cast(Table, Snapshot.__table__)
+accounts_t = cast(Table, Account.__table__)
+password_history = cast(Table, PasswordHistory.__table__)
+policy_t = cast(Table, PolicySetting.__table__)
+recovery_keys = cast(Table, RecoveryKey.__table__)
+proposals = cast(Table, Proposal.__table__)
+security_log = cast(Table, SecurityEvent.__table__)
