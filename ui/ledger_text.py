@@ -57,6 +57,14 @@ def _figures(before: dict[str, Any], after: dict[str, Any], label: Any, field: s
     return tr("、").join(parts)
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """A long text in one line: its beginning and its length; 「(无)」 when empty."""
+    flat = " ".join(text.split("\n"))
+    if not flat:
+        return tr("(无)")
+    return flat if len(flat) <= limit else flat[:limit] + tr("…(共{0}字)").format(len(text))
+
+
 def _person(entry: dict[str, Any], names: Names) -> str:
     d, op = entry["detail"], entry["op"]
     parts = [str(d.get("name", ""))]
@@ -94,6 +102,8 @@ def _units(entry: dict[str, Any], names: Names) -> str:
     d, op, before, after = entry["detail"], entry["op"], entry["before"] or {}, entry["after"] or {}
     if op == "unit.rename":
         return f"{before.get('name', '')} → {after.get('name', '')}"
+    if op == "unit.functions":  # the new text's beginning (the 内容 column is one line)
+        return tr("主要职责:{0}").format(_short(str(after.get("functions") or "")))
     if op == "unit.merge":
         return tr("、").join(str(s) for s in d.get("sources", [])) + f" → {d.get('into', '')}"
     if op == "unit.add":

@@ -19,6 +19,7 @@ WORDS = (
     # ledger operations (bianzhi_app.book.OP_LABELS)
     QT_TRANSLATE_NOOP("", "建立编制台账"), QT_TRANSLATE_NOOP("", "核定编制总额"), QT_TRANSLATE_NOOP("", "设立机构"),
     QT_TRANSLATE_NOOP("", "机构更名"), QT_TRANSLATE_NOOP("", "撤销机构"), QT_TRANSLATE_NOOP("", "机构合并"),
+    QT_TRANSLATE_NOOP("", "建账"), QT_TRANSLATE_NOOP("", "核定主要职责"),
     QT_TRANSLATE_NOOP("", "核定编制"), QT_TRANSLATE_NOOP("", "编制划转"), QT_TRANSLATE_NOOP("", "核定领导职数"),
     QT_TRANSLATE_NOOP("", "用编核准"), QT_TRANSLATE_NOOP("", "撤销用编核准"), QT_TRANSLATE_NOOP("", "用编核准到期"),
     QT_TRANSLATE_NOOP("", "入编"), QT_TRANSLATE_NOOP("", "出编"), QT_TRANSLATE_NOOP("", "调动"),

@@ -1,4 +1,4 @@
-"""Commands of the units area: unit add, rename, abolish, merge."""
+"""Commands of the units area: unit add, rename, set (主要职责), abolish, merge."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, write
+from bianzhi_app.texts import FUNCTIONS_MAX
 
 UNIT_HELP = "单位的准确名称或编号"
 
@@ -22,6 +23,13 @@ def cmd_unit_rename(args: argparse.Namespace) -> None:
     change = write(args, lambda book: book.units.rename(unit=args.unit, new_name=args.new, doc=args.doc,
                                                         doc_title=args.doc_title, on=args.on))
     change_out(args, change, f"已更名为 {args.new}")
+
+
+def cmd_unit_set(args: argparse.Namespace) -> None:
+    change = write(args, lambda book: book.units.set_functions(unit=args.unit, functions=args.functions, doc=args.doc,
+                                                               doc_title=args.doc_title, on=args.on))
+    done = "已核定" if args.functions.strip() else "已清空"
+    change_out(args, change, f"{done} {args.unit} 的主要职责")
 
 
 def cmd_unit_abolish(args: argparse.Namespace) -> None:
@@ -51,6 +59,12 @@ def register(cli: Registry) -> None:
     p = cli.command("rename", cmd_unit_rename, "机构更名", writes=True, parent=unit)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("new", metavar="新名称", help="新的单位名称")
+    add_doc(p)
+    add_on(p)
+    p = cli.command("set", cmd_unit_set, "核定主要职责(依三定规定;空文本为清空)", writes=True, parent=unit)
+    p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
+    p.add_argument("--functions", required=True, metavar="文本",
+                   help=f"主要职责全文(可含换行;不得含控制字符;不超过{FUNCTIONS_MAX}字)")
     add_doc(p)
     add_on(p)
     p = cli.command("abolish", cmd_unit_abolish, "撤销机构(核定编制退回编制总额;有在编人员时不能撤销)", writes=True,

@@ -1,4 +1,4 @@
-"""Units (机构): add, rename, abolish, merge. Quotas, staff and posts move with them."""
+"""Units (机构): add, rename, set functions (主要职责), abolish, merge. Quotas, staff and posts move with them."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from bianzhi_app.ops.common import (
 )
 from bianzhi_app.ops.staff import Incumbent, IncumbentLoader, Roll
 from bianzhi_app.rules import QuotaFigures, check_abolish, check_pool
+from bianzhi_app.texts import functions_problem, normalize_text
 
 CHUNK = 500
 
@@ -119,7 +120,8 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     (unit.add, whose ``after`` holds the figures set), in the open transaction.
 
     Refuses (per unit): no document (rule 8); a duplicate name (in the book or earlier in the batch) or
-    USCC; an unknown category/rank/funding; an invalid USCC; an unknown or abolished parent (a parent
+    USCC; an unknown category/rank/funding; an invalid USCC; 主要职责 with a control character or too
+    long (``clean_functions``; kept in the entry's ``after``); an unknown or abolished parent (a parent
     may be a unit added earlier in the same batch); a quota beyond the region pool (rule 2, the pools
     counted in memory across the batch). With ``errors`` given, refused units are listed there and
     skipped (nothing of them is written); otherwise the first refusal raises. The history read by
@@ -153,6 +155,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             category = check_choice(r.category, CATEGORIES, "机构类别", "category")
             rank = check_choice(r.rank, RANKS, "机构规格", "rank")
             funding = check_choice(r.funding, FUNDINGS, "经费形式", "funding") if r.funding else None
+            functions = clean_functions(r.functions)
             effective_on = tx.effective(r.on)
             require_document(r.doc)
             if name in taken_names:
@@ -189,11 +192,13 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             pools[kind_id][1] += delta
         rows.units.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
                            "parent_id": parent_id, "uscc": code, "status": "active",
-                           "requires_approval": r.requires_approval, "functions": r.functions,
+                           "requires_approval": r.requires_approval, "functions": functions,
                            "created_on": effective_on, "abolished_on": None, "merged_into_id": None,
                            "document_id": tx.document(r.doc)})
         after: dict[str, Any] = {"name": name, "category": category, "rank": rank, "funding": funding,
                                  "parent_id": parent_id, "uscc": code}
+        if functions:
+            after["functions"] = functions
         if establishing:
             bounds = rows.add_bounded(tx, unit_id, approved, limits, r.incumbents or ())
             established.append(_Established(index, UnitRef(unit_id, name, category, "active", r.requires_approval,
@@ -428,6 +433,34 @@ def rename_unit(tx: Tx, unit: str | int, new_name: str, *, doc: str, on: dt.date
     tx.conn.execute(update(units).where(units.c.id == u.id).values(name=new_name))
     return tx.record(Op.UNIT_RENAME, unit_id=u.id, unit_name=new_name, effective_on=effective_on,
                      document_number=doc, before={"name": u.name}, after={"name": new_name})
+
+
+def clean_functions(text: str | None) -> str | None:
+    """A 主要职责 in its normal form (``texts.normalize_text``; None when empty); refuses a control or bidi
+    character and an over-long text."""
+    if text is None:
+        return None
+    problem = functions_problem(text)
+    if problem:
+        raise InvalidInput(problem, field="functions")
+    return normalize_text(text) or None
+
+
+def set_unit_functions(tx: Tx, unit: str | int, functions: str | None, *, doc: str,
+                       on: dt.date | None = None) -> Change:
+    """Set a unit's 主要职责 (核定主要职责, from its 三定 provisions); the entry's before/after hold the old and
+    new text. An empty text clears it. Refuses an unknown or abolished unit, no document, a control or
+    bidi character, an over-long text, or a text the same as the unit's."""
+    u = find_unit(tx, unit)
+    text = clean_functions(functions)
+    effective_on = tx.effective(on)
+    tx.document(doc)
+    old = tx.conn.execute(select(units.c.functions).where(units.c.id == u.id)).scalar()
+    if (text or None) == (old or None):
+        raise InvalidInput(f"「{u.name}」的主要职责与现有内容相同,无须变更", field="functions")
+    tx.conn.execute(update(units).where(units.c.id == u.id).values(functions=text))
+    return tx.record(Op.UNIT_FUNCTIONS, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
+                     document_number=doc, before={"functions": old or ""}, after={"functions": text or ""})
 
 
 def _zero_out(tx: Tx, u: UnitRef, effective_on: dt.date, seq: int) -> None:

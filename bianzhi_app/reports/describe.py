@@ -11,8 +11,17 @@ FIELD_WORDS = {"approved": "核定", "reserved": "在途", "allowance": "只出�
                "funding": "经费", "status": "状态", "quota": "编制", "posts": "职数", "region": "区域",
                "code": "代码", "office": "编办", "quarter": "季度", "period_end": "季末", "totals": "合计",
                "uscc": "信用代码", "parent_id": "上级单位", "persons": "人员", "count": "人数", "held": "任职",
-               "sha256": "摘要"}
+               "sha256": "摘要", "functions": "主要职责"}
 VALUE_WORDS = {"abolished": "已撤销", "active": "存续"}
+SHORT_TEXT = 60  # characters of a long text (主要职责) printed in a 台账 cell; the entry keeps it all
+
+
+def short_text(text: str, limit: int = SHORT_TEXT) -> str:
+    """A long free text in one line for a 台账 cell: its beginning and its length (「(无)」 when empty)."""
+    flat = " ".join(text.split("\n"))
+    if not flat:
+        return "(无)"
+    return flat if len(flat) <= limit else f"{flat[:limit]}…(共{len(text)}字)"
 
 
 def _label(key: str, catalog: Catalog, used_word: str) -> str:
@@ -49,6 +58,8 @@ def _lines(value: Any, catalog: Catalog) -> list[str]:
                 continue
             word = _label(k, catalog, used_word)
             text = VALUE_WORDS.get(v, v) if isinstance(v, str) else v
+            if k == "functions":
+                text = short_text(str(v))
             parts.append(f"{word}{text}" if isinstance(v, int) else f"{word}:{text}")
         if parts:
             lines.append(" ".join(parts))
