@@ -155,6 +155,16 @@ def render_ledger(data: LedgerReport, target: Target, *, fonts: FontRegistry, on
     return _build(target, data.meta, story, landscape=True, fonts=fonts, on_page=on_page, note=note)
 
 
+def _continued(body: list[list[Any]], width: float, fonts: FontRegistry, look: TableLook) -> list[list[Any]]:
+    """Rows of the 信息公开表 with a long 主要职责 (column 4) split into the unit's row and its 「(续)」 rows."""
+    out: list[list[Any]] = []
+    for row in body:
+        pieces = text_pieces(row[4], width, fonts, look.body_role, look.font_size) if row[4] else [row[4]]
+        out.append([*row[:4], pieces[0], *row[5:]])
+        out += [["", f"{row[1]}(续)", "", "", piece] + [""] * (len(row) - 5) for piece in pieces[1:]]
+    return out
+
+
 def wrap_items(items: Sequence[str], sep: str, width: float, fonts: FontRegistry, role: str, size: float) -> str:
     """Items joined by ``sep``, broken into lines only between items (「内设机构正职2名」 never
     splits mid-word); an item wider than ``width`` gets a line of its own."""
@@ -170,6 +180,46 @@ def wrap_items(items: Sequence[str], sep: str, width: float, fonts: FontRegistry
     if line:
         lines.append(line)
     return "\n".join(lines)
+
+
+# Lines of 主要职责 in one row of the 信息公开表: a row never breaks across pages, so a longer text goes on in
+# 「(续)」 rows (a landscape page holds about 45 lines at the table's size).
+FUNCTIONS_ROW_LINES = 30
+
+
+def text_pieces(text: str, width: float, fonts: FontRegistry, role: str, size: float,
+                max_lines: int = FUNCTIONS_ROW_LINES) -> list[str]:
+    """``text`` cut into pieces of at most ``max_lines`` lines of ``width`` (each piece one row's cell): its
+    own line breaks kept, a line too long for one piece cut between characters."""
+    per_line = max(1, int(width // size))  # a line holds at least this many characters (none is wider than 1 em)
+    paragraphs = text.split("\n")
+    if sum(-(-max(1, len(p)) // per_line) for p in paragraphs) <= max_lines:
+        return [text]  # surely fits: no measuring (a province has 40,000 rows)
+    widths: dict[str, float] = {}
+    pieces: list[str] = []
+    piece: list[str] = []  # the piece's lines, "\n" ending those that end a paragraph
+    lines = 0
+    for paragraph in paragraphs:
+        line, used = "", 0.0
+        wrapped: list[str] = []
+        for ch in paragraph:
+            w = widths.get(ch)
+            if w is None:
+                w = widths[ch] = fonts.string_width(ch, role, size)
+            if line and used + w > width:
+                wrapped.append(line)
+                line, used = "", 0.0
+            line, used = line + ch, used + w
+        wrapped.append(line)
+        wrapped[-1] += "\n"
+        for part in wrapped:
+            if lines == max_lines:
+                pieces.append("".join(piece))
+                piece, lines = [], 0
+            piece.append(part)
+            lines += 1
+    pieces.append("".join(piece))
+    return [p.rstrip("\n") for p in pieces]
 
 
 def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegistry,
@@ -201,6 +251,7 @@ def render_disclosure(data: DisclosureReport, target: Target, *, fonts: FontRegi
     room = columns[-1].width - 2 * look.padding - 1  # a point to spare: the cell must not re-wrap a line
     for row, items in zip(body, post_items, strict=False):
         row[-1] = wrap_items(items, "、", room, fonts, look.body_role, look.font_size) or "—"
+    body = _continued(body, columns[4].width - 2 * look.padding - 1, fonts, look)
     table = data_table(columns, body, fonts=fonts, look=look, header_rows=[top, second], header_spans=spans,
                        row_styles={len(body) - 1: [("BACKGROUND", TOTAL)]})
     return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
