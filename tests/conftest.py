@@ -12,6 +12,14 @@ from bookhelpers import DOC, Cli
 from bianzhi_app.book import Book
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _backups_never_in_the_data_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Backups a test does not direct (e.g. the pinned one before a migration) go to a temporary folder."""
+    import os
+
+    os.environ.setdefault("BIANZHI_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "book.db"
