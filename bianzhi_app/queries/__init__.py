@@ -48,6 +48,7 @@ from bianzhi_app.queries.units import (
     unit_children,
     unit_completions,
     unit_detail,
+    unit_functions,
     unit_name,
     unit_nodes,
     unit_path,
@@ -62,6 +63,6 @@ __all__ = [
     "documents_page", "head_as_of", "ledger_entries", "ledger_page", "live_pool", "live_post", "live_quota",
     "looks_like_id", "person_slot", "post_figures", "quota_figures", "region_info", "resolve_unit_id", "roster",
     "roster_count", "roster_page", "status", "summarize_detail", "unit_categories", "unit_children", "unit_completions",
-    "unit_detail", "unit_name", "unit_nodes", "unit_path", "unit_posts", "unit_quotas", "unit_requires_approval",
-    "unit_rows", "unit_search", "unit_tree_rows", "usable_approvals",
+    "unit_detail", "unit_functions", "unit_name", "unit_nodes", "unit_path", "unit_posts", "unit_quotas",
+    "unit_requires_approval", "unit_rows", "unit_search", "unit_tree_rows", "usable_approvals",
 ]

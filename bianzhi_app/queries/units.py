@@ -140,6 +140,11 @@ def unit_name(conn: Any, unit_id: int) -> str | None:
     return _scalar(conn, "SELECT name FROM units WHERE id = :id", {"id": unit_id})
 
 
+def unit_functions(conn: Any, unit_id: int) -> str | None:
+    """A unit's 主要职责 as kept (None: not set)."""
+    return _scalar(conn, "SELECT functions FROM units WHERE id = :id", {"id": unit_id})
+
+
 def unit_detail(conn: Any, catalog: Catalog, unit_id: int) -> dict[str, Any] | None:
     """Everything the unit page shows except its staff list and ledger (paged separately)."""
     found = mappings(conn, "SELECT u.*, parent.name AS parent_name, d.number AS doc FROM units u"

@@ -75,6 +75,7 @@ OPERATIONS = [
         "Ctrl+Shift+N",
     ),
     OpEntry("unit_rename", "机构", QT_TRANSLATE_NOOP("", "机构更名…"), "ui.dialogs.units:RenameUnitDialog"),
+    OpEntry("unit_functions", "机构", QT_TRANSLATE_NOOP("", "核定主要职责…"), "ui.dialogs.units:SetFunctionsDialog"),
     OpEntry("unit_abolish", "机构", QT_TRANSLATE_NOOP("", "撤销机构…"), "ui.dialogs.units:AbolishUnitDialog"),
     OpEntry("unit_merge", "机构", QT_TRANSLATE_NOOP("", "机构合并…"), "ui.dialogs.units:MergeUnitsDialog"),
 ]

@@ -1,15 +1,16 @@
-"""Dialogs for units (机构): 设立, 更名, 撤销, 合并."""
+"""Dialogs for units (机构): 设立, 更名, 核定主要职责, 撤销, 合并."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton
 
 from bianzhi_app import queries as q
 from bianzhi_app.catalog import CATEGORIES, FUNDINGS, RANKS
 from bianzhi_app.idcodes import normalize_code, uscc_problem
+from bianzhi_app.texts import FUNCTIONS_MAX, functions_problem, normalize_text
 from ui.dialogs.base import DocumentedDialog, Submit, figures_line
 from ui.dialogs.inputs import ChoiceCombo
 from ui.fields import UnitPicker
@@ -80,6 +81,56 @@ class RenameUnitDialog(_UnitDialog):
     def request(self) -> Submit:
         unit, new_name, doc, on = self.unit.unit_id(), self.name.text(), self.doc.text(), self.on.day()
         return lambda book: book.units.rename(unit=unit, new_name=new_name, doc=doc, on=on)  # type: ignore[arg-type]
+
+
+class SetFunctionsDialog(_UnitDialog):
+    """核定主要职责: the unit's current text to edit (its 三定 provisions), with the 文号 that sets it."""
+
+    def build(self, conn: Any) -> None:
+        self.setWindowTitle(tr("核定主要职责"))
+        self._loaded: tuple[int | None, str] = (None, "")  # the unit whose text the box was filled with, its text
+        self.unit = self.add(tr("单位"), UnitPicker(self.session, self), "unit", None)
+        self.functions = QPlainTextEdit(self)
+        self.functions.setPlaceholderText(tr("按三定规定填写主要职责,每项一行;留空为清空"))
+        self.functions.setMinimumHeight(180)
+        self.functions.setTabChangesFocus(True)  # Tab goes on to the 文号, as in every other field
+        self.add(tr("主要职责"), self.functions, "functions", self.functions.textChanged)
+        self.unit.unit_changed.connect(self._load)
+        self.unit.set_unit(self.preset.get("unit_id"))
+        self.add_doc_and_date()
+        self._load()
+
+    def _load(self) -> None:
+        """Fill the box with the chosen unit's text, unless the clerk has already edited it."""
+        unit_id = self.unit.unit_id()
+        if unit_id == self._loaded[0]:
+            return
+        current = ""
+        if unit_id is not None:
+            with self.session.read() as conn:
+                current = q.unit_functions(conn, unit_id) or ""
+        if self.functions.toPlainText() == self._loaded[1]:
+            self.functions.setPlainText(current)
+        self._loaded = (unit_id, current)
+        self.refresh()
+
+    def live(self, conn: Any) -> tuple[str, str | None]:
+        if self.unit.unit_id() is None:
+            return "", tr("请选择单位")
+        text = self.functions.toPlainText()
+        count = tr("共{0}字(不超过{1}字)").format(len(normalize_text(text)), FUNCTIONS_MAX)
+        problem = functions_problem(text)
+        if problem:
+            return count, problem
+        if normalize_text(text) == normalize_text(self._loaded[1]):
+            return count, tr("主要职责未改动")
+        return count, self.doc_missing()
+
+    def request(self) -> Submit:
+        unit, functions = self.unit.unit_id(), self.functions.toPlainText()
+        doc, on = self.doc.text(), self.on.day()
+        return lambda book: book.units.set_functions(unit=unit, functions=functions, doc=doc,  # type: ignore[arg-type]
+                                                     on=on)
 
 
 class AbolishUnitDialog(_UnitDialog):

@@ -1,10 +1,10 @@
-"""单位: one unit's details, quota per kind, post limits and holders, staff and ledger."""
+"""单位: one unit's details, quota per kind, post limits and holders, staff, ledger and 主要职责."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
 
 from bianzhi_app import queries as q
 from ui.dialogs.export import ExportSource, dated, ledger_source, roster_source, table_source
@@ -14,6 +14,8 @@ from ui.models import LedgerModel, RosterModel
 from ui.pages.common import fill_table, make_table
 from ui.pages.paged_view import elide_middle, fit_columns, paged_view
 from ui.session import Session
+
+FUNCTIONS_TAB = 4  # the 主要职责 tab, after 编制, 领导职数, 人员, 台账
 
 
 class UnitPage(QWidget):
@@ -42,7 +44,14 @@ class UnitPage(QWidget):
         self.tabs.addTab(self.posts, tr("领导职数"))
         self.tabs.addTab(self.staff, tr("人员"))
         self.tabs.addTab(self.ledger, tr("台账"))
-        self.tabs.setCornerWidget(export_button(self, self.export_source, session, "unit_export"))
+        self.functions = QPlainTextEdit(self)  # 主要职责 as kept: read here, set with 机构 → 核定主要职责…
+        self.functions.setObjectName("unit_functions")
+        self.functions.setReadOnly(True)
+        self.functions.setPlaceholderText(tr("未填写主要职责(机构 → 核定主要职责…)"))
+        self.tabs.addTab(self.functions, tr("主要职责"))
+        export = export_button(self, self.export_source, session, "unit_export")
+        self.tabs.setCornerWidget(export)
+        self.tabs.currentChanged.connect(lambda index: export.setVisible(index != FUNCTIONS_TAB))  # a text, no list
         layout.addWidget(self.tabs, 1)
 
     def export_source(self) -> ExportSource:
@@ -76,6 +85,7 @@ class UnitPage(QWidget):
                  tr("统一社会信用代码:") + (detail["uscc"] or "—"),
                  tr("进人须先核准") if detail["requires_approval"] else tr("进人无须核准")]
         self.info.setText("  ".join(parts))
+        self.functions.setPlainText(detail["functions"] or "")
         fill_table(self.quota, [tr("编制类型"), tr("核定"), tr("实有"), tr("在途"), tr("空编"), tr("超编"),
                                 tr("只出不进")],
                    [[tr(k.name), f.approved, f.used, f.reserved, f.vacancy, f.overage, f.allowance]
