@@ -10,6 +10,7 @@ from bianzhi_app.cli.base import Registry, open_book, out
 from bianzhi_app.errors import InvalidInput
 
 _LABELS = {"units_added": "新设单位", "quota_set": "核定编制", "quotas_set": "核定编制", "post_limits_set": "核定职数",
+           "functions_set": "核定主要职责",
            "pools_set": "编制总额", "persons_entered": "入编", "posts_appointed": "任职",
            "persons_unchanged": "无变化人员", "approvals_added": "用编核准", "rows_refused": "未导入的行"}
 

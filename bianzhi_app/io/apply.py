@@ -2,7 +2,7 @@
 
 New units (with their quotas and post limits) go through the batch ``add_units``, persons through
 ``enter_persons`` and posts through ``appoint_many``, each with its per-row refusal list; a unit
-already in the book has its quotas and post limits set in a savepoint of its own (a refused row
+already in the book has its quotas, post limits and 主要职责 set in a savepoint of its own (a refused row
 undoes only itself). An initial import (建账) instead adds each unit together with its persons and
 posts in the same batch ``add_units`` (``UnitRequest.incumbents``): one 建账 entry per unit, none per
 person; it then re-creates the open usage approvals of the 「用编核准」 sheet, each in a savepoint of its
@@ -39,10 +39,11 @@ from bianzhi_app.ops.common import pool_figures, post_figures, quota_figures
 from bianzhi_app.ops.posts import AppointRequest
 from bianzhi_app.ops.staff import EnterRequest
 from bianzhi_app.ops.units import UnitRefusal, UnitRequest
+from bianzhi_app.texts import normalize_text
 
 CHUNK = 500
-COUNTS = ("units_added", "quotas_set", "post_limits_set", "pools_set", "persons_entered", "posts_appointed",
-          "persons_unchanged", "approvals_added", "rows_refused")
+COUNTS = ("units_added", "quotas_set", "post_limits_set", "functions_set", "pools_set", "persons_entered",
+          "posts_appointed", "persons_unchanged", "approvals_added", "rows_refused")
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ class Apply:
     def regular_units(self, unit_rows: list[UnitRow], book_units: dict[str, int]) -> None:
         tx = self.tx
         changes: list[tuple[int, UnitRow, dict[str, int], dict[str, int]]] = []
+        texts: dict[str, str] = {}  # unit name → its new 主要职责 (a blank cell leaves the unit's text as it is)
         new_rows = []
         for u in unit_rows:
             unit_id = book_units.get(u.name)
@@ -214,27 +216,30 @@ class Apply:
             q = {k: n for k, n in u.quotas.items() if quota_figures(tx, unit_id, tx.catalog.kind(k).id).approved != n}
             p = {k: n for k, n in u.post_limits.items()
                  if post_figures(tx, unit_id, tx.catalog.post_kind(k).id)[0] != n}
-            if q or p:
+            if u.functions is not None and normalize_text(u.functions) != (tx.conn.execute(
+                    select(units.c.functions).where(units.c.id == unit_id)).scalar() or ""):
+                texts[u.name] = u.functions
+            if q or p or u.name in texts:
                 delta = sum(n - quota_figures(tx, unit_id, tx.catalog.kind(k).id).approved for k, n in q.items())
                 changes.append((delta, u, q, p))
         if (changes or new_rows) and not self.options.doc:
             first = min([c[1] for c in changes] + new_rows, key=lambda r: r.row)
-            raise DocumentRequired(f"导入的单位表将调整核定编制、领导职数或设立单位(如「{first.sheet}」表"
+            raise DocumentRequired(f"导入的单位表将调整核定编制、领导职数、主要职责或设立单位(如「{first.sheet}」表"
                                    f"第{first.row}行{first.name}),须注明文件依据:--doc 文号")
         decreases = [c for c in changes if c[0] <= 0]
         increases = [c for c in changes if c[0] > 0]
         new_rows = _parents_first(new_rows, set(book_units))
         total = len(decreases) + len(new_rows) + len(increases)
         for index, (_delta, u, q, p) in enumerate(decreases):
-            self.unit_row(u, book_units[u.name], q, p, index, total)
+            self.unit_row(u, book_units[u.name], q, p, index, total, texts.get(u.name))
         self.add_units(new_rows, {u.name: u.quotas for u in new_rows}, {u.name: u.post_limits for u in new_rows},
                        len(decreases), total)
         for index, (_delta, u, q, p) in enumerate(increases, start=len(decreases) + len(new_rows)):
-            self.unit_row(u, book_units[u.name], q, p, index, total)
+            self.unit_row(u, book_units[u.name], q, p, index, total, texts.get(u.name))
 
     def unit_row(self, u: UnitRow, unit_id: int, quota_targets: dict[str, int], limit_targets: dict[str, int],
-                 index: int, total: int) -> None:
-        """Set the quotas and post limits of a unit in the book, in one savepoint."""
+                 index: int, total: int, functions: str | None = None) -> None:
+        """Set the quotas, post limits and (when given) 主要职责 of a unit in the book, in one savepoint."""
         tx, doc = self.tx, self.options.doc
         on = self.start if self.options.initial else None
         if index % 100 == 0:
@@ -254,6 +259,10 @@ class Apply:
                     _run(f"limit:{post}", n, partial(self.book.posts.set_limit, unit=unit_id, post=post, limit=n,
                                                      doc=doc or "", on=on))
                     done["post_limits_set"] += 1
+                if functions is not None:
+                    _run("functions", functions, partial(self.book.units.set_functions, unit=unit_id,
+                                                         functions=functions, doc=doc or "", on=on))
+                    done["functions_set"] += 1
         except DocumentRequired:
             raise
         except _RowRefused as refused:
@@ -288,7 +297,8 @@ class Apply:
             p = {k: n for k, n in limit_targets[u.name].items() if n}
             parent = self.unit_ids.get(u.parent, u.parent) if u.parent else None
             requests.append(UnitRequest(u.name, u.category or "", u.rank or "", self.options.doc or "",
-                                        funding=u.funding, parent=parent, uscc=u.uscc, on=on,
+                                        funding=u.funding, parent=parent, uscc=u.uscc, functions=u.functions,
+                                        on=on,
                                         quotas=q, post_limits=p,
                                         incumbents=None if staff is None else staff.get(u.name, [])))
             kept.append(u)
@@ -422,7 +432,8 @@ _APPROVAL_COLUMNS = {"count": "count", "number": "number", "approval": "number",
                      "valid_until": "valid", "date": "issued", "doc": "doc", "kind": "kind"}
 _PERSON_COLUMNS = {"id_number": "id", "name": "name", "date": "entered", "unit": "unit", "kind": "kind",
                    "count": "kind", "approval": "kind"}
-_UNIT_COLUMNS = {"parent": "parent", "uscc": "uscc", "category": "category", "rank": "rank", "funding": "funding"}
+_UNIT_COLUMNS = {"parent": "parent", "uscc": "uscc", "category": "category", "rank": "rank", "funding": "funding",
+                 "functions": "functions"}
 
 
 def _approval_field(error: BianzhiError) -> str:
@@ -430,13 +441,14 @@ def _approval_field(error: BianzhiError) -> str:
     return _APPROVAL_COLUMNS.get(error.field or "", "count")
 
 
-def _run(fld: str, value: int, operation: Callable[[], Any]) -> None:
+def _run(fld: str, value: int | str, operation: Callable[[], Any]) -> None:
     try:
         operation()
     except DocumentRequired:
         raise
     except BianzhiError as error:
-        raise _RowRefused(fld, str(value), error) from None
+        shown = str(value)
+        raise _RowRefused(fld, shown if len(shown) <= 30 else f"{shown[:30]}…", error) from None
 
 
 def _parents_first(rows: list[UnitRow], known: set[str]) -> list[UnitRow]:

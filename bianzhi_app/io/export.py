@@ -176,8 +176,8 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
                     progress(done, total, stage)
 
         headers = [*L.UNIT_FIXED, *(L.quota_header(k) for k in kinds), *(L.limit_header(p) for p in post_codes),
-                   *(L.used_header(k) for k in kinds)]
-        widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS))]
+                   *(L.used_header(k) for k in kinds), L.UNIT_FUNCTIONS]
+        widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS) - 1), L.FUNCTIONS_WIDTH]
         units = writer.sheet(L.UNITS_SHEET, f"{region['name']}机构编制情况(截至{today})", headers, widths)
         names = {u["id"]: u["name"] for u in data["units"]}
         for u in data["units"]:
@@ -186,7 +186,7 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
             units.append([u["name"], parent, u["category"], u["rank"], u["funding"], row.uscc,
                           *(u["quota"][k]["approved"] for k in kinds),
                           *(u["posts"][p]["limit"] for p in post_codes),
-                          *(u["quota"][k]["used"] for k in kinds)])
+                          *(u["quota"][k]["used"] for k in kinds), row.functions])
             done += 1
             tick("导出单位")
         persons = writer.sheet(L.PERSONS_SHEET, f"{region['name']}实名制在编人员(截至{today})",
@@ -225,8 +225,9 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
 def write_template(path: str | os.PathLike[str]) -> None:
     """A blank workbook with the expected headers and a 说明 (notes) sheet."""
     kinds, posts = list(L.KIND_NAMES), list(L.POST_NAMES)
-    headers = [*L.UNIT_FIXED, *(L.quota_header(k) for k in kinds), *(L.limit_header(p) for p in posts)]
-    widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS))]
+    headers = [*L.UNIT_FIXED, *(L.quota_header(k) for k in kinds), *(L.limit_header(p) for p in posts),
+               L.UNIT_FUNCTIONS]
+    widths = [*L.UNIT_WIDTHS, *[L.FIGURE_WIDTH] * (len(headers) - len(L.UNIT_WIDTHS) - 1), L.FUNCTIONS_WIDTH]
     with _writing(path) as writer:
         writer.notes(L.NOTES_SHEET, L.NOTES, NOTES_WIDTH)
         writer.sheet(L.UNITS_SHEET, "机构编制情况", headers, widths)

@@ -1,7 +1,7 @@
 """Recognise a sheet by its header: which sheet holds units, which persons, and which column is what.
 
 Field names: person sheets use ``name id gender birth unit kind post entered``; unit sheets use
-``unit category rank funding parent uscc`` plus ``quota:<kind>``, ``limit:<post>`` and
+``unit category rank funding parent uscc functions`` plus ``quota:<kind>``, ``limit:<post>`` and
 ``used:<kind>`` for the figure columns (kind codes xz/zf/sy/gq, post codes zz/fz/nz/nf).
 """
 
@@ -24,7 +24,7 @@ FIELD_NAMES = {
     "name": "姓名", "id": "身份证号", "gender": "性别", "birth": "出生日期", "unit": "所在单位",
     "kind": "编制类型", "post": "领导职务", "entered": "入编时间",
     "category": "机构类别", "rank": "机构规格", "funding": "经费形式", "parent": "上级单位",
-    "uscc": "统一社会信用代码",
+    "uscc": "统一社会信用代码", "functions": "主要职责",
 }
 
 
@@ -50,6 +50,8 @@ _EXACT: dict[str, str] = {
              "经费方式"),
     **_words("parent", "上级单位", "主管部门", "上级机构", "主管单位", "隶属单位", "上级部门", "举办单位"),
     **_words("uscc", "统一社会信用代码", "社会信用代码", "信用代码", "统一代码"),
+    **_words("functions", "主要职责", "职责", "主要职能", "职能", "机构职责", "单位职责", "职能职责", "职责任务",
+             "主要职责任务"),
 }
 _TOTALS = {"合计", "小计", "总计", "计", "总数", "其中", "序号", "备注"}  # also allowed in a sub-header row
 

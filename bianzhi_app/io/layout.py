@@ -10,6 +10,7 @@ re-imports as it is. The 「编制总额」 sheet (region and pool per kind) is 
 from __future__ import annotations
 
 from bianzhi_app.io.values import KIND_NAMES, POST_NAMES
+from bianzhi_app.texts import FUNCTIONS_MAX
 
 UNITS_SHEET = "单位"
 PERSONS_SHEET = "人员"
@@ -18,6 +19,7 @@ APPROVALS_SHEET = "用编核准"
 NOTES_SHEET = "说明"
 
 UNIT_FIXED = ("单位名称", "上级单位", "机构类别", "机构规格", "经费形式", "统一社会信用代码")
+UNIT_FUNCTIONS = "主要职责"  # the units sheet's last column: a long text, after the figures
 PERSON_COLUMNS = ("姓名", "身份证号", "性别", "出生日期", "所在单位", "编制类型", "领导职务", "入编时间")
 POOL_COLUMNS = ("行政区域", "行政区划代码", "编制类型", "编制总额", "已分配", "未分配")
 APPROVAL_COLUMNS = ("核准编号", "单位名称", "编制类型", "核准数", "已使用", "补充方式", "核准日期", "有效期至",
@@ -29,6 +31,7 @@ PERSON_WIDTHS = (12, 21, 6, 12, 30, 14, 14, 12)
 POOL_WIDTHS = (14, 12, 14, 10, 10, 10)
 APPROVAL_WIDTHS = (12, 30, 14, 8, 8, 12, 12, 12, 30)
 FIGURE_WIDTH = 11
+FUNCTIONS_WIDTH = 60
 
 
 def quota_header(kind_code: str) -> str:
@@ -59,7 +62,8 @@ NOTES = (
     "9. 「用编核准」表(可省略):在途的用编核准,每行一件。首次导入时按表重建(单位名称、编制类型、核准数必填;"
     "核准编号、补充方式、核准日期、有效期至、文件依据照录,空白时分别按新编号、「其他」、导入当天、一年、"
     "初始导入文件依据办理;核准数减去已使用数即为在途数,须在该单位空编之内);日常导入时不使用。",
-    "10. 「实有人数」「已分配」「未分配」各列仅供核对,导入时不使用。",
+    "10. 「实有人数」「已分配」「未分配」各列仅供核对,导入时不使用。"
+    f"「主要职责」按三定规定填写(可分行,不超过{FUNCTIONS_MAX}字);空白表示不变。",
     "11. 导入前可先「试导入」(--dry-run):逐条列出问题(表名、行号、列、内容、原因),不改动数据。"
     "有任何问题时整个文件不导入;选择「跳过有误的行」(--skip-invalid)则只导入无误的行。",
     "12. 首次导入(--initial)只能导入空台账:建立单位、核定编制和职数,登记现有人员(无需用编核准),"

@@ -30,6 +30,7 @@ from bianzhi_app.io import values as v
 from bianzhi_app.io.files import load_sheet, open_workbook
 from bianzhi_app.io.headers import FIELD_NAMES, SCAN_ROWS, Layout, Row, detect, repeats_header
 from bianzhi_app.io.values import CellError
+from bianzhi_app.texts import functions_problem
 
 PROGRESS_EVERY = 500  # rows between two progress/cancel calls
 
@@ -58,6 +59,7 @@ class UnitRow:
     quotas: dict[str, int] = field(default_factory=dict)       # kind code -> approved (non-empty cells)
     post_limits: dict[str, int] = field(default_factory=dict)  # post code -> limit (non-empty cells)
     used: dict[str, int] = field(default_factory=dict)         # kind code -> 实有, when the sheet has it
+    functions: str | None = None                               # 主要职责 as written (the op normalises it)
 
 
 @dataclass
@@ -245,6 +247,8 @@ class _SheetReader:
             unit = UnitRow(sheet, excel_row, name, get("category", v.category), get("rank", v.rank),
                            get("funding", v.funding), get("parent", lambda c: v.unit_name(c) or None),
                            get("uscc", _uscc))
+            if "functions" in cols:
+                unit.functions = _functions(row[cols["functions"]], problems, sheet, excel_row, labels["functions"])
             for fld, index in figures:
                 what, code = fld.split(":")
                 try:
@@ -364,6 +368,19 @@ def _uscc(value: object) -> str | None:
     if reason:
         raise CellError(reason)
     return code
+
+
+def _functions(value: object, problems: list[Problem], sheet: str, row: int, column: str) -> str | None:
+    """A 主要职责 cell: its text (None when blank), or a problem (with the text's beginning) and None."""
+    if v.is_blank(value):
+        return None
+    text = v.display(value)
+    reason = functions_problem(text)
+    if reason:
+        shown = text if len(text) <= 30 else f"{text[:30]}…"
+        problems.append(Problem(sheet, row, column, shown, reason))
+        return None
+    return text
 
 
 # ---------------------------------------------------------------- cross-checks

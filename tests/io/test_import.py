@@ -76,7 +76,8 @@ def test_regular_import_updates_quotas_adds_units_and_enters_persons(region: Cli
     code, payload, err = run_import(cli, path, "--doc", DOC2)
     assert code == 0, err
     assert payload["problems"] == [] and payload["committed"] is True
-    assert payload["imported"] == {"units_added": 1, "quotas_set": 2, "post_limits_set": 3, "pools_set": 0,
+    assert payload["imported"] == {"units_added": 1, "quotas_set": 2, "post_limits_set": 3, "functions_set": 0,
+                                   "pools_set": 0,
                                    "persons_entered": 2, "posts_appointed": 1, "persons_unchanged": 0,
                                    "approvals_added": 0, "rows_refused": 0}
     office = unit_status(cli, "区农业农村局")

@@ -39,7 +39,8 @@ from ui.worker import Job
 
 COUNT_LABELS = {
     "units_added": QT_TRANSLATE_NOOP("", "新设单位"), "quotas_set": QT_TRANSLATE_NOOP("", "核定编制"),
-    "post_limits_set": QT_TRANSLATE_NOOP("", "核定职数"), "pools_set": QT_TRANSLATE_NOOP("", "编制总额"),
+    "post_limits_set": QT_TRANSLATE_NOOP("", "核定职数"), "functions_set": QT_TRANSLATE_NOOP("", "核定主要职责"),
+    "pools_set": QT_TRANSLATE_NOOP("", "编制总额"),
     "persons_entered": QT_TRANSLATE_NOOP("", "入编"), "posts_appointed": QT_TRANSLATE_NOOP("", "任职"),
     "persons_unchanged": QT_TRANSLATE_NOOP("", "无变化人员"), "approvals_added": QT_TRANSLATE_NOOP("", "用编核准"),
     "rows_refused": QT_TRANSLATE_NOOP("", "未导入的行"),
