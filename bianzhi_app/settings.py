@@ -10,6 +10,7 @@
 | BIANZHI_BUSY_TIMEOUT_MS           | how long a write waits for another writer      | 30000                         |
 | BIANZHI_FONT_DIRS                 | more folders to look for the official fonts in | none (the system's font dirs) |
 | BIANZHI_SYSTEM_FONTS              | 0: print with the bundled fonts only           | 1                             |
+| BIANZHI_USER, BIANZHI_PASSWORD    | sign in without asking (tests, scripts, kiosk) | ask                           |
 
 (The system's own variables, such as WINDIR or XDG_DATA_HOME, are read where the system is asked.)
 """
@@ -27,6 +28,8 @@ STARTUP_CHECK_ENV = "BIANZHI_STARTUP_CHECK_SECONDS"
 BUSY_TIMEOUT_ENV = "BIANZHI_BUSY_TIMEOUT_MS"
 FONT_DIRS_ENV = "BIANZHI_FONT_DIRS"
 SYSTEM_FONTS_ENV = "BIANZHI_SYSTEM_FONTS"
+USER_ENV = "BIANZHI_USER"
+PASSWORD_ENV = "BIANZHI_PASSWORD"
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -78,3 +81,15 @@ def extra_font_dirs() -> list[Path]:
 def system_fonts_enabled() -> bool:
     """False when BIANZHI_SYSTEM_FONTS turns the installed fonts off (reports then use the bundled ones)."""
     return os.environ.get(SYSTEM_FONTS_ENV, "1").strip().lower() not in ("0", "no", "false", "off")
+
+
+def credentials_from_environment() -> tuple[str, str] | None:
+    """(name, password) when BIANZHI_USER and BIANZHI_PASSWORD are both set: the command line and the window
+    then sign in with them without asking; None otherwise."""
+    name, password = os.environ.get(USER_ENV, "").strip(), os.environ.get(PASSWORD_ENV, "")
+    return (name, password) if name and password else None
+
+
+def password_from_environment() -> str | None:
+    """BIANZHI_PASSWORD alone (a new book's first admin, the demo's accounts), None when unset."""
+    return os.environ.get(PASSWORD_ENV) or None
