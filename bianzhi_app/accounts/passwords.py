@@ -52,9 +52,9 @@ def burn_time(secret: str) -> None:
 _CLASSES = (("大写字母", str.isupper), ("小写字母", str.islower), ("数字", str.isdigit))
 
 
-def check_strength(password: str, *, min_length: int, account: str) -> None:
+def check_strength(password: str, *, min_length: int) -> None:
     """Refuse (InvalidInput, exit 4) a password shorter than the policy or from fewer than three of upper,
-    lower, digit, symbol, or containing the account name or a control character. Never echoes it."""
+    lower, digit, symbol, or with a control character. Never echoes it."""
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
         raise InvalidInput("密码不能含控制字符", field="password")
     if len(password) < min_length:
@@ -65,8 +65,6 @@ def check_strength(password: str, *, min_length: int, account: str) -> None:
     present += any(not ch.isalnum() for ch in password)
     if present < 3:
         raise InvalidInput("密码太简单:须含大写字母、小写字母、数字、符号中的至少三类", field="password")
-    if account and account.lower() in password.lower():
-        raise InvalidInput("密码不能包含账户名", field="password")
 
 
 def new_recovery_key() -> str:

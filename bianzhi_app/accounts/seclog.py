@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert
-
-from bianzhi_app.db.models import security_log
 from bianzhi_app.db.sql import rows
 from bianzhi_app.ledger import GENESIS_HASH, canonical_json
+
+if TYPE_CHECKING:  # SQLAlchemy only to write: reading events and the sign-in check run before it loads
+    from sqlalchemy import Connection
 
 
 class Event(StrEnum):
@@ -63,6 +63,10 @@ def event_hash(row: Mapping[str, Any]) -> str:
 def append(conn: Connection, *, account: str, event: Event, at: dt.datetime, detail: Mapping[str, Any] | None = None
            ) -> int:
     """Append one event in the caller's transaction; returns its seq."""
+    from sqlalchemy import insert
+
+    from bianzhi_app.db.models import security_log
+
     last = rows(conn, "SELECT seq, hash FROM security_log ORDER BY seq DESC LIMIT 1")
     seq, prev = (int(last[0][0]) + 1, str(last[0][1])) if last else (1, GENESIS_HASH)
     row: dict[str, Any] = {"seq": seq, "at": at.isoformat(timespec="seconds"), "account": account[:64],

@@ -14,27 +14,23 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from bianzhi_app.accounts import seclog
-from bianzhi_app.accounts.passwords import burn_time, check_strength, hash_secret, verify_secret
-from bianzhi_app.accounts.roles import Permission, Role, allows, decode_roles, encode_roles
+from bianzhi_app.accounts.passwords import check_strength, hash_secret, verify_secret
+from bianzhi_app.accounts.roles import Role, decode_roles, encode_roles
 from bianzhi_app.accounts.seclog import Event
+from bianzhi_app.accounts.signin import (  # the sign-in check in plain SQL (the window runs it before SQLAlchemy)
+    LOCKED_FOR_GOOD,
+    POLICY_RANGES,
+    Account,
+    Policy,
+    SignInOutcome,
+    read_policy,
+)
+from bianzhi_app.accounts.signin import has_accounts as has_accounts
+from bianzhi_app.accounts.signin import sign_in as sign_in
 from bianzhi_app.db.models import accounts_t, password_history, policy_t
-from bianzhi_app.errors import InvalidInput, NotFound, NotSignedIn, StateRefused
+from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
 
 PASSWORD_HISTORY = 5  # the last five passwords are not reused
-LOCKED_FOR_GOOD = "9999-12-31T23:59:59+00:00"  # locked by an admin: until an admin unlocks it
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """The signed-in account of a session: its name is the actor in the ledger."""
-
-    id: int
-    name: str
-    roles: frozenset[Role]
-    must_change: bool = False  # first sign-in, after a reset, or the password expired: only passwd until changed
-
-    def may(self, permission: Permission) -> bool:
-        return allows(self.roles, permission)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,24 +55,6 @@ class AccountRecord:
     password_changed_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    review: bool = True
-    lockout_attempts: int = 5
-    lockout_minutes: int = 15
-    idle_minutes: int = 10
-    password_min_length: int = 8
-    password_max_days: int = 90  # 0: never expires
-
-
-# name on the command line → (field, lowest, highest); review takes on/off.
-POLICY_RANGES: dict[str, tuple[str, int, int]] = {
-    "lockout-attempts": ("lockout_attempts", 1, 20),
-    "lockout-minutes": ("lockout_minutes", 1, 1440),
-    "idle-minutes": ("idle_minutes", 1, 240),
-    "password-min-length": ("password_min_length", 8, 64),
-    "password-max-days": ("password_max_days", 0, 3650),
-}
 POLICY_LABELS = {"review": "编制事项审核", "lockout-attempts": "连续登录失败锁定次数",
                  "lockout-minutes": "锁定时长(分钟)", "idle-minutes": "无操作自动锁屏(分钟)",
                  "password-min-length": "密码最短长度", "password-max-days": "密码有效期(天,0为不过期)"}
@@ -98,19 +76,6 @@ def validate_name(name: str) -> str:
 
 
 # --- policy ----------------------------------------------------------------------------------------
-
-def read_policy(conn: Any) -> Policy:
-    from bianzhi_app.db.sql import rows
-
-    stored = dict(rows(conn, "SELECT name, value FROM policy"))
-    values: dict[str, Any] = {}
-    if "review" in stored:
-        values["review"] = stored["review"] == "on"
-    for name, (attribute, _, _) in POLICY_RANGES.items():
-        if name in stored:
-            values[attribute] = int(stored[name])
-    return Policy(**values)
-
 
 def policy_items(policy: Policy) -> dict[str, str]:
     """The policy as the command line names and shows it."""
@@ -144,15 +109,6 @@ def set_policy(conn: Connection, *, name: str, value: str, by: str, now: dt.date
 
 # --- accounts --------------------------------------------------------------------------------------
 
-def has_accounts(conn: Any) -> bool:
-    from bianzhi_app.db.sql import rows
-
-    try:
-        return bool(rows(conn, "SELECT 1 FROM accounts LIMIT 1"))
-    except Exception:  # a book before migration 0004 has no accounts table
-        return False
-
-
 def _row(conn: Connection, name: str) -> Any:
     row = conn.execute(select(accounts_t).where(accounts_t.c.name == name)).first()
     if row is None:
@@ -177,7 +133,7 @@ def add_account(conn: Connection, *, name: str, roles: frozenset[Role], password
     name = validate_name(name)
     if conn.execute(select(accounts_t.c.id).where(accounts_t.c.name == name)).first() is not None:
         raise StateRefused(f"账户「{name}」已存在", field="account")
-    check_strength(password, min_length=read_policy(conn).password_min_length, account=name)
+    check_strength(password, min_length=read_policy(conn).password_min_length)
     hashed = hash_secret(password)
     account_id = conn.execute(insert(accounts_t).values(
         name=name, roles=encode_roles(roles), password_hash=hashed, password_changed_at=_stamp(now),
@@ -225,7 +181,7 @@ def set_password(conn: Connection, *, name: str, password: str, by: str, now: dt
     """Set an account's password (its own change, or an admin's reset with ``must_change``); refuses a weak
     one or one of the last five."""
     row = _row(conn, name)
-    check_strength(password, min_length=read_policy(conn).password_min_length, account=name)
+    check_strength(password, min_length=read_policy(conn).password_min_length)
     recent = conn.execute(select(password_history.c.password_hash).where(password_history.c.account_id == row.id)
                           .order_by(password_history.c.id.desc()).limit(PASSWORD_HISTORY)).scalars().all()
     if any(verify_secret(password, old) for old in recent):
@@ -237,55 +193,6 @@ def set_password(conn: Connection, *, name: str, password: str, by: str, now: dt
     conn.execute(insert(password_history).values(account_id=row.id, password_hash=hashed, changed_at=_stamp(now)))
     detail = {"name": name} if by == name else {"name": name, "reset": True}
     seclog.append(conn, account=by, event=Event.PASSWORD_CHANGED, at=now, detail=detail)
-
-
-@dataclass(frozen=True, slots=True)
-class SignInOutcome:
-    """What checking a sign-in found: the account or the error, and what to write (counters, log events);
-    `record_sign_in` writes it, unless the book is read-only or the check was only a re-check."""
-
-    account: Account | None
-    error: NotSignedIn | None
-    account_id: int | None = None
-    updates: dict[str, Any] | None = None
-    events: tuple[tuple[str, Event, dict[str, Any]], ...] = ()
-
-
-def sign_in(conn: Any, *, name: str, password: str, now: dt.datetime) -> SignInOutcome:
-    """Check a name and password against the policy (lockout, expiry); changes nothing."""
-    policy = read_policy(conn)
-    typed = str(name or "").strip()[:64]
-    row = conn.execute(select(accounts_t).where(accounts_t.c.name == typed)).first() if typed else None
-    if row is None:
-        burn_time(password)
-        return SignInOutcome(None, NotSignedIn("账户名或密码不正确", field="account"),
-                             events=((typed or "?", Event.SIGN_IN_FAILED, {"reason": "unknown"}),))
-    failed_event = (typed, Event.SIGN_IN_FAILED)
-    if row.disabled:
-        return SignInOutcome(None, NotSignedIn(f"账户「{typed}」已停用,请联系系统管理员", field="account"),
-                             events=((*failed_event, {"reason": "disabled"}),))
-    if row.locked_until and dt.datetime.fromisoformat(row.locked_until) > now:
-        until = "由系统管理员解锁" if row.locked_until == LOCKED_FOR_GOOD else f"至{row.locked_until[11:16]}"
-        return SignInOutcome(None, NotSignedIn(f"账户「{typed}」已锁定({until});请稍后再试或联系系统管理员",
-                                               field="account"), events=((*failed_event, {"reason": "locked"}),))
-    if not verify_secret(password, row.password_hash):
-        failed = int(row.failed_count) + 1
-        events = [(*failed_event, {"reason": "password", "failures": failed})]
-        message = f"账户名或密码不正确(已连续失败{failed}次,{policy.lockout_attempts}次将锁定账户)"
-        updates: dict[str, Any] = {"failed_count": failed}
-        if failed >= policy.lockout_attempts:
-            updates = {"failed_count": 0, "locked_until": _stamp(now + dt.timedelta(minutes=policy.lockout_minutes))}
-            events.append((typed, Event.LOCKED, {"name": typed, "minutes": policy.lockout_minutes,
-                                                 "failures": failed}))
-            message = f"账户名或密码不正确;已连续失败{failed}次,账户锁定{policy.lockout_minutes}分钟"
-        return SignInOutcome(None, NotSignedIn(message, field="password"), int(row.id), updates, tuple(events))
-    expired = False
-    if policy.password_max_days:
-        changed = dt.datetime.fromisoformat(row.password_changed_at)
-        expired = now - changed > dt.timedelta(days=policy.password_max_days)
-    account = Account(int(row.id), typed, decode_roles(row.roles), bool(row.must_change) or expired)
-    return SignInOutcome(account, None, int(row.id), {"failed_count": 0, "locked_until": None},
-                         ((typed, Event.SIGN_IN, {"expired": True} if expired else {}),))
 
 
 def record_sign_in(conn: Connection, outcome: SignInOutcome, now: dt.datetime) -> None:
