@@ -2,6 +2,7 @@
 
     report KIND -o FILE.pdf [--unit UNIT] [--as-of DATE] [--quarter 2026Q3] [--approval NUMBER]
                             [--full-id] [--since DATE] [--until DATE]
+    report audit -o FILE.pdf [--since DATE]      (安全审计报告: the auditor only, checked by book.audit)
     snapshot QUARTER
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from bianzhi_app.cli.base import DateArg, Registry, change_out, open_book, out, write
 from bianzhi_app.cli.units import UNIT_HELP
-from bianzhi_app.reports.kinds import KINDS, TITLES
+from bianzhi_app.reports.kinds import ALL_KINDS, TITLES
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -40,9 +41,15 @@ def cmd_report(args: argparse.Namespace) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     meta = result.meta
-    out(args, {"ok": True, "kind": args.kind, "path": str(result.path), "pages": result.pages,
-                "as_of": meta.as_of.isoformat(), "ledger_head": {"seq": meta.ledger_seq, "hash": meta.ledger_hash}},
-         f"已生成{TITLES[args.kind]} {result.path}(共{result.pages}页,{meta.ledger_head})")
+    payload = {"ok": True, "kind": args.kind, "path": str(result.path), "pages": result.pages,
+               "as_of": meta.as_of.isoformat(), "ledger_head": {"seq": meta.ledger_seq, "hash": meta.ledger_hash}}
+    head = meta.ledger_head
+    log = getattr(result.data, "head", None)  # the 安全审计报告: the security log as verified
+    if args.kind == "audit" and log is not None:
+        payload["security_log_head"] = {"seq": log.seq, "hash": log.hash}
+        payload["security_log_ok"] = log.problem is None
+        head = f"{log.text},{'哈希链完整' if log.problem is None else '哈希链校验未通过:' + log.problem}"
+    out(args, payload, f"已生成{TITLES[args.kind]} {result.path}(共{result.pages}页,{head})")
 
 
 def cmd_snapshot(args: argparse.Namespace) -> None:
@@ -66,14 +73,15 @@ def cmd_snapshot(args: argparse.Namespace) -> None:
 
 def register(cli: Registry) -> None:
     p = cli.command("report", cmd_report, "生成PDF报表", writes=False)
-    p.add_argument("kind", choices=KINDS, metavar="KIND", help="报表:" + "、".join(f"{k} {TITLES[k]}" for k in KINDS))
+    p.add_argument("kind", choices=ALL_KINDS, metavar="KIND",
+                   help="报表:" + "、".join(f"{k} {TITLES[k]}" for k in ALL_KINDS) + "(audit 仅限安全审计员)")
     p.add_argument("-o", "--output", required=True, metavar="文件", help="PDF文件路径")
     p.add_argument("--unit", metavar="UNIT", help="只含此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
     p.add_argument("--quarter", metavar="季度", help="季度,如 2026Q3(quarterly;ledger 的期间)")
     p.add_argument("--approval", metavar="NUMBER", help="用编核准编号(notice)")
     p.add_argument("--full-id", action="store_true", help="花名册显示完整身份证号")
-    p.add_argument("--since", type=DateArg, metavar="日期", help="台账起始日期(ledger)")
+    p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期(ledger 台账;audit 安全审计日志)")
     p.add_argument("--until", type=DateArg, metavar="日期", help="台账截止日期(ledger)")
     p = cli.command("snapshot", cmd_snapshot, "封存季末编制数据(每季度一次)", writes=True)
     p.add_argument("quarter", metavar="季度", help="已结束的季度,如 2026Q3")

@@ -26,7 +26,8 @@ class LedgerFilter:
 def ledger_page(conn: Any, flt: LedgerFilter, before_seq: int | None = None, limit: int = PAGE, *,
                 after_seq: int | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
     """Ledger entries matching the filter, ``limit`` of them: newest first below ``before_seq``, or oldest
-    first above ``after_seq``. Each has its figures (before, after, detail) and a one-line ``summary``."""
+    first above ``after_seq``. Each has its figures (before, after, detail), a one-line ``summary`` and the
+    ``approver`` (the reviewer who approved it as a proposal, else None) beside the ``actor``."""
     where = ["1 = 1"]
     params: dict[str, Any] = {"limit": limit}
     for condition, name, value in (("effective_on >= :since", "since", flt.since.isoformat() if flt.since else None),
@@ -37,7 +38,7 @@ def ledger_page(conn: Any, flt: LedgerFilter, before_seq: int | None = None, lim
             where.append(condition)
             params[name] = value
     found = rows(conn, "SELECT seq, at, effective_on, actor, op, unit_id, unit_name, document_number, before, after,"
-                       f" detail, hash FROM ledger WHERE {' AND '.join(where)}"
+                       f" detail, hash, approver FROM ledger WHERE {' AND '.join(where)}"
                        f" ORDER BY seq{' DESC' if newest_first else ''} LIMIT :limit", params)
     entries = []
     for r in found:
@@ -45,7 +46,7 @@ def ledger_page(conn: Any, flt: LedgerFilter, before_seq: int | None = None, lim
         entries.append({"seq": r[0], "at": r[1], "effective_on": day(r[2]), "actor": r[3], "op": r[4],
                         "unit_id": r[5], "unit": r[6], "doc": r[7], "before": json.loads(r[8]),
                         "after": json.loads(r[9]), "detail": detail, "summary": summarize_detail(detail),
-                        "hash": r[11]})
+                        "hash": r[11], "approver": r[12]})
     return entries
 
 

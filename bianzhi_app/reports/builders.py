@@ -98,8 +98,9 @@ class LedgerRow:
     before: str
     after: str
     doc: str
-    actor: str = ""  # 经办人: the account that made the change
+    actor: str = ""  # 经办人: the account that made the change (for a reviewed one: who proposed it)
     hash: str = ""  # the entry's chain hash (the printed page shows its first characters)
+    approver: str = ""  # 审核人: the reviewer who approved it as a proposal ("" unless reviewed)
 
 
 @dataclass
@@ -213,7 +214,7 @@ def ledger_rows(conn: Connection, catalog: Catalog, since: dt.date, until: dt.da
             job.step(i, 0, "读取台账")
         rows.append(LedgerRow(e["seq"], e["effective_on"], e["unit"] or "", describe_change(e, catalog),
                               describe_figures(e["before"], catalog), describe_figures(e["after"], catalog),
-                              e["doc"] or "", e.get("actor") or "", e.get("hash") or ""))
+                              e["doc"] or "", e.get("actor") or "", e.get("hash") or "", e.get("approver") or ""))
     return rows
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from bianzhi_app.catalog import CATEGORIES, Catalog
 from bianzhi_app.errors import Cancelled, InvalidInput
 from bianzhi_app.queries import region_info
+from bianzhi_app.reports.kinds import ALL_KINDS as ALL_KINDS
 from bianzhi_app.reports.kinds import KINDS as KINDS
 from bianzhi_app.reports.kinds import TITLES as TITLES
 

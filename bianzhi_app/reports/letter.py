@@ -15,7 +15,8 @@ this lays the text out itself, one grid line at a time:
   line; the title two blank lines below it; no page number on the first page;
 * the closing: 署名 centred over the 成文日期, the date four characters in from the right, two
   blank lines above them for the seal (印章 top within a line of the text, 署名 and date below
-  its centre); 版记 (信函格式: 抄送 only, no 印发 line or rules) at the foot of the last page.
+  its centre); a 附注 in brackets two characters in on the line under the date (7.3.7);
+  版记 (信函格式: 抄送 only, no 印发 line or rules) at the foot of the last page.
   The last body lines, the closing and the 版记 stay on one page: never a page of 署名 or 版记
   alone.
 """
@@ -269,6 +270,7 @@ class Letter:
     paragraphs: list[tuple[str, str]]  # (role, text): "body" paragraphs, "heading" 一、 headings
     date_text: str  # 成文日期, e.g. 2026年3月31日
     copy_to: str  # 抄送 line, e.g. 抄送：…。
+    note: str = ""  # 附注, printed in brackets on the line under the 成文日期, e.g. 经办人：张三；审核人：李四
     footer: str = ""  # small print in the bottom margin of every page (the ledger head)
     metadata: dict[str, str] = field(default_factory=dict)
 
@@ -301,6 +303,8 @@ def compose(letter: Letter, fonts: FontRegistry) -> tuple[list[_Page], float]:
     if office.x + office.width > BLOCK_W:  # a long name keeps inside the block, still over the date
         office.x = BLOCK_W - office.width
     closing = [*(blank() for _ in range(SEAL_LINES)), office, date]
+    if letter.note:  # 附注 (GB/T 9704 7.3.7): 居左空二字, in brackets, on the line under the date
+        closing += ts.paragraph(f"（{letter.note}）", indent=2, kind="closing")
     # 4号, one character in from each side; a second line starts under the first word after the colon
     imprint = ts.paragraph(letter.copy_to, size=NOTE, indent=0, left=NOTE, right=NOTE,
                            hang=ts.width("抄送：", "body", NOTE, BASE_SPACE) + BASE_SPACE, kind="imprint")

@@ -1,12 +1,14 @@
 """用编核准通知单: one usage approval as an official letter (GB/T 9704-2012 信函格式, see `letter`).
 
 The figures before and after are those the approval's own ledger entry recorded; the
-发文字号 is the approval's document number; 抄送 goes to the region's 组织部, 人社 and 财政.
+发文字号 is the approval's document number; 抄送 goes to the region's 组织部, 人社 and 财政. The 附注
+under the date names that entry's 经办人 and, when the approval was a reviewed proposal, its 审核人.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,15 @@ class NoticeData:
     before: dict[str, int]  # approved, used, reserved, vacancy
     after: dict[str, int]
     copy_to: list[str]
+    actor: str = ""  # 经办人 of the approval's ledger entry (who proposed it, when it was reviewed)
+    approver: str = ""  # 审核人: the reviewer who approved it ("" unless it was a reviewed proposal)
+
+    @property
+    def note(self) -> str:
+        """The 附注 naming who handled it: 经办人 and, for a reviewed approval, 审核人."""
+        names = [f"经办人：{self.actor}"] if self.actor else []
+        names += [f"审核人：{self.approver}"] if self.approver else []
+        return "；".join(names)
 
     @property
     def title(self) -> str:
@@ -49,6 +60,7 @@ def copy_to(region: str, code: str) -> list[str]:
     """抄送 organs of the region: 组织部, 人力资源和社会保障, 财政 (厅 at province level, else 局),
     named as the region's own documents name them: 区委组织部 in 杨陵区 (one line of 4号 text)."""
     suffix = "厅" if code.endswith("0000") else "局"
+    region = re.sub(r"\s*[（(][^（）()]*[)）]$", "", region)  # a note after the name: 杨陵区(演示) is a 区
     level = region[-1] if region[-1:] in LEVELS else region
     return [f"{level}委组织部", f"{level}人力资源和社会保障{suffix}", f"{level}财政{suffix}"]
 
@@ -80,7 +92,8 @@ def build_notice(conn: Connection, catalog: Catalog, options: ReportOptions, job
     valid = dt.date.fromisoformat(row["valid_until"]) if row["valid_until"] else None
     return NoticeData(meta, number, entry["doc"] or "", entry["unit"] or row["unit"], kind, kind_name(catalog, kind),
                       row["count"], row["method"], issued, valid, _figures(entry["before"].get(kind, {})),
-                      _figures(entry["after"].get(kind, {})), copy_to(info["name"], info["code"]))
+                      _figures(entry["after"].get(kind, {})), copy_to(info["name"], info["code"]),
+                      entry.get("actor") or "", entry.get("approver") or "")
 
 
 def figures_sentence(kind: str, figures: dict[str, int]) -> str:
@@ -117,7 +130,7 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontRegistry, on_p
     letter = Letter(
         office=data.meta.office, doc_number=data.doc or data.number, title_words=words, title_soft=soft,
         addressee=data.unit, paragraphs=notice_paragraphs(data), date_text=format_date_cn(data.issued_on),
-        copy_to="抄送：" + "，".join(data.copy_to) + "。", footer=data.meta.ledger_head,
+        note=data.note, copy_to="抄送：" + "，".join(data.copy_to) + "。", footer=data.meta.ledger_head,
         metadata={"title": f"{data.title}（{data.doc or data.number}）", "author": data.meta.office,
                   "subject": "用编核准通知单（信函格式，GB/T 9704-2012 第10.1条）",
                   "keywords": font_statement(fonts), "creator": "Bianzhi"})

@@ -121,18 +121,29 @@ def _para(fonts: FontRegistry, text: str) -> Flowable:
     return fonts.paragraph(text, fonts.paragraph_style("table", 9, leading=14, name="q-text"))
 
 
-def _signature(fonts: FontRegistry, width: float) -> Flowable:
+SIGNATURE_CELLS = (("审核人：", "", "日期：", "年　　月　　日"), ("制表人：", "", "复核人：", ""))
+
+
+def signature_block(fonts: FontRegistry, width: float, *, heading: str = "审核意见",
+                    cells: Sequence[Sequence[str]] = SIGNATURE_CELLS, label_width: float = 20 * mm) -> Flowable:
+    """The office's signature lines under a heading: two pairs of 「label：____」 per row (a blank value is a
+    line to sign on; 「年　　月　　日」 is filled in by hand), kept on one page with room for the opinion."""
     font = fonts.primary("table")
-    cells = [["审核人：", "", "日期：", "年　　月　　日"], ["制表人：", "", "复核人：", ""]]
-    for row in cells:
+    rows = [list(row) for row in cells]
+    for row in rows:
         for text in row:
             fonts.check(text, "table")
-    table = Table(cells, colWidths=[20 * mm, 55 * mm, 20 * mm, width - 95 * mm], rowHeights=12 * mm)
+    table = Table(rows, colWidths=[label_width, 75 * mm - label_width, label_width, width - 75 * mm - label_width],
+                  rowHeights=12 * mm)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 10),
                                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
-                               ("LINEBELOW", (3, 1), (3, 1), 0.5, colors.black)]))
-    return KeepTogether([_heading(fonts, "审核意见"), Spacer(1, 18 * mm), table])
+                               *[("LINEBELOW", (c, r), (c, r), 0.5, colors.black)
+                                 for r, row in enumerate(rows) for c in (1, 3) if not row[c]]]))
+    return KeepTogether([_heading(fonts, heading), Spacer(1, 18 * mm), table])
+
+
+def _signature(fonts: FontRegistry, width: float) -> Flowable:
+    return signature_block(fonts, width)
 
 
 STATUS_WORDS = {"active": "有效", "expired": "已到期", "used": "已用完", "cancelled": "已撤销"}

@@ -24,7 +24,7 @@ from bianzhi_app.catalog import Catalog
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.reports import builders, render_tables
 from bianzhi_app.reports.common import (
-    KINDS,
+    ALL_KINDS,
     CancelFlag,
     Job,
     Progress,
@@ -58,10 +58,11 @@ def _builders() -> dict[str, Builder]:
 
 
 def _renderers() -> dict[str, Callable[..., int]]:
+    from bianzhi_app.reports.audit import render_audit
     from bianzhi_app.reports.notice import render_notice
     from bianzhi_app.reports.quarterly_pdf import render_quarterly
 
-    return {"summary": render_tables.render_summary, "posts": render_tables.render_posts,
+    return {"audit": render_audit, "summary": render_tables.render_summary, "posts": render_tables.render_posts,
             "roster": render_tables.render_roster, "ledger": render_tables.render_ledger,
             "disclosure": render_tables.render_disclosure, "notice": render_notice,
             "quarterly": render_quarterly}
@@ -72,12 +73,18 @@ def build_report(book_or_conn: Any, kind: str, options: ReportOptions | None = N
     """The plain data of a report (a dataclass with `meta`), read in one consistent snapshot.
 
     Refuses an unknown kind or a future as-of date (InvalidInput); an unknown unit or approval
-    (NotFound); a malformed quarter (InvalidInput).
+    (NotFound); a malformed quarter (InvalidInput); `audit` for anyone but the signed-in auditor
+    (NotSignedIn / NotPermitted, from `book.audit`).
     """
-    if kind not in KINDS:
-        raise InvalidInput(f"未知的报表「{kind}」,可用:{'、'.join(KINDS)}")
+    if kind not in ALL_KINDS:
+        raise InvalidInput(f"未知的报表「{kind}」,可用:{'、'.join(ALL_KINDS)}")
     options = options or ReportOptions()
     job = Job(progress, cancel)
+    if kind == "audit":  # read through book.audit, which lets only the auditor (refuses a bare connection)
+        from bianzhi_app.reports.audit import build_audit_from
+
+        job.check()
+        return build_audit_from(book_or_conn, options)
     build = _builders()[kind]
     if isinstance(book_or_conn, Connection):
         conn = book_or_conn
@@ -139,5 +146,5 @@ def render_report(book_or_conn: Any, kind: str, path: str | os.PathLike[str], *,
 def _expected_pages(kind: str, data: Any) -> int:
     """A rough page count for the progress bar (rows per page of each layout)."""
     rows = len(getattr(data, "rows", ()) or ())
-    per_page = {"summary": 30, "posts": 32, "roster": 40, "ledger": 20, "disclosure": 14}.get(kind, 0)
+    per_page = {"summary": 30, "posts": 32, "roster": 40, "ledger": 20, "disclosure": 14, "audit": 40}.get(kind, 0)
     return max(1, rows // per_page + 1) if per_page else 1

@@ -142,12 +142,12 @@ HASH_CHARS = 8  # of an entry's hash in the 台账 table: enough to find it, sho
 
 
 def render_ledger(data: LedgerReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:
-    """Each entry with its short hash (to find it in the chain) and its 经办人; the 文号 of any
-    entry that cites one, 出编 included."""
-    widths = [("台账序号", 14), ("生效日期", 18), ("单位", 36), ("变动事项", 46), ("变动前", 45), ("变动后", 45),
-              ("文号", 31), ("经办人", 15), ("哈希", 14)]
+    """Each entry with its short hash (to find it in the chain), its 经办人 and, for a change approved as a
+    proposal, its 审核人; the 文号 of any entry that cites one, 出编 included."""
+    widths = [("台账序号", 14), ("生效日期", 17), ("单位", 33), ("变动事项", 41), ("变动前", 42), ("变动后", 42),
+              ("文号", 31), ("经办人", 15), ("审核人", 15), ("哈希", 14)]
     columns = [Column(t, w * mm, align="right" if t == "台账序号" else "left") for t, w in widths]
-    body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc, r.actor, r.hash[:HASH_CHARS]]
+    body = [[r.seq, r.date, r.unit, r.change, r.before, r.after, r.doc, r.actor, r.approver, r.hash[:HASH_CHARS]]
             for r in data.rows]
     look = TableLook(font_size=7, header_size=7.5, padding=1.5)
     note = f"期间：{data.since.isoformat()}至{data.until.isoformat()}，共{len(data.rows)}条"

@@ -161,7 +161,7 @@ def test_ledger_report_prints_the_document_of_a_leave(fonts: FontRegistry, tmp_p
     render_ledger(LedgerReport(META, dt.date(2026, 7, 1), dt.date(2026, 9, 30), rows), path, fonts=fonts)
     printed = {r[0]: [(c or "").replace("\n", "") for c in r] for r in table_rows(path) if r[0] in ("7", "8")}
     assert "杨编发〔2026〕31号" in printed["7"] and printed["7"][-1] == "abababab"
-    assert printed["8"][-2:] == ["经办员", "cdcdcdcd"]
+    assert printed["8"][-3:] == ["经办员", "", "cdcdcdcd"]  # 经办人, no 审核人 (not a reviewed change), hash
 
 
 # --------------------------------------------------------------------------- 26 信息公开表
