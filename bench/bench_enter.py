@@ -2,6 +2,11 @@
 
 Counters make every check O(1), so the ratio province/county should stay ≤ 1.3.
 
+Since accounts (issue 15) every typed-API method checks its permission (@operation in areas.py). The books'
+working copies get accounts and the Book signs in as a clerk; beside the op itself (`book.run`, no check, as
+before) each round also enters one person through `book.staff.enter` (the check, then the same op), so the
+script prints both ratios province/county and, per book, typed API / op: the cost of the check.
+
     python bench/bench_enter.py [--cache DIR] [--n 300]
 """
 
@@ -16,11 +21,24 @@ from pathlib import Path
 
 from _common import demo_book, working_copy
 
+from bianzhi_app.accounts.store import Credentials
 from bianzhi_app.book import Book
 from bianzhi_app.idcodes import id_check_digit
 from bianzhi_app.ops import quotas, region, staff, units
 
 DOC = "基准〔2026〕1号"
+ADMIN = Credentials("admin", "Guanli-2026a")
+CLERK = Credentials("jingban", "Jingban-2026a")
+
+
+def give_accounts(path: Path) -> None:
+    """The first admin and a clerk, through the core (a demo book from the cache may have none yet)."""
+    with Book.open(path) as book:
+        if not book.has_accounts:
+            book.accounts.create_first(name=ADMIN.name, password=ADMIN.password)
+    with Book.open(path, account=ADMIN) as book:
+        if CLERK.name not in {a.name for a in book.accounts.list()}:
+            book.accounts.add(name=CLERK.name, roles=["clerk"], password=CLERK.password, must_change=False)
 
 
 def prepare(book: Book, n: int) -> None:
@@ -32,23 +50,32 @@ def prepare(book: Book, n: int) -> None:
         quotas.set_quota(tx, "基准测试局", "xz", n + 10, doc=DOC)
 
 
-def timed_enter(book: Book, i: int) -> float:
-    first17 = f"990000{dt.date(1970, 1, 1) + dt.timedelta(days=i):%Y%m%d}001"
+def timed_enter(book: Book, i: int, typed: bool = False) -> float:
+    """One 入编: the op through `book.run` (no permission check), or with ``typed`` through the typed API."""
+    first17 = f"{'98' if typed else '99'}0000{dt.date(1970, 1, 1) + dt.timedelta(days=i):%Y%m%d}001"
+    id_number = first17 + id_check_digit(first17)
     start = time.perf_counter()
-    book.run(staff.enter_person, "基准测试局", "xz", name=f"基准{i}", id_number=first17 + id_check_digit(first17))
+    if typed:
+        book.staff.enter(unit="基准测试局", kind="xz", name=f"基准乙{i}", id_number=id_number)
+    else:
+        book.run(staff.enter_person, "基准测试局", "xz", name=f"基准{i}", id_number=id_number)
     return time.perf_counter() - start
 
 
 def interleaved(paths: dict[str, Path], n: int) -> dict[str, list[float]]:
-    """One op on each book in turn, so background load falls on both alike."""
-    books = {name: Book.open(path, actor="bench") for name, path in paths.items()}
-    timings: dict[str, list[float]] = {name: [] for name in books}
+    """One op on each book in turn, each way in turn, so background load falls on all alike. Keys: the
+    book's name (the op), and name + " typed" (the typed API signed in as a clerk)."""
+    for path in paths.values():
+        give_accounts(path)
+    books = {name: Book.open(path, account=CLERK) for name, path in paths.items()}
+    timings: dict[str, list[float]] = {key: [] for name in books for key in (name, f"{name} typed")}
     try:
         for book in books.values():
-            prepare(book, n)
+            prepare(book, 2 * n)
         for i in range(n):
             for name, book in books.items():
                 timings[name].append(timed_enter(book, i))
+                timings[f"{name} typed"].append(timed_enter(book, i, typed=True))
     finally:
         for book in books.values():
             book.close()
@@ -67,6 +94,11 @@ def main() -> None:
     ratio = results["province"] / results["county"]
     print(f"person enter, median of {args.n}: county {results['county'] * 1000:.2f} ms, "
           f"province {results['province'] * 1000:.2f} ms, ratio {ratio:.2f} (target ≤ 1.3)")
+    typed = results["province typed"] / results["county typed"]
+    print(f"through book.staff.enter signed in as a clerk: county {results['county typed'] * 1000:.2f} ms, "
+          f"province {results['province typed'] * 1000:.2f} ms, ratio {typed:.2f} (target ≤ 1.3); "
+          f"typed API / op: county {results['county typed'] / results['county']:.2f}, "
+          f"province {results['province typed'] / results['province']:.2f}")
 
 
 if __name__ == "__main__":
