@@ -48,9 +48,10 @@ FAILURE_WORDS = {"unknown": "账户不存在", "disabled": "账户已停用", "l
                  "recovery_key": "恢复密钥不正确"}
 SECRET_KEY = re.compile(r"password|passwd|secret|hash|key|口令|密码", re.IGNORECASE)
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-DETAIL_WORDS = {"name": "账户", "kind": "类别", "path": "文件", "count": "数量", "unit": "单位", "rows": "行数",
-                "report": "报表", "format": "格式", "number": "编号", "reason": "原因", "proposer": "提出人",
-                "seq": "台账序号", "id_number": "身份证号"}
+DETAIL_WORDS = {"name": "账户", "id_number": "身份证号", "unit": "单位", "file": "文件", "path": "文件",
+                "report": "报表", "format": "格式", "kind": "类别", "units": "单位数", "persons": "人数",
+                "approvals": "用编核准数", "count": "数量", "rows": "行数", "number": "编号", "reason": "原因",
+                "proposer": "提出人", "seq": "台账序号"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _roles(codes: Any) -> str:
 def _generic(detail: dict[str, Any]) -> str:
     """Any other detail (reveal, export, a kind of event added later): key: value, secrets left out."""
     parts = []
-    for key, value in detail.items():
+    order = list(DETAIL_WORDS)  # the log keeps keys sorted: print them in the table's order, unknown ones last
+    for key, value in sorted(detail.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
         if SECRET_KEY.search(str(key)) or isinstance(value, (dict, list)):
             continue
         text = "是" if value is True else "否" if value is False else str(value)

@@ -82,7 +82,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, cheap_hashes: None) -> dict
         approval = book.approvals.add(unit="区农业农村局", kind="xz", count=2, method="公开招录", doc=DOC)
         rejected = book.quotas.set(unit="区农业农村局", kind="xz", approved=9, doc=DOC)
         book.audit.record(event=Event.REVEAL, detail={"id_number": REVEALED_ID, "unit": "区农业农村局"})
-        book.audit.record(event=Event.EXPORT, detail={"path": "花名册.xlsx", "password": WRONG, "rows": 5})
+        book.audit.record(event=Event.EXPORT, detail={"file": "花名册.xlsx", "units": 1, "persons": 0, "approvals": 1,
+                                                      "password": WRONG})  # as `export` logs it, and a secret
     assert None not in (quota.proposal, approval.proposal, rejected.proposal)
     clock.now += dt.timedelta(days=1)
     later = clock.now.date()
@@ -143,7 +144,7 @@ def test_audit_report_lists_every_event_in_order_in_words(office: dict[str, Any]
     assert len(approved) == 2 and all("提出人 jingban" in d and "记入台账第" in d for d in approved)
     assert details["审核退回"] == ["第3号待审事项（提出人 jingban），理由：超出编制总额的安排,请先报批"]
     assert details["查看完整身份证号"] == ["身份证号：610403********001X；单位：区农业农村局"]
-    assert details["导出数据"] == ["文件：花名册.xlsx；行数：5"]
+    assert details["导出数据"] == ["文件：花名册.xlsx；单位数：1；人数：0；用编核准数：1"]  # never the password
 
 
 def test_audit_report_never_prints_a_password_or_a_full_id_number(office: dict[str, Any], fonts: FontRegistry,
@@ -282,3 +283,41 @@ def test_notice_names_the_actor_and_approver_of_its_approval(office: dict[str, A
     assert note == date + 1  # 附注: the line under the 成文日期 (GB/T 9704 7.3.7)
     assert lines[note]["x0"] == pytest.approx(28 * 72 / 25.4 + 2 * 16, abs=1.5)  # 居左空二字
     assert texts[note + 1].startswith("抄送：")  # 版记 at the foot, below it
+
+
+def test_report_audit_on_the_command_line(office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`report audit` signed in through BIANZHI_USER/BIANZHI_PASSWORD: the auditor gets the PDF and the log's head,
+    a clerk or the admin exit 8 and get no file, a wrong password exits 7."""
+    pytest.importorskip("bianzhi_app.cli.signin", reason="the command line signs in once the CLI accounts work lands")
+    import json
+
+    from bianzhi_app.cli import main as cli_main
+
+    def run(user: str, password: str, target: Path) -> tuple[int, str, str]:
+        monkeypatch.setenv("BIANZHI_USER", user)
+        monkeypatch.setenv("BIANZHI_PASSWORD", password)
+        capsys.readouterr()
+        try:
+            code = cli_main(["--db", str(office["path"]), "--json", "report", "audit", "-o", str(target)])
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    monkeypatch.delenv("BIANZHI_DB", raising=False)
+    for name in ("jingban", "admin"):
+        code, _out, err = run(name, PASSWORDS[name], tmp_path / f"{name}.pdf")
+        assert code == 8 and "安全审计员" in err and not (tmp_path / f"{name}.pdf").exists()
+    code, _out, err = run("jiancha", WRONG, tmp_path / "wrong.pdf")
+    assert code == 7 and not (tmp_path / "wrong.pdf").exists() and WRONG not in err
+    code, out, err = run("jiancha", PASSWORDS["jiancha"], tmp_path / "审计.pdf")
+    assert code == 0, err
+    printed = json.loads(out)
+    assert printed["kind"] == "audit" and printed["security_log_ok"] is True
+    rows = [r for r in table_rows(tmp_path / "审计.pdf") if r and r[0].isdigit()]
+    head = printed["security_log_head"]
+    assert int(rows[-1][0]) == head["seq"] and rows[-1][2:4] == ["jiancha", "登录"]  # this very sign-in, last
+    assert f"安全审计日志 #{head['seq']} {head['hash'][:12]}" in page_texts(tmp_path / "审计.pdf")[0]
+    refused = [r for r in rows if r[3] == "登录失败" and r[2] == "jiancha"]
+    assert refused and refused[-1][4] == "密码错误（连续第1次）"  # the wrong password above, logged as such
