@@ -11,6 +11,8 @@
 | BIANZHI_FONT_DIRS                 | more folders to look for the official fonts in | none (the system's font dirs) |
 | BIANZHI_SYSTEM_FONTS              | 0: print with the bundled fonts only           | 1                             |
 | BIANZHI_USER, BIANZHI_PASSWORD    | sign in without asking (tests, scripts, kiosk) | ask                           |
+| BIANZHI_NEW_PASSWORD              | a new password (user add, passwd, reset, …)    | ask                           |
+| BIANZHI_RECOVERY_KEY              | the recovery key (user recover)                | ask                           |
 
 (The system's own variables, such as WINDIR or XDG_DATA_HOME, are read where the system is asked.)
 """
@@ -30,6 +32,8 @@ FONT_DIRS_ENV = "BIANZHI_FONT_DIRS"
 SYSTEM_FONTS_ENV = "BIANZHI_SYSTEM_FONTS"
 USER_ENV = "BIANZHI_USER"
 PASSWORD_ENV = "BIANZHI_PASSWORD"
+NEW_PASSWORD_ENV = "BIANZHI_NEW_PASSWORD"
+RECOVERY_KEY_ENV = "BIANZHI_RECOVERY_KEY"
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -93,3 +97,18 @@ def credentials_from_environment() -> tuple[str, str] | None:
 def password_from_environment() -> str | None:
     """BIANZHI_PASSWORD alone (a new book's first admin, the demo's accounts), None when unset."""
     return os.environ.get(PASSWORD_ENV) or None
+
+
+def user_from_environment() -> str | None:
+    """BIANZHI_USER alone (the command line's account when --user is not given), None when unset."""
+    return os.environ.get(USER_ENV, "").strip() or None
+
+
+def new_password_from_environment() -> str | None:
+    """BIANZHI_NEW_PASSWORD: the new password of `user add`, `user reset-password`, `passwd`, `user recover`."""
+    return os.environ.get(NEW_PASSWORD_ENV) or None
+
+
+def recovery_key_from_environment() -> str | None:
+    """BIANZHI_RECOVERY_KEY: the recovery key printed at `init`, for `user recover`."""
+    return os.environ.get(RECOVERY_KEY_ENV, "").strip() or None

@@ -1,55 +1,178 @@
-"""Helpers shared by the core tests: the CLI run in-process, a database fingerprint, test ID numbers."""
+"""Helpers shared by the core tests: the CLI run in-process (signed in), a database fingerprint, test ID numbers.
+
+Every command runs as an account (issue 15). The Cli runs as 测试员 (经办人 and 审核人) with BIANZHI_USER and
+BIANZHI_PASSWORD set for the call; after it makes a book (`init`, or an initial import into a new file) it
+gives the book, through the core, the accounts the old tests assume: review off and 测试员 beside the admin.
+Books built by core code stay without accounts until a test calls `with_accounts` on them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bianzhi_app.cli import main as cli_main
 
+if TYPE_CHECKING:
+    from bianzhi_app.book import Book
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "杨编发〔2026〕1号"
+TEST_USER = "测试员"  # 经办人 and 审核人: every old test's actor
+ADMIN = "admin"  # the first admin that `init` makes
+PASSWORD = "Ceshi-2026a"  # every account the helpers make, and the Cli's sign-in password
+_ENV = ("BIANZHI_USER", "BIANZHI_PASSWORD", "BIANZHI_NEW_PASSWORD", "BIANZHI_RECOVERY_KEY")
 
 
-def fingerprint(path: Path | str) -> str:
-    """A hash of every row of every table (and the schema): equal means the book is unchanged."""
+@contextmanager
+def cheap_hashes() -> Iterator[None]:
+    """scrypt at n=2**10 instead of 2**15 for the passwords set meanwhile (each hash stores its n, so they verify
+    at that cost later too): the suite signs in for every CLI call, and 0.2 s each would add minutes. The real
+    cost is kept where a test sets passwords without the helpers (test_accounts_core checks it)."""
+    from bianzhi_app.accounts import passwords
+
+    saved = passwords._N
+    passwords._N = 2**10
+    try:
+        yield
+    finally:
+        passwords._N = saved
+
+
+@contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, with None, remove) environment variables for a block, then put them back."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def has_accounts(path: Path | str) -> bool:
+    if not Path(path).is_file() or Path(path).stat().st_size == 0:
+        return False
+    conn = sqlite3.connect(path)
+    try:
+        return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'accounts'").fetchone()
+                    and conn.execute("SELECT 1 FROM accounts").fetchone())
+    finally:
+        conn.close()
+
+
+def with_accounts(path: Path, *, review: bool = False) -> Path:
+    """Give a book the helpers' accounts through the core: its first admin (when it has none yet, as a book
+    built by core code), 测试员 (经办人, 审核人) with no change required, and review off unless ``review``."""
+    from bianzhi_app.accounts.store import Credentials
+    from bianzhi_app.book import Book
+
+    with cheap_hashes():
+        with Book.open(path) as book:
+            if not book.has_accounts:
+                book.accounts.create_first(name=ADMIN, password=PASSWORD)
+        with Book.open(path, account=Credentials(ADMIN, PASSWORD)) as book:
+            if not review:
+                book.accounts.set_policy(name="review", value="off")
+            if TEST_USER not in {a.name for a in book.accounts.list()}:
+                book.accounts.add(name=TEST_USER, roles=["clerk", "reviewer"], password=PASSWORD, must_change=False)
+    return path
+
+
+# What signing in writes (each command signs in, and the security log records it): not the book's data.
+SIGN_IN_LOG = ("security_log",)
+# The accounts, the policy and the proposals besides: what a proposal or an account change may write.
+ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals")
+
+
+def fingerprint(path: Path | str, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:
+    """A hash of every row of every table (and the schema) but those in ``skip``: equal means the book is
+    unchanged. By default the security log is left out (every command's sign-in is logged there);
+    ``skip=ACCOUNT_TABLES`` compares the establishment data only, ``skip=()`` everything."""
     conn = sqlite3.connect(str(path))
     try:
         digest = hashlib.sha256()
+        skipped = tuple(f'INSERT INTO "{table}" ' for table in skip)
         for line in conn.iterdump():
-            digest.update(line.encode("utf-8"))
+            if not line.startswith(skipped):
+                digest.update(line.encode("utf-8"))
         return digest.hexdigest()
     finally:
         conn.close()
 
 
-class Cli:
-    """Runs `main.py --db BOOK ...` in-process; returns (exit code, stdout, stderr)."""
+def signed_in(path: Path | str, user: str = TEST_USER, **options: Any) -> Book:
+    """Book.open with ``user`` signed in (a book the Cli made has accounts: its operations need someone)."""
+    from bianzhi_app.accounts.store import Credentials
+    from bianzhi_app.book import Book
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]):
+    return Book.open(path, account=Credentials(user, PASSWORD), **options)
+
+
+def _command(args: tuple[str, ...]) -> str | None:
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+class Cli:
+    """Runs `main.py --db BOOK ...` in-process as an account (BIANZHI_USER/BIANZHI_PASSWORD set for the call,
+    BIANZHI_NEW_PASSWORD and BIANZHI_RECOVERY_KEY unset unless ``env`` gives them); returns (exit code,
+    stdout, stderr). With ``setup``, a book it makes gets the helpers' accounts (`with_accounts`)."""
+
+    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str], *, user: str = TEST_USER,
+                 password: str = PASSWORD, setup: bool = True):
         self.db = db
         self.capsys = capsys
+        self.user = user
+        self.password = password
+        self.setup = setup
 
-    def __call__(self, *args: str) -> tuple[int, str, str]:
+    def as_user(self, user: str, password: str = PASSWORD) -> Cli:
+        """The same book, run as another account."""
+        return Cli(self.db, self.capsys, user=user, password=password, setup=False)
+
+    @property
+    def admin(self) -> Cli:
+        """The same book, run as its admin (restore, unlock --stale, user, policy)."""
+        return self.as_user(ADMIN)
+
+    def __call__(self, *args: str, env: dict[str, str | None] | None = None) -> tuple[int, str, str]:
         self.capsys.readouterr()
-        try:
-            code = cli_main(["--db", str(self.db), "--user", "测试员", *args])
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
+        making = self.setup and _command(args) in ("init", "import") and not has_accounts(self.db)
+        values: dict[str, str | None] = {name: None for name in _ENV}
+        values.update(BIANZHI_USER=self.user, BIANZHI_PASSWORD=self.password)
+        values.update(env or {})
+        with cheap_hashes(), environment(values):
+            try:
+                code = cli_main(["--db", str(self.db), *args])
+            except SystemExit as exit_:
+                code = int(exit_.code or 0)
         out = self.capsys.readouterr()
+        if code == 0 and making and Path(self.db).is_file():
+            with_accounts(self.db)
         return code, out.out, out.err
 
-    def json(self, *args: str) -> dict:
-        code, out, err = self("--json", *args)
+    def json(self, *args: str, env: dict[str, str | None] | None = None) -> dict:
+        code, out, err = self("--json", *args, env=env)
         assert code == 0, err
         return json.loads(out)
 
-    def ok(self, *args: str) -> str:
-        code, out, err = self(*args)
+    def ok(self, *args: str, env: dict[str, str | None] | None = None) -> str:
+        code, out, err = self(*args, env=env)
         assert code == 0, f"{args} exited {code}: {err}"
         return out
 

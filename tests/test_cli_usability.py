@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, person_id
+from bookhelpers import DOC, Cli, person_id, with_accounts
 
 from bianzhi_app.cli import build_parser
 
@@ -163,7 +163,7 @@ def test_status_as_of_before_the_book_existed_says_so(region: Cli, tmp_path: Pat
 
 
 def test_status_as_of_gives_the_ledger_head_of_that_day_like_the_report(demo_book: Path, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    cli = Cli(demo_book, capsys)
+    cli = Cli(with_accounts(demo_book), capsys)
     head_now = cli.json("status")["ledger_head"]
     day = "2025-06-30"
     data = cli.json("status", "--as-of", day)

@@ -23,7 +23,8 @@ def bundle(tmp_path_factory):
 
 def test_bundle_runs_the_cli_and_migrates_a_new_book(bundle, tmp_path):
     exe = bundle / ("bianzhi-cli.exe" if os.name == "nt" else "bianzhi-cli")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # the demo's accounts take BIANZHI_PASSWORD; status runs as its 查询 account (issue 15)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BIANZHI_USER="chaxun", BIANZHI_PASSWORD="Demo-2026")
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout.startswith("bianzhi ")
     book = tmp_path / "bundle.db"

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from bookhelpers import DOC, ROOT, person_id
+from bookhelpers import DOC, PASSWORD, ROOT, TEST_USER, person_id
 
 
 def test_sixteen_processes_three_vacancies(region, db_path):
@@ -19,7 +19,7 @@ def test_sixteen_processes_three_vacancies(region, db_path):
               f"while not os.path.exists({str(go)!r}): time.sleep(0.005)\n"
               "sys.argv = ['main.py'] + sys.argv[1:]\n"
               "import runpy; runpy.run_path('main.py', run_name='__main__')\n")
-    env = dict(os.environ, BIANZHI_BUSY_TIMEOUT_MS="60000")
+    env = dict(os.environ, BIANZHI_BUSY_TIMEOUT_MS="60000", BIANZHI_USER=TEST_USER, BIANZHI_PASSWORD=PASSWORD)
     procs = [subprocess.Popen([sys.executable, "-c", script, "--db", str(db_path), "person", "enter", "区司法局", "xz",
                                "--name", f"竞争者{i}", "--id", person_id(100 + i)],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

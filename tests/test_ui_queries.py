@@ -13,9 +13,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bianzhi_app import queries as q  # noqa: E402
-from bianzhi_app.queries import persons as roster_queries  # noqa: E402
 from bianzhi_app.book import Book  # noqa: E402
 from bianzhi_app.idcodes import id_check_digit  # noqa: E402
+from bianzhi_app.queries import persons as roster_queries  # noqa: E402
 
 DOC = "杨编发〔2026〕1号"
 

@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, fingerprint
+from bookhelpers import DOC, Cli, fingerprint, signed_in
 
-from bianzhi_app.book import Book
 from bianzhi_app.errors import DocumentRequired, InvalidInput, NotFound, StateRefused
 from bianzhi_app.kernel import OP_LABELS, Op
 from bianzhi_app.texts import FUNCTIONS_MAX
@@ -48,7 +47,7 @@ def book_path(region: Cli, db_path: Path) -> Path:
 
 
 def test_set_functions_writes_the_text_and_one_entry_with_before_and_after(book_path: Path) -> None:
-    with Book.open(book_path, actor="张三") as book:
+    with signed_in(book_path) as book:
         first = book.units.set_functions(unit="区农业农村局", functions=TEXT, doc=SANDING, doc_title="三定规定")
         second = book.units.set_functions(unit="区农业农村局", functions=NEW_TEXT, doc="杨编发〔2026〕22号")
         assert book.head().seq == second.seq == first.seq + 1
@@ -65,7 +64,7 @@ def test_set_functions_writes_the_text_and_one_entry_with_before_and_after(book_
 
 
 def test_first_text_has_an_empty_before_and_clearing_is_recorded(book_path: Path) -> None:
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         book.units.set_functions(unit="区档案馆", functions=TEXT, doc=SANDING)
         assert last_entry(book_path)["before"] == {"functions": ""}
         book.units.set_functions(unit="区档案馆", functions="  \n ", doc=SANDING)
@@ -75,7 +74,7 @@ def test_first_text_has_an_empty_before_and_clearing_is_recorded(book_path: Path
 
 
 def test_text_is_normalised_line_by_line(book_path: Path) -> None:
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         book.units.set_functions(unit="区档案馆", functions="\r\n\u3000（一）收集档案。 \r\n\r\n\t（二）提供利用。\n",
                                  doc=SANDING)
     assert functions_of(book_path, "区档案馆") == "（一）收集档案。\n（二）提供利用。"
@@ -84,7 +83,7 @@ def test_text_is_normalised_line_by_line(book_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["\u202e", "\u2066", "\u200f", "\x00", "\x07", "\x1b[31m", "\ufeff", "\ue000"])
 def test_control_and_bidi_characters_are_refused(book_path: Path, bad: str) -> None:
     before = fingerprint(book_path)
-    with Book.open(book_path) as book, pytest.raises(InvalidInput) as refused:
+    with signed_in(book_path) as book, pytest.raises(InvalidInput) as refused:
         book.units.set_functions(unit="区档案馆", functions=f"（一）收集{bad}档案。", doc=SANDING)
     assert refused.value.field == "functions"
     assert "主要职责第6字处含不可见的控制字符" in refused.value.message
@@ -94,7 +93,7 @@ def test_control_and_bidi_characters_are_refused(book_path: Path, bad: str) -> N
 
 def test_over_long_text_is_refused_and_the_longest_kept(book_path: Path) -> None:
     longest = "职" * FUNCTIONS_MAX
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         with pytest.raises(InvalidInput, match=f"主要职责过长\\({FUNCTIONS_MAX + 1}字\\)") as refused:
             book.units.set_functions(unit="区档案馆", functions=longest + "责", doc=SANDING)
         assert refused.value.field == "functions"
@@ -103,7 +102,7 @@ def test_over_long_text_is_refused_and_the_longest_kept(book_path: Path) -> None
 
 
 def test_refusals_name_their_field_and_change_nothing(book_path: Path) -> None:
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         book.units.set_functions(unit="区档案馆", functions=TEXT, doc=SANDING)
         book.units.abolish(unit="区档案馆", doc=SANDING)
         book.units.set_functions(unit="区农业农村局", functions=TEXT, doc=SANDING)
@@ -113,7 +112,7 @@ def test_refusals_name_their_field_and_change_nothing(book_path: Path) -> None:
         (dict(unit="区不存在局", functions=NEW_TEXT, doc=SANDING), NotFound, "unit", "未找到单位"),
         (dict(unit="区农业农村局", functions=NEW_TEXT, doc=""), DocumentRequired, "doc", "文件依据"),
     ]
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         for kwargs, error, field, words in cases:
             with pytest.raises(error, match=words) as refused:
                 book.units.set_functions(**kwargs)  # type: ignore[arg-type]
@@ -125,7 +124,7 @@ def test_refusals_name_their_field_and_change_nothing(book_path: Path) -> None:
 
 
 def test_unit_added_with_functions_checks_and_records_them(book_path: Path) -> None:
-    with Book.open(book_path) as book:
+    with signed_in(book_path) as book:
         with pytest.raises(InvalidInput) as refused:
             book.units.add(name="区数据局", category="政府工作部门", rank="正科", doc=DOC, functions="数据\u202e")
         assert refused.value.field == "functions"

@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.catalog import APPROVAL_METHODS
-from bianzhi_app.cli.base import DateArg, Registry, add_doc, add_on, change_out, count, open_book, out, write
+from bianzhi_app.cli.base import (
+    DateArg,
+    Registry,
+    add_doc,
+    add_on,
+    change_out,
+    count,
+    open_book,
+    out,
+    proposal_out,
+    write,
+)
 from bianzhi_app.cli.region import KIND_HELP
 from bianzhi_app.cli.units import UNIT_HELP
 
@@ -15,6 +27,9 @@ def cmd_approval_add(args: argparse.Namespace) -> None:
     change = write(args, lambda book: book.approvals.add(
         unit=args.unit, kind=args.kind, count=args.n, method=args.method, valid_until=args.valid_until,
         doc=args.doc, doc_title=args.doc_title, on=args.on))
+    if change.proposal is not None:  # review on: a proposal, numbered; the approval's number comes on approval
+        proposal_out(args, change)
+        return
     if args.json:
         out(args, {"ok": True, "op": change.op.value, "seq": change.seq, "number": change.result})
     else:
@@ -44,7 +59,8 @@ def cmd_approval_list(args: argparse.Namespace) -> None:
 
 def register(cli: Registry) -> None:
     approval = cli.group("approval", "用编核准")
-    p = cli.command("add", cmd_approval_add, "核准用编(输出核准编号)", writes=True, parent=approval)
+    p = cli.command("add", cmd_approval_add, "核准用编(输出核准编号)", writes=True, permission=Permission.ESTABLISH,
+                    parent=approval)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
     p.add_argument("n", type=count, metavar="N", help="核准用编数(名)")
@@ -52,9 +68,12 @@ def register(cli: Registry) -> None:
     p.add_argument("--valid-until", type=DateArg, metavar="日期", help="有效期至 YYYY-MM-DD(默认不限)")
     add_doc(p)
     add_on(p)
-    p = cli.command("cancel", cmd_approval_cancel, "撤销用编核准(释放未使用的名额)", writes=True, parent=approval)
+    p = cli.command("cancel", cmd_approval_cancel, "撤销用编核准(释放未使用的名额)", writes=True,
+                    permission=Permission.STAFF, parent=approval)
     p.add_argument("number", metavar="NUMBER", help="核准编号,如 2026-0001")
     add_on(p)
-    cli.command("expire", cmd_approval_expire, "关闭已到期的用编核准", writes=True, parent=approval)
-    p = cli.command("list", cmd_approval_list, "列出用编核准", writes=False, parent=approval)
+    cli.command("expire", cmd_approval_expire, "关闭已到期的用编核准", writes=True, permission=Permission.STAFF,
+                parent=approval)
+    p = cli.command("list", cmd_approval_list, "列出用编核准", writes=False, permission=Permission.READ,
+                    parent=approval)
     p.add_argument("--all", action="store_true", help="含已用完、撤销和到期的核准")

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app import settings
+from bianzhi_app.accounts.roles import Permission
+from bianzhi_app.cli.signin import Access
 from bianzhi_app.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -96,16 +98,21 @@ class ArgumentParser(argparse.ArgumentParser):
 
 class Registry:
     """Adds commands to the parser. Each command declares whether it writes: the book is then opened
-    for writing (a window's lock refuses it) or for reading (read-only while a window holds it)."""
+    for writing (a window's lock refuses it) or for reading (read-only while a window holds it); and what
+    its account needs (``permission``: a Permission that `open_for_command` checks after signing in, or an
+    `Access` case, see cli/signin.py). ``without_accounts(args)`` says whether this invocation may also run
+    on a book that has no accounts yet, nobody signed in (the bootstrap `user add NAME --role admin`, an
+    initial import into a new file)."""
 
     def __init__(self, subparsers: Any):
         self._root = subparsers
 
     def command(self, name: str, handler: Handler, help_text: str, *, writes: bool,
-                parent: Any = None, description: str | None = None) -> ArgumentParser:
+                permission: Permission | Access, parent: Any = None, description: str | None = None,
+                without_accounts: Callable[[argparse.Namespace], bool] | None = None) -> ArgumentParser:
         parser: ArgumentParser = (parent or self._root).add_parser(
             name, help=help_text, description=description or help_text)
-        parser.set_defaults(handler=handler, writes=writes)
+        parser.set_defaults(handler=handler, writes=writes, permission=permission, without_accounts=without_accounts)
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                             help="以JSON输出(也可写在命令之前)")
         return parser
@@ -162,7 +169,8 @@ def target(args: argparse.Namespace) -> str:
 
 
 def open_book(args: argparse.Namespace, *, must_exist: bool = True) -> Book:
-    """The Book for this command, opened for writing or reading as the command declared."""
+    """The Book for this command, opened for writing or reading as the command declared, with the command's
+    account signed in and its permission checked (see cli/signin.py)."""
     from bianzhi_app.cli.opening import open_for_command
 
     path = target(args)
@@ -190,7 +198,19 @@ def out(args: argparse.Namespace, payload: Any, text: str | None = None) -> None
 
 
 def change_out(args: argparse.Namespace, change: Change, text: str) -> None:
+    """A change's result; a change that was only proposed (review on) prints the proposal's number instead."""
+    if change.proposal is not None:
+        proposal_out(args, change)
+        return
     out(args, {"ok": True, "op": change.op.value, "seq": change.seq, "result": change.result}, text)
+
+
+def proposal_out(args: argparse.Namespace, change: Change) -> None:
+    """A 机构编制事项 kept as a proposal (待审事项): its number on stdout (or JSON), what happens next on stderr."""
+    assert change.proposal is not None
+    out(args, {"proposal": {"number": change.proposal, "status": "pending"}}, str(change.proposal))
+    sys.stderr.write(f"编制事项审核已开启:已提交第{change.proposal}号待审事项,未作任何改动;"
+                     f"须由另一位审核人审核通过(review approve {change.proposal})后生效。\n")
 
 
 def stream_json(key: str, items: Any) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.cli.base import Registry, open_book, out, stream_json
 
 
@@ -37,5 +38,5 @@ def cmd_document_list(args: argparse.Namespace) -> None:
 def register(cli: Registry) -> None:
     document = cli.group("document", "文件依据")
     p = cli.command("list", cmd_document_list, "列出文件依据(新的在前),与窗口「文件」页相同", writes=False,
-                    parent=document)
+                    permission=Permission.READ, parent=document)
     p.add_argument("--search", metavar="文字", help="文号或标题中含有的文字")

@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.cli.base import Registry, open_book, out
+from bianzhi_app.cli.signin import Access
 from bianzhi_app.errors import InvalidInput
 
 _LABELS = {"units_added": "新设单位", "quota_set": "核定编制", "quotas_set": "核定编制", "post_limits_set": "核定职数",
@@ -55,16 +57,26 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from bianzhi_app.accounts.seclog import Event
     from bianzhi_app.io.export import export_book
 
     progress = _progress(args)
     with open_book(args) as book:
         counts = export_book(book, args.file, progress=progress)
+        # the security log keeps who took the data out: the file's name and row counts, never an ID number
+        book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
     if progress is not None:
         sys.stderr.write("\n")
     out(args, {"ok": True, "file": args.file, **counts},
          f"已导出 {counts['units']} 个单位、{counts['persons']} 名在编人员、"
          f"{counts['approvals']} 件在途用编核准到 {args.file}")
+
+
+def _initial_into_new_book(args: argparse.Namespace) -> bool:
+    """An initial import may make a new book (nobody to sign in yet); it refuses a book with data itself."""
+    return bool(args.initial)
 
 
 def cmd_template(args: argparse.Namespace) -> None:
@@ -75,13 +87,16 @@ def cmd_template(args: argparse.Namespace) -> None:
 
 
 def register(cli: Registry) -> None:
-    p = cli.command("import", cmd_import, "从Excel工作簿导入单位、核定编制、领导职数和人员", writes=True)
+    p = cli.command("import", cmd_import, "从Excel工作簿导入单位、核定编制、领导职数和人员", writes=True,
+                    permission=Permission.STAFF, without_accounts=_initial_into_new_book)
     p.add_argument("file", metavar="文件", help=".xlsx 或 .xls 工作簿")
     p.add_argument("--dry-run", action="store_true", help="试导入:逐条报告问题,不改动数据")
     p.add_argument("--initial", action="store_true", help="首次导入(建账):向空台账载入现有机构编制和在编人员")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有误的行,只导入无误的行")
     p.add_argument("--doc", metavar="文号", help="文件依据(文号);日常导入调整编制、职数或设立单位时必填")
-    p = cli.command("export", cmd_export, "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)", writes=False)
+    p = cli.command("export", cmd_export,
+                    "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)(记入安全审计日志)",
+                    writes=True, permission=Permission.READ)
     p.add_argument("file", metavar="文件", help=".xlsx 文件路径")
-    p = cli.command("template", cmd_template, "生成空白导入模板(.xlsx)", writes=False)
+    p = cli.command("template", cmd_template, "生成空白导入模板(.xlsx)", writes=False, permission=Access.NO_BOOK)
     p.add_argument("file", metavar="文件", help=".xlsx 文件路径")

@@ -5,7 +5,8 @@ own write lock. When a window holds the book: a command that reads opens it read
 stderr), a command that writes is refused with the holder's name (exit 1). A stale lock (a dead process
 on this computer) is broken by a write command, with a note on stderr and a ledger entry
 (Op.LOCK_BROKEN); ``unlock --stale`` does the same on its own. Each command declares whether it
-writes where it is registered (`Registry.command(..., writes=…)`).
+writes where it is registered (`Registry.command(..., writes=…)`), and what its account needs
+(``permission=…``): the book opens with that account signed in (cli/signin.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.book import Book
+from bianzhi_app.cli.signin import check_on_file, may_run_without_accounts, sign_in_for_command, without_accounts
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.recovery import break_stale_lock
 from bianzhi_app.safety.errors import BookCorrupt, NotABook
@@ -49,8 +52,10 @@ def break_stale(path: Path, args: argparse.Namespace) -> None:
 
 
 def open_for_command(args: argparse.Namespace, target: str) -> Book:
-    """The Book for one CLI command (see the module docstring for the lock policy).  A damaged book is
-    refused with BookCorrupt (exit 6) whose message names the newest backups and the restore command."""
+    """The Book for one CLI command (see the module docstring for the lock policy), with the command's
+    account signed in and the permission it declared checked (cli/signin.py); a refused sign-in closes the
+    book again. A damaged book is refused with BookCorrupt (exit 6) whose message names the newest backups
+    and the restore command."""
     path = sqlite_path(target)
     read = not args.writes
     read_only = False
@@ -63,16 +68,39 @@ def open_for_command(args: argparse.Namespace, target: str) -> Book:
                 read_only = True
                 _note(f"注意:数据库正在被 {holder.describe()},本命令以只读方式打开。")
             elif not read and stale:
+                _verify_before_breaking(path, args, target)
                 break_stale(path, args)
             elif not read:
                 raise LockedByOther(holder, lock_path_for(path))
     try:
-        return Book.open(target, actor=args.user, read_only=read_only, allow_unsafe_location=allow_unsafe(args))
+        book = Book.open(target, actor=args.user, read_only=read_only, allow_unsafe_location=allow_unsafe(args))
     except (BookCorrupt, NotABook) as error:
         if isinstance(error, NotABook) and not error.candidates:
             raise
         raise type(error)(error.message + "\n" + _restore_hint(target, error), problems=error.problems,
                           candidates=error.candidates) from error
+    try:
+        sign_in_for_command(book, args, target)
+    except BaseException:
+        book.close()
+        raise
+    if book.account is not None:
+        args.user = book.account.name
+    return book
+
+
+def _verify_before_breaking(path: Path, args: argparse.Namespace, target: str) -> None:
+    """Before a write command breaks a stale lock (a ledger entry): the account must be one of the book's and
+    may run the command (checked on the file, which the stale lock keeps from being written yet)."""
+    permission = args.permission
+    if not isinstance(permission, Permission) or not path.exists() or path.stat().st_size == 0:
+        return
+    name = check_on_file(path, args, permission)
+    if name is None:
+        if not may_run_without_accounts(args):
+            raise without_accounts(target)
+        return
+    args.user = name
 
 
 def _restore_hint(target: str, error: BookCorrupt | NotABook) -> str:

@@ -5,36 +5,80 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.catalog import Kind
 from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, count, open_book, out, target, write
+from bianzhi_app.cli.signin import Access, new_password
 from bianzhi_app.errors import StateRefused
 
 KIND_HELP = "编制类型的名称或代码:行政编制 xz、政法专项编制 zf、事业编制 sy、机关工勤编制 gq(增设的类型见 kind list)"
 POST_HELP = "职务类别的名称或代码:正职 zz、副职 fz、内设机构正职 nz、内设机构副职 nf(增设的见 post-kind list)"
 
 
+def _new_book_password(what: str) -> str:
+    """The first password of a new book (init's admin, the demo's accounts): BIANZHI_PASSWORD, else asked
+    twice on a terminal; checked against the default policy before anything is written."""
+    from bianzhi_app import settings
+    from bianzhi_app.accounts.passwords import check_strength
+    from bianzhi_app.accounts.store import Policy
+
+    password = new_password(what, variable=settings.PASSWORD_ENV)
+    check_strength(password, min_length=Policy().password_min_length)
+    return password
+
+
+def recovery_key_text(key: str) -> str:
+    return ("恢复密钥(只显示这一次,请抄写后妥善保管;所有系统管理员的密码都遗失时,"
+            f"用 user recover 凭它重设管理员):\n  {key}")
+
+
 def cmd_init(args: argparse.Namespace) -> None:
+    from bianzhi_app.accounts.store import validate_name
+
+    admin = validate_name(args.admin)
+    password = _new_book_password(f"系统管理员「{admin}」的密码")
+    args.user = admin  # the book's first ledger entry names the admin who made it
     with open_book(args, must_exist=False) as book:
-        if not book.is_empty():
+        if not book.is_empty() or book.has_accounts:
             raise StateRefused(f"数据库已有数据,不能初始化:{target(args)}")
         change = book.region.init(name=args.region, code=args.code)
-    change_out(args, change, f"已建立 {args.region}({args.code})编制台账")
+        key = book.accounts.create_first(name=admin, password=password)
+    if args.json:
+        out(args, {"ok": True, "op": change.op.value, "seq": change.seq, "result": change.result,
+                   "admin": admin, "recovery_key": key})
+        return
+    out(args, None, f"已建立 {args.region}({args.code})编制台账\n已设立系统管理员账户 {admin}\n"
+                    + recovery_key_text(key))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from bianzhi_app import settings
+    from bianzhi_app.accounts.passwords import check_strength
+    from bianzhi_app.accounts.store import Policy
     from bianzhi_app.demo import generate
+    from bianzhi_app.demo.accounts import DEMO_ACCOUNTS, DEMO_ADMIN, DEMO_PASSWORD, create_demo_accounts
 
     def progress(done: int, total: int, what: str) -> None:
         sys.stderr.write(f"\r{what} {done}/{total}   ")
         sys.stderr.flush()
 
+    # the demo's accounts all take BIANZHI_PASSWORD (else the documented demo password), checked first
+    password = settings.password_from_environment() or DEMO_PASSWORD
+    check_strength(password, min_length=Policy().password_min_length)
     with open_book(args, must_exist=False) as book:
-        if not book.is_empty():
+        if not book.is_empty() or book.has_accounts:
             raise StateRefused(f"数据库已有数据,不能生成演示数据:{target(args)}")
+        book.actor = "jingban"  # the demo's history is the demo clerk's work
         summary = generate(book, scale=args.scale, seed=args.seed, progress=progress)
+        key = create_demo_accounts(book, password)
     sys.stderr.write("\n")
+    names = [DEMO_ADMIN, *DEMO_ACCOUNTS]
+    summary = {**summary, "accounts": names, "recovery_key": key}
+    where = "环境变量 BIANZHI_PASSWORD 的值" if settings.password_from_environment() else "演示默认密码(见 docs/CLI.md)"
     out(args, summary, f"已生成演示区域 {summary['region']}:{summary['units']}个单位,{summary['persons']}名在编人员,"
-                       f"台账{summary['ledger_seq']}条")
+                       f"台账{summary['ledger_seq']}条\n"
+                       f"演示账户:admin(系统管理员)、auditor(安全审计员)、jingban(经办人)、shenhe(审核人)、"
+                       f"chaxun(查询),密码均为{where}\n" + recovery_key_text(key))
 
 
 def cmd_pool_set(args: argparse.Namespace) -> None:
@@ -64,16 +108,21 @@ def cmd_kind_list(args: argparse.Namespace) -> None:
 
 
 def register(cli: Registry) -> None:
-    p = cli.command("init", cmd_init, "建立空的编制台账", writes=True)
+    p = cli.command("init", cmd_init, "建立空的编制台账,并设立第一个系统管理员账户", writes=True,
+                    permission=Access.NEW_BOOK,
+                    description="建立空的编制台账,并设立第一个系统管理员账户(密码取自环境变量 BIANZHI_PASSWORD,"
+                                "或在终端输入两次);显示一次恢复密钥。")
     p.add_argument("--region", required=True, metavar="名称", help="行政区域名称,如 杨陵区")
     p.add_argument("--code", required=True, metavar="代码", help="6位行政区划代码,如 610403")
-    p = cli.command("demo", cmd_demo, "向空台账生成演示区域", writes=True)
+    p.add_argument("--admin", default="admin", metavar="账户名", help="系统管理员的账户名(默认 admin)")
+    p = cli.command("demo", cmd_demo, "向空台账生成演示区域(含各角色的演示账户)", writes=True,
+                    permission=Access.NEW_BOOK)
     p.add_argument("--scale", choices=("county", "city", "province"), default="county",
                    help="规模:county 区县、city 地市、province 省(默认 county)")
     p.add_argument("--seed", type=count, default=1, help="随机种子(同一种子生成相同数据)")
 
     pool = cli.group("pool", "编制总额")
-    p = cli.command("set", cmd_pool_set, "核定编制总额", writes=True, parent=pool)
+    p = cli.command("set", cmd_pool_set, "核定编制总额", writes=True, permission=Permission.ESTABLISH, parent=pool)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
     p.add_argument("n", type=count, metavar="N", help="编制总额(名)")
     add_doc(p)
@@ -81,9 +130,11 @@ def register(cli: Registry) -> None:
 
     for name, label, code_help in (("kind", "编制类型", KIND_HELP), ("post-kind", "职务类别", POST_HELP)):
         area = cli.group(name, label)
-        p = cli.command("add", cmd_kind_add, f"增设{label}", writes=True, parent=area)
+        p = cli.command("add", cmd_kind_add, f"增设{label}", writes=True, permission=Permission.ESTABLISH,
+                        parent=area)
         p.add_argument("code", metavar="代码", help=f"{label}代码(小写字母、数字)")
         p.add_argument("name", metavar="名称", help=f"{label}名称")
         add_doc(p)
-        cli.command("list", cmd_kind_list, f"列出{label}及其代码", writes=False, parent=area,
+        cli.command("list", cmd_kind_list, f"列出{label}及其代码", writes=False, permission=Permission.READ,
+                    parent=area,
                     description=f"列出{label}及其代码。{code_help}")

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.cli.base import DateArg, Registry, change_out, open_book, out, write
 from bianzhi_app.cli.units import UNIT_HELP
 from bianzhi_app.reports.kinds import ALL_KINDS, TITLES
@@ -72,7 +73,7 @@ def cmd_snapshot(args: argparse.Namespace) -> None:
 
 
 def register(cli: Registry) -> None:
-    p = cli.command("report", cmd_report, "生成PDF报表", writes=False)
+    p = cli.command("report", cmd_report, "生成PDF报表", writes=False, permission=Permission.READ)
     p.add_argument("kind", choices=ALL_KINDS, metavar="KIND",
                    help="报表:" + "、".join(f"{k} {TITLES[k]}" for k in ALL_KINDS) + "(audit 仅限安全审计员)")
     p.add_argument("-o", "--output", required=True, metavar="文件", help="PDF文件路径")
@@ -83,5 +84,5 @@ def register(cli: Registry) -> None:
     p.add_argument("--full-id", action="store_true", help="花名册显示完整身份证号")
     p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期(ledger 台账;audit 安全审计日志)")
     p.add_argument("--until", type=DateArg, metavar="日期", help="台账截止日期(ledger)")
-    p = cli.command("snapshot", cmd_snapshot, "封存季末编制数据(每季度一次)", writes=True)
+    p = cli.command("snapshot", cmd_snapshot, "封存季末编制数据(每季度一次)", writes=True, permission=Permission.STAFF)
     p.add_argument("quarter", metavar="季度", help="已结束的季度,如 2026Q3")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.cli.base import Registry, open_book, out, target
 from bianzhi_app.cli.opening import allow_unsafe, break_stale
+from bianzhi_app.cli.signin import Access, check_on_file, sign_in_for_command, without_accounts
 from bianzhi_app.errors import InvalidInput, NotFound
 
 
@@ -66,9 +70,10 @@ def cmd_restore(args: argparse.Namespace) -> None:
         raise NotFound(f"找不到备份文件「{args.src}」")
     guard_location(path, allow_unsafe(args))
     holder = foreign_holder(path)
+    if holder is not None and not holder_is_stale(holder):
+        raise LockedByOther(holder, lock_path_for(path))
+    args.user = _sign_in_to_restore(args, path, src, stale_lock=holder is not None)
     if holder is not None:
-        if not holder_is_stale(holder):
-            raise LockedByOther(holder, lock_path_for(path))
         break_stale(path, args)
     result = restore_book(path, src, actor=args.user, allow_without_manifest=args.allow_without_manifest,
                           allow_unsafe_location=allow_unsafe(args), record=not args.no_record)
@@ -82,13 +87,53 @@ def cmd_restore(args: argparse.Namespace) -> None:
                 "replaced_head": result.replaced_head}, text)
 
 
+def _sign_in_to_restore(args: argparse.Namespace, path: Path, src: Path, *, stale_lock: bool) -> str | None:
+    """Who restores: an account that may restore, signed in to the current book when it opens (failures
+    counted there), else checked against the backup being restored (a damaged book stays restorable by an
+    admin of its backup). Returns the account's name (the restore's actor), or None when neither the book
+    nor the backup has accounts (a damaged book from before accounts, restored from a backup as old)."""
+    from bianzhi_app.book import Book
+    from bianzhi_app.safety.errors import BookCorrupt, NotABook, StorageError
+
+    if path.exists() and path.stat().st_size > 0:
+        try:
+            if stale_lock:  # the lock keeps the book from being written: check on the file
+                name = check_on_file(path, args, Permission.RESTORE)
+                if name is None:
+                    raise without_accounts(target(args))
+                return name
+            book = Book.open(path, allow_unsafe_location=allow_unsafe(args))
+        except (BookCorrupt, NotABook, InvalidInput, StorageError, sqlite3.DatabaseError) as error:
+            sys.stderr.write(f"当前数据库无法打开({str(error).splitlines()[0]}),改用备份中的账户核对身份。\n")
+        else:
+            with book:
+                sign_in_for_command(book, args, target(args))  # a book without accounts: names the bootstrap
+                assert book.account is not None
+                return book.account.name
+    try:
+        name = check_on_file(src, args, Permission.RESTORE)
+    except sqlite3.DatabaseError as error:
+        raise InvalidInput(f"备份文件「{src.name}」不是有效的编制台账文件({error})") from error
+    if name is None:
+        sys.stderr.write("注意:备份建于启用账户之前,恢复后须先设立系统管理员(user add 账户名 --role admin)。\n")
+    return name
+
+
 def cmd_unlock(args: argparse.Namespace) -> None:
     from bianzhi_app.recovery import break_stale_lock
+    from bianzhi_app.safety.lock import holder_is_stale, read_holder
     from bianzhi_app.safety.session import holder_detail, sqlite_path
 
     path = sqlite_path(target(args))
     if path is None:
         raise InvalidInput("unlock 只适用于本机 SQLite 数据库文件。")
+    holder = read_holder(path)  # no lock, or a live one: break_stale_lock refuses before anyone signs in
+    if holder is not None and holder_is_stale(holder) and path.exists() and path.stat().st_size > 0:
+        # the lock keeps the book from being written: the account is checked on the file, then the
+        # ledger entry that records the broken lock names it
+        args.user = check_on_file(path, args, Permission.RESTORE)
+        if args.user is None:
+            raise without_accounts(target(args))
     holder, seq = break_stale_lock(path, actor=args.user)
     where = f",已记入台账第{seq}条" if seq else ""
     out(args, {"ok": True, "holder": holder_detail(holder), "recorded_seq": seq},
@@ -96,14 +141,18 @@ def cmd_unlock(args: argparse.Namespace) -> None:
 
 
 def register(cli: Registry) -> None:
-    p = cli.command("backup", cmd_backup, "备份数据库(在线备份、完整性检查、原子改名)", writes=False)
+    p = cli.command("backup", cmd_backup, "备份数据库(在线备份、完整性检查、原子改名)", writes=False,
+                    permission=Permission.BACKUP)
     p.add_argument("dest", nargs="?", metavar="目标",
                    help="备份文件夹,或以 .bak 结尾的文件名(默认:用户数据目录下的 backups)")
-    p = cli.command("backups", cmd_backups, "列出这个数据库的备份(新的在前)", writes=False)
+    p = cli.command("backups", cmd_backups, "列出这个数据库的备份(新的在前)", writes=False,
+                    permission=Access.NO_BOOK)
     p.add_argument("--verify", action="store_true", help="逐个校验(较慢)")
-    p = cli.command("restore", cmd_restore, "从备份恢复(先校验备份,并先备份当前数据库)", writes=True)
+    p = cli.command("restore", cmd_restore, "从备份恢复(先校验备份,并先备份当前数据库)", writes=True,
+                    permission=Permission.RESTORE)
     p.add_argument("src", metavar="备份文件", help="备份文件(.bak)")
     p.add_argument("--allow-without-manifest", action="store_true", help="允许使用没有清单文件的数据库副本")
     p.add_argument("--no-record", action="store_true", help="不在台账中记录这次恢复(台账停在备份时的位置)")
-    p = cli.command("unlock", cmd_unlock, "清除已退出程序留下的过期锁(记入台账)", writes=True)
+    p = cli.command("unlock", cmd_unlock, "清除已退出程序留下的过期锁(记入台账)", writes=True,
+                    permission=Permission.RESTORE)
     p.add_argument("--stale", action="store_true", required=True, help="只清除持有者已不在运行的锁")

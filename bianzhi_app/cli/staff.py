@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.catalog import LEAVE_REASONS
 from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, write
 from bianzhi_app.cli.region import KIND_HELP, POST_HELP
@@ -51,35 +52,40 @@ def cmd_person_dismiss(args: argparse.Namespace) -> None:
 def register(cli: Registry) -> None:
     person = cli.group("person", "人员")
     p = cli.command("enter", cmd_person_enter, "入编(须有空编;须先核准用编的单位还须有用编核准)", writes=True,
-                    parent=person)
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("unit", metavar="UNIT", help=UNIT_HELP)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
     p.add_argument("--name", required=True, metavar="姓名", help="姓名")
     p.add_argument("--id", required=True, metavar="ID", help=ID_HELP)
     p.add_argument("--approval", metavar="NUMBER", help="使用的用编核准编号(默认:该单位该类型最早的有效核准)")
     add_on(p)
-    p = cli.command("leave", cmd_person_leave, "出编(立即释放编制)", writes=True, parent=person)
+    p = cli.command("leave", cmd_person_leave, "出编(立即释放编制)", writes=True,
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("--reason", required=True, metavar="原因", help="出编原因:" + "、".join(LEAVE_REASONS))
     add_doc(p, required=False)
     add_on(p)
-    p = cli.command("transfer", cmd_person_transfer, "调动(一步完成,原职务随之免去)", writes=True, parent=person)
+    p = cli.command("transfer", cmd_person_transfer, "调动(一步完成,原职务随之免去)", writes=True,
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("unit", metavar="UNIT", help="调入单位(" + UNIT_HELP + ")")
     p.add_argument("--kind", metavar="KIND", help="调入后的编制类型(默认不变)。" + KIND_HELP)
     p.add_argument("--approval", metavar="NUMBER", help="调入单位的用编核准编号")
     add_on(p)
-    p = cli.command("change-kind", cmd_person_change_kind, "变更编制类型(本单位内)", writes=True, parent=person)
+    p = cli.command("change-kind", cmd_person_change_kind, "变更编制类型(本单位内)", writes=True,
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
     add_doc(p, required=False)
     add_on(p)
-    p = cli.command("appoint", cmd_person_appoint, "任职(本单位的领导职数之内)", writes=True, parent=person)
+    p = cli.command("appoint", cmd_person_appoint, "任职(本单位的领导职数之内)", writes=True,
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("post", metavar="POST", help=POST_HELP)
     add_doc(p, required=False)
     add_on(p)
-    p = cli.command("dismiss", cmd_person_dismiss, "免职", writes=True, parent=person)
+    p = cli.command("dismiss", cmd_person_dismiss, "免职", writes=True,
+                    permission=Permission.STAFF, parent=person)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     add_doc(p, required=False)
     add_on(p)

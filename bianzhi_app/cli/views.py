@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.cli.base import DateArg, Registry, open_book, out, stream_json
 from bianzhi_app.cli.units import UNIT_HELP
 from bianzhi_app.errors import CheckFailed
@@ -65,7 +66,7 @@ def cmd_ledger(args: argparse.Namespace) -> None:
         entries = ledger_entries(conn, since=args.since, unit=args.unit)
         if args.json:
             def item(e: dict) -> dict:  # type: ignore[type-arg]
-                fields = {k: e[k] for k in ("seq", "at", "actor", "op", "unit", "doc", "hash")}
+                fields = {k: e[k] for k in ("seq", "at", "actor", "approver", "op", "unit", "doc", "hash")}
                 fields.update(effective_on=e["effective_on"], before=e["before"], after=e["after"],
                               detail=e["detail"])
                 return fields
@@ -75,7 +76,8 @@ def cmd_ledger(args: argparse.Namespace) -> None:
         labels = {op.value: label for op, label in OP_LABELS.items()}
         for e in entries:
             sys.stdout.write(f"{e['seq']}\t{e['effective_on']}\t{labels.get(e['op'], e['op'])}\t{e['unit'] or ''}\t"
-                             f"{e['doc'] or ''}\t{e['actor']}\t{e['hash'][:12]}\n")
+                             f"{e['doc'] or ''}\t{e['actor']}{'/' + e['approver'] if e['approver'] else ''}\t"
+                             f"{e['hash'][:12]}\n")
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -93,13 +95,15 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 
 def register(cli: Registry) -> None:
-    p = cli.command("status", cmd_status, "编制情况:编制总额,各单位各类编制的核定/实有/在途/空编/超编", writes=False)
+    p = cli.command("status", cmd_status, "编制情况:编制总额,各单位各类编制的核定/实有/在途/空编/超编", writes=False,
+                    permission=Permission.READ)
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
-    p = cli.command("roster", cmd_roster, "实名制花名册(在编人员)", writes=False)
+    p = cli.command("roster", cmd_roster, "实名制花名册(在编人员)", writes=False, permission=Permission.READ)
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
-    p = cli.command("ledger", cmd_ledger, "编制变动台账", writes=False)
+    p = cli.command("ledger", cmd_ledger, "编制变动台账", writes=False, permission=Permission.READ)
     p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期 YYYY-MM-DD")
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
-    cli.command("check", cmd_check, "检查数据库完整性、计数与台账哈希链(有问题时退出码6)", writes=False)
+    cli.command("check", cmd_check, "检查数据库完整性、计数与台账哈希链(有问题时退出码6)", writes=False,
+                permission=Permission.READ)

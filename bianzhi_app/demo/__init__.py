@@ -42,6 +42,7 @@ from bianzhi_app.ops.units import UnitRequest
 
 Progress = Callable[[int, int, str], None]
 REFORM_DATE = dt.date(2019, 3, 1)
+DEMO_MARK = "(演示)"  # a demo book says so in its region name (and so on every report printed from it)
 SCALES = {  # region, code, top prefix, top rank, sub-blocks
     "county": ("杨陵区", "610403"),
     "city": ("咸阳市", "610400"),
@@ -247,7 +248,8 @@ class DemoBuilder:
         plans = self.plan()
         book = self.book
         with book.batch() as b:
-            b.region.init(name=self.region_name, code=self.region_code, on=REFORM_DATE)
+            b.region.init(name=self.region_name + DEMO_MARK, code=self.region_code, on=REFORM_DATE,
+                          office_name=f"{self.region_name}机构编制委员会办公室")
             totals: dict[str, int] = {}
             for p in plans:
                 for kind, approved in p.quotas.items():
@@ -292,7 +294,7 @@ class DemoBuilder:
             on_book = conn.execute(select(func.count()).select_from(staffing)
                                    .where(staffing.c.end_date.is_(None))).scalar_one()
             head = read_head(conn)
-        return {"region": self.region_name, "code": self.region_code, "units": total_units,
+        return {"region": self.region_name + DEMO_MARK, "code": self.region_code, "units": total_units,
                 "persons": on_book, "ledger_seq": head.seq, "events_skipped": self.skipped}
 
     @property

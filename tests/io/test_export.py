@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from bookhelpers import ROOT, Cli, fingerprint, person_id
+from bookhelpers import ROOT, Cli, fingerprint, person_id, with_accounts
 from sqlalchemy import select
 
 from bianzhi_app.book import Book
@@ -76,7 +76,7 @@ def test_export_format(region: Cli, tmp_path: Path) -> None:
 
 def test_round_trip_gives_the_same_figures_and_roster(demo_book: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    source = Cli(demo_book, capsys)
+    source = Cli(with_accounts(demo_book), capsys)
     assert open_approvals(demo_book), "the demo book should have open approvals (在途)"
     path = tmp_path / "demo.xlsx"
     source.ok("export", str(path))

@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, fingerprint, person_id
+from bookhelpers import DOC, Cli, fingerprint, person_id, signed_in
 from test_workbook import make_id, new_book, put, save
 
-from bianzhi_app.book import Book
 from bianzhi_app.errors import Cancelled
 from bianzhi_app.io.importer import import_workbook
 
@@ -354,9 +353,9 @@ def test_cancel_leaves_the_book_unchanged(region: Cli, tmp_path: Path) -> None:
     path = workbook(tmp_path, [], [["甲", person_id(1), "区农业农村局", "行政编制", None, None]])
     before = fingerprint(cli.db)
     stages: list[str] = []
-    with Book.open(cli.db) as book, pytest.raises(Cancelled):
+    with signed_in(cli.db) as book, pytest.raises(Cancelled):
         import_workbook(book, path, progress=lambda d, t, s: stages.append(s), cancel=lambda: "登记人员" in stages)
     assert fingerprint(cli.db) == before
-    with Book.open(cli.db) as book:
+    with signed_in(cli.db) as book:
         result = import_workbook(book, path, progress=lambda d, t, s: stages.append(s))
     assert result.committed and "读取文件" in stages and "登记人员" in stages

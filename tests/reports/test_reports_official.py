@@ -11,7 +11,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from bookhelpers import DOC, Cli
+from bookhelpers import DOC, Cli, with_accounts
 from reportlab.lib.units import mm
 
 from bianzhi_app.book import Book
@@ -129,6 +129,7 @@ def test_quarterly_without_snapshots_says_so(demo_book: Path, fonts: Any, tmp_pa
 
 def test_snapshot_command_freezes_once_and_only_ended_quarters(cli: Cli, demo_template: Path, db_path: Path) -> None:
     shutil.copy(demo_template, db_path)
+    with_accounts(db_path)
     code, out, err = cli("--json", "snapshot", LAST.label)
     assert code == 0, err
     assert json.loads(out)["op"] == "snapshot"
@@ -152,6 +153,7 @@ def test_snapshot_command_freezes_once_and_only_ended_quarters(cli: Cli, demo_te
 
 def test_report_cli_exit_codes(cli: Cli, demo_template: Path, db_path: Path, tmp_path: Path) -> None:
     shutil.copy(demo_template, db_path)
+    with_accounts(db_path)
     out_pdf = tmp_path / "r.pdf"
     code, _o, err = cli("report", "notice", "--approval", "1999-9999", "-o", str(out_pdf))
     assert code == 5 and "1999-9999" in err

@@ -13,8 +13,8 @@ import pytest
 from bookhelpers import DOC, ROOT, Cli, fingerprint, person_id
 
 from bianzhi_app.book import Book
-from bianzhi_app.recovery import break_stale_lock
 from bianzhi_app.ops.region import set_pool
+from bianzhi_app.recovery import break_stale_lock
 from bianzhi_app.safety.lock import LockedByOther, lock_path_for
 
 WINDOW = """
@@ -97,13 +97,15 @@ def test_stale_lock_of_a_killed_window_is_broken_and_recorded(window: subprocess
 
 
 def test_unlock_stale_command(window: subprocess.Popen[str], region: Cli, db_path: Path) -> None:
-    code, _out, err = region("unlock", "--stale")
+    code, _out, err = region.admin("unlock", "--stale")  # breaking a lock is the admin's (恢复备份)
     assert code == 3 and "仍在运行" in err  # the holder is alive: refused
     os.kill(window.pid, signal.SIGKILL)
     window.wait()
-    done = region.json("unlock", "--stale")
-    assert done["holder"]["user"] == "张三" and done["recorded_seq"] == 6
     code, _out, err = region("unlock", "--stale")
+    assert code == 8 and "系统管理员(admin)" in err  # a clerk may not
+    done = region.admin.json("unlock", "--stale")
+    assert done["holder"]["user"] == "张三" and done["recorded_seq"] == 6
+    code, _out, err = region.admin("unlock", "--stale")
     assert code == 1 and "没有锁文件" in err
     with Book.open(db_path, lock=True) as book:  # the window can open it again
         assert book.holds_lock

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, fingerprint, person_id
+from bookhelpers import DOC, Cli, fingerprint, person_id, with_accounts
 
 from bianzhi_app.book import Book
 from bianzhi_app.ops.region import set_pool
@@ -75,7 +75,7 @@ def _corrupt_middle(path: Path) -> None:
 def test_corrupted_book_is_caught_at_start_and_restore_brings_back_the_backup(
     demo_book: Path, capsys: pytest.CaptureFixture[str], _backups_in_tmp: Path
 ) -> None:
-    cli = Cli(demo_book, capsys)
+    cli = Cli(with_accounts(demo_book), capsys)
     made = cli.json("backup")
     cli.ok("pool", "set", "xz", "99999", "--doc", DOC)  # a change after the backup, lost by the restore
     _corrupt_middle(demo_book)
@@ -89,7 +89,7 @@ def test_corrupted_book_is_caught_at_start_and_restore_brings_back_the_backup(
     with pytest.raises(BookCorrupt) as caught:
         Book.open(demo_book)
     assert caught.value.candidates and caught.value.candidates[0].path == Path(made["path"])
-    restored = cli.json("restore", made["path"])
+    restored = cli.admin.json("restore", made["path"])  # signed in against the backup: the book is damaged
     assert restored["ledger_head"] == made["ledger_head"]
     assert restored["recorded_seq"] == made["ledger_head"]["seq"] + 1
     assert Path(restored["pre_restore_backup"]).read_bytes() == damaged  # the damaged file is kept aside
@@ -106,7 +106,7 @@ def test_backup_restore_round_trip_gives_the_same_status(region: Cli, record: bo
     assert made["ledger_head"] == before["ledger_head"]
     region.ok("quota", "set", "区农业农村局", "xz", "13", "--doc", DOC)
     assert region.json("status") != before
-    restored = region.json("restore", made["path"], *([] if record else ["--no-record"]))
+    restored = region.admin.json("restore", made["path"], *([] if record else ["--no-record"]))
     after = region.json("status")
     if record:  # the restore itself is the next ledger entry, chained onto the restored head
         assert restored["recorded_seq"] == before["ledger_head"]["seq"] + 1
@@ -124,10 +124,10 @@ def test_restore_refuses_a_damaged_backup_and_keeps_the_book(region: Cli, db_pat
         f.seek(8192)
         f.write(b"\xff" * 100)
     before = fingerprint(db_path)
-    code, _out, err = region("restore", made["path"])
+    code, _out, err = region.admin("restore", made["path"])
     assert code == 6 and "不符" in err
     assert fingerprint(db_path) == before
-    code, _out, err = region("restore", str(db_path.parent / "nope.bak"))
+    code, _out, err = region.admin("restore", str(db_path.parent / "nope.bak"))
     assert code == 5
 
 

@@ -17,8 +17,8 @@ from bianzhi_app.safety.backup import (
     make_backup,
     thin_backups,
 )
-from bianzhi_app.safety.restore import restore_backup
 from bianzhi_app.safety.check import quick_check
+from bianzhi_app.safety.restore import restore_backup
 
 T0 = dt.datetime(2026, 11, 29, 9, 0)
 
