@@ -52,7 +52,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bianzhi", description="编制台账")
     parser.add_argument("--db", help="数据库文件或URL")
     parser.add_argument("--page", choices=("dashboard", "unit", "roster", "approvals", "ledger", "documents",
-                                           "reports"))
+                                           "reports", "review", "accounts", "audit"))
     parser.add_argument("--lang", help="界面语言 zh_CN / en")
     parser.add_argument("--demo", action="store_true", help="没有台账时直接生成演示区县并打开")
     parser.add_argument("--exit-after-paint", action="store_true", help="基准测试用:窗口绘制后退出")

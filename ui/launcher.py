@@ -70,6 +70,9 @@ class Launcher(QObject):
         self.start_page = start_page
         self.busy_session: Session | None = None
         self.progress: QWidget | None = None  # a demo's progress dialog while it is made
+        from ui.admission import Admission
+
+        self.admission = Admission(self)  # who may see a book: sign-in, first admin (issue 15)
 
     # --- entry ----------------------------------------------------------------------------
     def start(self, db: str | None = None, *, demo: bool = False) -> QWidget:
@@ -91,6 +94,8 @@ class Launcher(QObject):
         """The window on screen: the main window, else the welcome page, else a demo's progress."""
         if self.window is not None:
             return self.window
+        if self.admission.dialog is not None and self.admission.dialog.isVisible():
+            return self.admission.dialog
         if self.welcome is not None and self.welcome.isVisible():
             return self.welcome
         return self.progress if self.progress is not None else self.welcome  # type: ignore[return-value]
@@ -138,7 +143,7 @@ class Launcher(QObject):
         if session is None:
             self._fail(path, tr("「{0}」中还没有编制台账,请先新建").format(path))
             return False
-        self.show_book(session)
+        self.admission.admit(session)  # signs in first when the book has accounts
         return True
 
     def _session(self, prepared: PreparedBook, path: str) -> Session | None:
@@ -178,9 +183,26 @@ class Launcher(QObject):
         window.deleteLater()
         self._fail(session.path, error_text(error))
 
+    def close_window(self, window: MainWindow, message: str = "") -> None:
+        """Close the window of a book (with its on-exit backup) and go back to the welcome page."""
+        if self.window is window:
+            self.window = None
+        window.close()
+        window.deleteLater()
+        self._fail(window.session.path, message)
+
     def show_book(self, session: Session) -> MainWindow:
+        return self.present(self.build_window(session))
+
+    def build_window(self, session: Session) -> MainWindow:
+        """The main window of a session, not yet shown (a sign-in may still refuse it)."""
+        return MainWindow(session, start_page=self.start_page)
+
+    def present(self, window: MainWindow) -> MainWindow:
+        """Show a built window in place of the one on screen."""
+        session = window.session
         old = self.window
-        window = MainWindow(session, start_page=self.start_page)
+        window.apply_account()
         window.request_open.connect(self.choose_file)
         window.request_open_path.connect(self.open_path)
         window.request_new.connect(lambda: self.show_welcome())
@@ -198,6 +220,7 @@ class Launcher(QObject):
             self.welcome.hide()
         settings.remember_db(session.path)
         session.when_ready(session.expire_due)
+        session.when_ready(window.update_pending)
         return window
 
     @staticmethod
@@ -248,11 +271,13 @@ class Launcher(QObject):
             self._fail(path, error_text(error))
 
         session.run_op(self.welcome, lambda book: book.region.init(name=name, code=code),
-                       on_success=lambda _change: self.show_book(session), on_failure=failed)
+                       on_success=lambda _change: self.admission.admit(session), on_failure=failed)
 
     def demo(self, path: str, scale: str) -> Job | None:
         """Generate a demo region on the worker thread with a (delayed, cancellable) progress dialog."""
         from bianzhi_app.demo import generate
+        from bianzhi_app.demo.accounts import DEMO_PASSWORD, create_demo_accounts
+        from bianzhi_app.settings import password_from_environment
 
         book = self._new_book(path)
         if book is None:
@@ -268,12 +293,17 @@ class Launcher(QObject):
                 job.progress(overall.permille(done, total, what), DemoProgress.TOTAL,
                              f"{tr(what)} {done:,}/{total:,}")
 
-            return generate(book, scale=scale, seed=1, progress=progress)
+            summary = generate(book, scale=scale, seed=1, progress=progress)
+            create_demo_accounts(book, password_from_environment() or DEMO_PASSWORD)
+            session.has_accounts = True
+            return summary
 
         def done(_summary: object) -> None:
             self.busy_session = None
             self.progress = None
-            self.show_book(session)
+            self.admission.admit(session, hint=tr("演示账户:admin(系统管理员)、auditor(安全审计员)、jingban(经办人)、"
+                                                  "shenhe(审核人)、chaxun(查询),密码见生成时的设置(默认 {0})")
+                                 .format(DEMO_PASSWORD))
 
         def failed(error: BaseException) -> None:
             self.busy_session = None

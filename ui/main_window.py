@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -37,6 +38,7 @@ from ui.unit_tree import UnitTree
 if TYPE_CHECKING:
     from bianzhi_app.kernel import Change
     from ui.dialogs.base import OpDialog
+    from ui.lock import IdleLock
     from ui.pages.dashboard import DashboardPage
     from ui.pages.lists import ApprovalsPage, DocumentsPage, LedgerPage
     from ui.pages.reports import ReportsPage
@@ -44,13 +46,15 @@ if TYPE_CHECKING:
     from ui.pages.unit_page import UnitPage
     from ui.shortcuts import ShortcutGuard
 
-PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports")
+PAGES = ("dashboard", "unit", "roster", "approvals", "ledger", "documents", "reports", "review", "accounts", "audit")
 # key → "module:Class", imported when the page is first built
 PAGE_CLASSES = {
     "dashboard": "ui.pages.dashboard:DashboardPage", "unit": "ui.pages.unit_page:UnitPage",
     "roster": "ui.pages.roster:RosterPage", "approvals": "ui.pages.lists:ApprovalsPage",
     "ledger": "ui.pages.lists:LedgerPage", "documents": "ui.pages.lists:DocumentsPage",
     "reports": "ui.pages.reports:ReportsPage",
+    "review": "ui.pages.review:ReviewPage", "accounts": "ui.pages.accounts:AccountsPage",
+    "audit": "ui.pages.audit:AuditPage",
 }
 
 
@@ -77,14 +81,17 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self._holders: dict[str, QWidget] = {}
         for key, label in zip(PAGES, (tr("概览"), tr("单位"), tr("人员"), tr("用编"), tr("台账"), tr("文件"),
-                                      tr("报表")), strict=True):
+                                      tr("报表"), tr("待审事项"), tr("账户"), tr("审计")), strict=True):
             holder = QWidget(self.pages)
             holder.setObjectName(f"page_{key}")
             layout = QVBoxLayout(holder)
             layout.setContentsMargins(0, 0, 0, 0)
             self._holders[key] = holder
             self.pages.addTab(holder, label)
+        for key in ("review", "accounts", "audit"):  # shown by apply_account to the roles they serve
+            self.pages.setTabVisible(PAGES.index(key), False)
         self.stale = set(PAGES)
+        self.idle_lock: IdleLock | None = None
         self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.pages)
@@ -111,6 +118,7 @@ class MainWindow(QMainWindow):
         self._open_after_paint = AfterFirstPaint(self.pages, session.start_opening)
         self.shortcut_guard: ShortcutGuard | None = None
         self._guard_after_paint = AfterFirstPaint(self.pages, self._guard_shortcuts)
+        self.apply_account()
 
     def _guard_shortcuts(self) -> None:
         """Ctrl+E 入编 and every other shortcut of the window work while an editor has the focus."""
@@ -170,6 +178,8 @@ class MainWindow(QMainWindow):
                 file_menu.addSeparator()
         file_menu.addSeparator()
         file_menu.addAction(self._action("settings", tr("设置…"), self.request_settings.emit, "Ctrl+,"))
+        file_menu.addAction(self._action("passwd", tr("修改密码…"), lambda _c=False: self.change_password()))
+        file_menu.addAction(self._action("lock", tr("锁定窗口"), self.lock_now, "Ctrl+Shift+L"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", tr("退出"), self.close, "Ctrl+Q"))
         menus: dict[str, QMenu] = {}
@@ -194,23 +204,90 @@ class MainWindow(QMainWindow):
         toolbar.addAction(reports_action)
         view_menu = bar.addMenu(tr("查看(&V)"))
         for i, key in enumerate(PAGES):
-            view_menu.addAction(self._action(f"page_{key}", self.pages.tabText(i),
-                                             lambda _c=False, i=i: self.pages.setCurrentIndex(i), f"Ctrl+{i + 1}"))
+            view_menu.addAction(self._action(f"page_{key}", self.pages.tabText(i),  # Ctrl+1 … Ctrl+9, Ctrl+0
+                                             lambda _c=False, i=i: self.pages.setCurrentIndex(i),
+                                             f"Ctrl+{(i + 1) % 10}"))
         view_menu.addSeparator()
         view_menu.addAction(self._action("refresh", tr("刷新"), self.refresh_all, QKeySequence.StandardKey.Refresh))
         tools_menu = bar.addMenu(tr("工具(&T)"))
         tools_menu.addAction(self._action("check", tr("检查数据库"), self.run_check))
         help_menu = bar.addMenu(tr("帮助(&H)"))
         help_menu.addAction(self._action("about", tr("关于"), self._about))
+        for menu in bar.findChildren(QMenu):
+            menu.setToolTipsVisible(True)  # a disabled command says which role it needs
 
     def _build_status(self) -> None:
         self.path_label = QLabel(self.session.path, self)
         self.actor_label = QLabel(tr("经办人:{0}").format(self.session.actor), self)
+        self.actor_label.setObjectName("status_account")
+        self.pending_button = QPushButton(self)
+        self.pending_button.setObjectName("status_pending")
+        self.pending_button.setFlat(True)
+        self.pending_button.setToolTip(tr("待审核的编制事项;点击查看"))
+        self.pending_button.clicked.connect(lambda _c=False: self.show_page("review"))
+        self.pending_button.hide()
         self.head_label = QLabel(self)
         self.head_label.setObjectName("status_head")
-        for label in (self.path_label, self.actor_label, self.head_label):
+        for label in (self.path_label, self.pending_button, self.actor_label, self.head_label):
             self.statusBar().addPermanentWidget(label)
         self._show_head(self.session.head())
+
+    # --- the signed-in account (issue 15) -----------------------------------------------------------
+    def apply_account(self) -> None:
+        """Status bar, actions, pages and the idle lock for the session's account (again after a change)."""
+        from ui.access import apply_access
+
+        account = self.session.account
+        if account is not None:
+            from bianzhi_app.accounts.roles import roles_label
+
+            self.actor_label.setText(tr("账户:{0}({1})").format(account.name, tr(roles_label(account.roles))))
+        apply_access(self)
+        if account is not None and self.idle_lock is None:
+            from ui.lock import IdleLock
+
+            self.idle_lock = IdleLock(self, self.session.policy().idle_minutes)
+        if self.session.is_ready:
+            self.update_pending()
+
+    def set_page_visible(self, key: str, visible: bool) -> None:
+        if not visible and self.page_key() == key:
+            self.show_page("dashboard")
+        self.pages.setTabVisible(PAGES.index(key), visible)
+        self.actions[f"page_{key}"].setVisible(visible)
+        if key == "review":
+            self.pending_button.setVisible(visible)
+
+    def page_visible(self, key: str) -> bool:
+        return self.pages.isTabVisible(PAGES.index(key))
+
+    def update_pending(self) -> None:
+        """The count badge of pending proposals (待审事项 N) in the status bar."""
+        if not self.page_visible("review"):
+            return
+        from bianzhi_app.accounts.review import pending_count
+
+        with self.session.read() as conn:
+            count = pending_count(conn)
+        self.pending_button.setText(tr("待审事项 {0}").format(count))
+        self.pending_button.setStyleSheet("color:#b00020;font-weight:bold" if count else "")
+
+    def change_password(self, *, forced: bool = False) -> None:
+        """文件 → 修改密码… (forced: the password must change before the window may be used)."""
+        from PySide6.QtWidgets import QDialog
+
+        from ui.dialogs.accounts import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.session, self, forced=forced)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.session.account = dialog.result_value
+            self.statusBar().showMessage(tr("密码已修改"), 15_000)
+        elif forced:
+            self.close()
+
+    def lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
 
     def _show_head(self, head: Any) -> None:
         self.head_label.setText(tr("台账 {0}").format(head.short))
@@ -302,13 +379,14 @@ class MainWindow(QMainWindow):
         person_ids = set().union(*(c.person_ids for c in changes)) if changes else set()
         if unit_ids:
             self.tree.refresh_units(unit_ids)
-        stale = {"dashboard", "approvals", "ledger", "documents"}
+        stale = {"dashboard", "approvals", "ledger", "documents", "review"}
         if self.built("unit") and self.unit_page.unit_id in unit_ids:
             stale.add("unit")
         if person_ids or unit_ids:
             stale.add("roster")
         self.stale |= stale
         self._page_shown(self.pages.currentIndex())
+        self.update_pending()
 
     # --- operations -----------------------------------------------------------------------
     def context(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from bianzhi_app.accounts.signin import Account, Policy, has_accounts, read_policy
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.ledger import LedgerHead, read_head
@@ -71,6 +72,8 @@ class Session(QObject):
         self._lists: sqlite3.Connection | None = None  # the main thread's plain reader
         self._depth = 0
         self._when_ready: list[Callable[[], None]] = []
+        self.account: Account | None = None  # who signed in (None: a book without accounts, or not yet)
+        self._sign_in_on_open: tuple[str, str] | None = None  # checked already; the Book records it on opening
         self.ready.connect(self._run_when_ready)  # emitted on the worker, run here on the main thread
         if isinstance(book, PreparedBook):
             self.prepared: PreparedBook | None = book
@@ -78,6 +81,7 @@ class Session(QObject):
             self.actor, self.read_only = book.actor_name, book.read_only
             self._lists = book.reader()
             self._catalog = Catalog.load(self._lists)
+            self.has_accounts = has_accounts(self._lists)
         else:
             self.prepared = None
             self.file, self.actor, self.read_only = book.path, book.actor, book.read_only
@@ -87,6 +91,7 @@ class Session(QObject):
 
                 self._lists = connect_reader(book.path, read_only=book.read_only)
             self._catalog = book.catalog
+            self.has_accounts = book.has_accounts
 
     # --- the Book ---------------------------------------------------------------------------
     def _set_book(self, book: Book) -> None:
@@ -109,6 +114,7 @@ class Session(QObject):
                 from bianzhi_app.book import Book  # here: SQLAlchemy loads on the worker, after the first paint
 
                 book = Book.from_prepared(self.prepared)
+                self._record_sign_in(book)
             except BaseException as error:
                 self._open_error = error
                 self._opened.set()
@@ -116,6 +122,29 @@ class Session(QObject):
                 return
             self._set_book(book)
         self.ready.emit()
+
+    def sign_in_on_open(self, name: str, password: str, account: Account) -> None:
+        """Show the book as ``account`` now (its password was checked on the plain reader) and sign in to the
+        Book as it opens behind the window: that records the sign-in (the security log, the failure counter)
+        and makes the account the actor of every change. If it refuses after all, the Book does not open."""
+        self.account = account
+        self._sign_in_on_open = (name, password)
+
+    def _record_sign_in(self, book: Book) -> None:
+        if self._sign_in_on_open is None:
+            return
+        name, password = self._sign_in_on_open
+        self._sign_in_on_open = None
+        try:
+            self.account = book.sign_in(name, password)
+        except BaseException:
+            book.close()
+            raise
+
+    def policy(self) -> Policy:
+        """The book's security policy (idle minutes, review …), read on the main thread."""
+        with self.read() as conn:
+            return read_policy(conn)
 
     @property
     def is_ready(self) -> bool:

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "db/recent": [],
     "ui/language": "zh_CN",
     "ui/actor": "",
+    "ui/user": "",  # the account name last signed in with (never its password)
     "backup/folder": "",  # empty: the default folder (BIANZHI_BACKUP_DIR, else <data folder>/backups)
     "window/geometry": QByteArray(),
     "window/state": QByteArray(),

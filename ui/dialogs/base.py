@@ -148,6 +148,10 @@ class OpDialog(QDialog):
 
     def _succeeded(self, change: Change) -> None:
         self.change = change
+        if change.proposal is not None:  # review is on: a clerk's 机构编制事项 waits for a reviewer
+            from ui.dialogs.common import proposal_submitted
+
+            proposal_submitted(self.parentWidget(), change.proposal)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

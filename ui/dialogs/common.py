@@ -40,6 +40,20 @@ def notify(parent: QWidget | None, text: str) -> None:
         window.statusBar().showMessage(text, 15_000)
 
 
+def proposal_submitted(parent: QWidget | None, number: int) -> QMessageBox:
+    """An operation only proposed (review on): say so, with the proposal's number, instead of success."""
+    from PySide6.QtWidgets import QMessageBox
+
+    text = tr("已提交待审事项第{0}号,待审核人审核").format(number)
+    box = QMessageBox(QMessageBox.Icon.Information, tr("已提交审核"), text + "\n" +
+                      tr("审核通过后才记入台账;可在「待审事项」页查看进展。"), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("proposal_message")
+    box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    notify(parent, text)
+    return box
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     from PySide6.QtWidgets import QMessageBox
 

@@ -1,7 +1,8 @@
 """Every operation dialog with its menu, label and shortcut, in menu order.
 
 A dialog is named "module:Class" and imported when first opened: the menus are built at start-up
-without importing every dialog and the ops behind them.
+without importing every dialog and the ops behind them. Each entry needs a permission (issue 15): the
+window disables it, with the reason, for an account whose roles do not grant it (the core refuses anyway).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from bianzhi_app.accounts.roles import Permission
 
 if TYPE_CHECKING:
     from ui.dialogs.base import OpDialog
@@ -24,6 +27,12 @@ class OpEntry:
     dialog_name: str  # "ui.dialogs.staff:EnterDialog"
     shortcut: str = ""
     toolbar: bool = False
+    permission: Permission | None = None  # None: by its menu (人员 → STAFF; 编制, 机构 → ESTABLISH)
+
+    @property
+    def needs(self) -> Permission:
+        """The permission the operation's area method declares (bianzhi_app.areas @operation)."""
+        return self.permission or (Permission.STAFF if self.menu == "人员" else Permission.ESTABLISH)
 
     @property
     def dialog(self) -> type[OpDialog]:
@@ -65,7 +74,8 @@ OPERATIONS = [
         True,
     ),
     OpEntry(
-        "approval_cancel", "编制", QT_TRANSLATE_NOOP("", "撤销用编核准…"), "ui.dialogs.approvals:CancelApprovalDialog"
+        "approval_cancel", "编制", QT_TRANSLATE_NOOP("", "撤销用编核准…"), "ui.dialogs.approvals:CancelApprovalDialog",
+        permission=Permission.STAFF,
     ),
     OpEntry(
         "unit_add",
