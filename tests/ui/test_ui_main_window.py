@@ -236,18 +236,25 @@ def test_main_py_opens_a_window_and_paints(book_path, tmp_path):  # type: ignore
     assert result.stdout.startswith("painted")
 
 
-def test_demo_flag_builds_a_demo_county_when_there_is_no_book(qtbot, tmp_path):  # type: ignore[no-untyped-def]
-    """The README's quick start (`main.py --demo`): no book yet → a demo county, then the main window."""
+def test_demo_flag_builds_a_demo_county_when_there_is_no_book(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The README's quick start (`main.py --demo`): no book yet → a demo county with the demo accounts (issue 15),
+    then the main window, signed in as BIANZHI_USER (here the clerk jingban) with BIANZHI_PASSWORD."""
     from ui.launcher import Launcher
 
+    monkeypatch.setenv("BIANZHI_USER", "jingban")
+    monkeypatch.setenv("BIANZHI_PASSWORD", "Demo-2026")
     path = tmp_path / "first" / "bianzhi.db"
     launcher = Launcher()
     launcher.start(str(path), demo=True)
     assert launcher.welcome is None  # the demo's progress alone, no welcome page under it
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=120_000)
     qtbot.addWidget(launcher.window)
-    assert scalar(path, "SELECT name FROM regions") == "杨陵区"
+    assert scalar(path, "SELECT name FROM regions").startswith("杨陵区")  # a demo book may say so in its name
     assert scalar(path, "SELECT COUNT(*) FROM units") > 100
+    assert scalar(path, "SELECT group_concat(name || ':' || roles, ' ') FROM accounts ORDER BY id") == (
+        "admin:admin auditor:auditor jingban:clerk shenhe:reviewer chaxun:viewer")
+    assert launcher.window.session.account.name == "jingban"
+    assert launcher.window.actor_label.text() == "账户:jingban(经办人)"
     wait_idle(qtbot, launcher.window.session)
     launcher.window.session.close()
 

@@ -373,8 +373,16 @@ def test_demo_progress_is_one_overall_progress_without_the_welcome_page(qtbot, t
     launcher.start(str(path), demo=True)
     assert launcher.welcome is None or not launcher.welcome.isVisible()
     assert launcher.current() is launcher.progress
-    qtbot.waitUntil(lambda: launcher.window is not None, timeout=120_000)
+    # the demo has its accounts (issue 15): the sign-in dialog names them, and signing in shows the window
+    qtbot.waitUntil(lambda: launcher.admission.dialog is not None, timeout=120_000)
+    dialog = launcher.admission.dialog
+    assert launcher.current() is dialog and "jingban(经办人)" in dialog.intro.text()
+    dialog.name.setText("shenhe")
+    dialog.password.setText("Demo-2026")
+    dialog.confirm.click()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     qtbot.addWidget(launcher.window)
+    assert launcher.window.session.account.name == "shenhe"
     assert launcher.welcome is None
     assert fractions == sorted(fractions), f"the bar went backwards: {fractions}"
     full = fractions.index(1.0)  # full only at the very end, not at the end of each phase
