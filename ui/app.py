@@ -165,6 +165,13 @@ def display_problem(environ: Any = None) -> str | None:
 
 def run(argv: Sequence[str]) -> int:
     args = parse(argv)
+    from bianzhi_app.settings import db_from_environment
+
+    start_path = args.db or db_from_environment() or settings.get("db/last")
+    if start_path:  # BIANZHI_USER/BIANZHI_PASSWORD: hash the password beside the start-up (ui.admission)
+        from ui.admission import check_early
+
+        check_early(start_path)
     if QApplication.instance() is None:
         problem = display_problem()
         if problem:

@@ -113,15 +113,30 @@ class IdleLock(QObject):
         self.session = window.session
         self.locked = False
         self.last_input = time.monotonic()
-        self.overlay = LockOverlay(window)
-        self.overlay.unlock.clicked.connect(self.try_unlock)
-        self.overlay.password.returnPressed.connect(self.try_unlock)
-        self.overlay.quit.clicked.connect(window.close)
+        self._overlay: LockOverlay | None = None
         self.hidden: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._check)
-        self.set_interval_ms(minutes * 60_000)
-        QApplication.instance().installEventFilter(self)
+        self.interval_ms = max(1, minutes * 60_000)
+        self.started = False
+
+    def start(self) -> None:
+        """Watch the input from now on. After the first paint: an application-wide filter has PySide wrap
+        every object an event goes to, and the first plain QWidget* builds every widget type (ui.first_paint)."""
+        if not self.started:
+            self.started = True
+            QApplication.instance().installEventFilter(self)
+            self.set_interval_ms(self.interval_ms)
+
+    @property
+    def overlay(self) -> LockOverlay:
+        """The cover, built when first needed."""
+        if self._overlay is None:
+            self._overlay = LockOverlay(self.window)
+            self._overlay.unlock.clicked.connect(self.try_unlock)
+            self._overlay.password.returnPressed.connect(self.try_unlock)
+            self._overlay.quit.clicked.connect(self.window.close)
+        return self._overlay
 
     def set_interval_ms(self, ms: int) -> None:
         """Lock after `ms` without input (the policy's idle minutes; tests pass a fraction of a second)."""
@@ -144,7 +159,8 @@ class IdleLock(QObject):
         if kind == _T.Shortcut:
             return True  # no menu command while locked
         if kind in BLOCKED and isinstance(watched, QWidget):
-            return not (watched is self.overlay or self.overlay.isAncestorOf(watched))
+            overlay = self.overlay
+            return not (watched is overlay or overlay.isAncestorOf(watched))
         return False
 
     def _check(self) -> None:

@@ -125,6 +125,12 @@ class MainWindow(QMainWindow):
         from ui.shortcuts import ShortcutGuard
 
         self.shortcut_guard = ShortcutGuard(self, self.actions.values())
+        self.session.when_ready(self._start_idle_lock)
+
+    def _start_idle_lock(self) -> None:
+        """Once painted and the Book is open: its application-wide filter then costs the start-up nothing."""
+        if self.idle_lock is not None:
+            self.idle_lock.start()
 
     # --- pages, built on first use ----------------------------------------------------------
     def page(self, key: str) -> Any:
@@ -247,6 +253,8 @@ class MainWindow(QMainWindow):
             from ui.lock import IdleLock
 
             self.idle_lock = IdleLock(self, self.session.policy().idle_minutes)
+            if self.shortcut_guard is not None:  # painted already; else it starts after the first paint
+                self.session.when_ready(self._start_idle_lock)
         if self.session.is_ready:
             self.update_pending()
 

@@ -46,7 +46,7 @@ def as_account(path: Path, name: str, password: str = PW) -> Any:
 
 
 def launch(qtbot: Any, path: Path, monkeypatch: Any, name: str | None = None, password: str = PW,
-           page: str | None = None) -> Any:
+           page: str | None = None, *, keep: bool = True) -> Any:
     """A Launcher opening `path`; with `name`, signed in through BIANZHI_USER / BIANZHI_PASSWORD."""
     from ui.launcher import Launcher
 
@@ -58,7 +58,7 @@ def launch(qtbot: Any, path: Path, monkeypatch: Any, name: str | None = None, pa
         monkeypatch.setenv("BIANZHI_PASSWORD", password)
     launcher = Launcher(start_page=page)
     launcher.start(str(path))
-    if launcher.window is not None:
+    if launcher.window is not None and keep:  # closed after the test (unless the test closes the book itself)
         qtbot.addWidget(launcher.window)
     return launcher
 
@@ -164,6 +164,22 @@ def test_a_book_without_accounts_asks_for_its_first_admin_and_shows_the_key_once
     assert window.actor_label.text() == "账户:guanli(系统管理员)"
     assert window.page_visible("accounts") and not window.actions["enter"].isEnabled()
     close(qtbot, launcher)
+
+
+def test_closing_the_first_admin_dialog_closes_the_book(qtbot, book_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog
+
+    from bianzhi_app.safety.lock import lock_path_for
+
+    launcher = launch(qtbot, book_path, monkeypatch, keep=False)
+    window = launcher.window
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "first_admin_dialog") is not None, timeout=20_000)
+    window.findChild(QDialog, "first_admin_dialog").cancel.click()
+    qtbot.waitUntil(lambda: launcher.window is None, timeout=10_000)
+    assert launcher.welcome is not None and "须先设立系统管理员" in launcher.welcome.message.text()
+    qtbot.waitUntil(lambda: not lock_path_for(book_path).exists(), timeout=10_000)
+    assert scalar(book_path, "SELECT COUNT(*) FROM accounts") == 0
+    launcher.welcome.close()
 
 
 def test_a_password_that_must_change_is_changed_before_the_window(qtbot, book, monkeypatch):  # type: ignore[no-untyped-def]
