@@ -37,6 +37,9 @@ def main() -> int:
     # wrappers); collecting meanwhile only re-walks them. ui.app resumes collection after the first
     # paint, with those objects frozen out of later full collections (gc.freeze).
     gc.disable()
+    from ui.password_check import check_early_from_argv
+
+    check_early_from_argv(argv)  # BIANZHI_USER/BIANZHI_PASSWORD: the hash runs while Qt loads (issue 15)
     from ui.app import run
 
     return run([a for a in argv if a != "--gui"])

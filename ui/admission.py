@@ -17,20 +17,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
-from bianzhi_app.accounts.signin import SignInOutcome, has_accounts, sign_in
-from bianzhi_app.db.sql import connect_reader
 from bianzhi_app.settings import credentials_from_environment
 from ui import settings
 from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
+from ui.password_check import check_for
 from ui.session import Session
 
 if TYPE_CHECKING:
@@ -38,55 +34,6 @@ if TYPE_CHECKING:
     from ui.dialogs.accounts import SignInDialog
     from ui.launcher import Launcher
     from ui.main_window import MainWindow
-
-
-class PasswordCheck:
-    """The core's sign-in check (nothing written) of a name and password on the book's file, on a thread."""
-
-    def __init__(self, path: Any, name: str, password: str, *, read_only: bool = False):
-        self.outcome: SignInOutcome | None = None
-        self.path, self.name = os.path.realpath(path), name
-        self._args = (path, name, password, read_only)
-        self._thread = threading.Thread(target=self._run, name="password-check", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:  # no import here: PySide hooks every import, and this runs beside Qt's start
-        path, name, password, read_only = self._args
-        try:
-            conn = connect_reader(path, read_only=read_only)
-            try:
-                if has_accounts(conn):  # else nothing to check (and no hash burnt for an unknown name)
-                    self.outcome = sign_in(conn, name=name, password=password, now=dt.datetime.now().astimezone())
-            finally:
-                conn.close()
-        except Exception:  # an unreadable file: the Book's own sign-in says why
-            self.outcome = None
-
-    def result(self) -> SignInOutcome | None:
-        self._thread.join()
-        return self.outcome
-
-    def matches(self, path: Any, name: str, password: str) -> bool:
-        return self.path == os.path.realpath(path) and self._args[1:3] == (name, password)
-
-
-_early: list[PasswordCheck] = []
-
-
-def check_early(path: str) -> None:
-    """Start checking BIANZHI_USER/BIANZHI_PASSWORD against the book at `path` as the process starts (ui.app,
-    before Qt's application and fonts): the hash then runs beside everything before the first paint. Only for
-    an existing file: nothing is created or written; `admit` uses the result when it opens that same book."""
-    credentials = credentials_from_environment()
-    if credentials is not None and "://" not in path and os.path.isfile(path):
-        _early.append(PasswordCheck(path, *credentials, read_only=False))
-
-
-def _check_for(path: Any, name: str, password: str, read_only: bool) -> PasswordCheck:
-    """The check started early for this book and these credentials, else a new one (the rest are dropped)."""
-    early = next((check for check in _early if check.matches(path, name, password)), None)
-    _early.clear()
-    return early or PasswordCheck(path, name, password, read_only=read_only)
 
 
 class Admission:
@@ -110,7 +57,7 @@ class Admission:
 
     # --- BIANZHI_USER / BIANZHI_PASSWORD ------------------------------------------------------------
     def _sign_in_while_building(self, session: Session, name: str, password: str) -> None:
-        check = _check_for(session.file, name, password, session.read_only)
+        check = check_for(session.file, name, password, session.read_only)
         window = self.launcher.build_window(session)
         outcome = check.result()
         account = outcome.account if outcome is not None else None

@@ -169,7 +169,7 @@ def run(argv: Sequence[str]) -> int:
 
     start_path = args.db or db_from_environment() or settings.get("db/last")
     if start_path:  # BIANZHI_USER/BIANZHI_PASSWORD: hash the password beside the start-up (ui.admission)
-        from ui.admission import check_early
+        from ui.password_check import check_early
 
         check_early(start_path)
     if QApplication.instance() is None:
