@@ -31,6 +31,23 @@ PASSWORD = "Ceshi-2026a"  # every account the helpers make, and the Cli's sign-i
 _ENV = ("BIANZHI_USER", "BIANZHI_PASSWORD", "BIANZHI_NEW_PASSWORD", "BIANZHI_RECOVERY_KEY")
 
 
+def book_before_accounts(path: Path) -> Path:
+    """A book written at schema 0003 (as the program left it before accounts), with its region."""
+    from sqlalchemy import create_engine
+
+    from bianzhi_app.db.migrate import migrate_to
+
+    engine = create_engine(f"sqlite:///{path}")
+    migrate_to(engine, "0003")
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO regions (id, name, code, office_name, created_on) "
+                 "VALUES (1, '旧区', '610404', '旧区编办', '2020-01-01')")
+    conn.commit()
+    conn.close()
+    return path
+
+
 @contextmanager
 def cheap_hashes() -> Iterator[None]:
     """scrypt at n=2**10 instead of 2**15 for the passwords set meanwhile (each hash stores its n, so they verify

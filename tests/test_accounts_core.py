@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from bookhelpers import person_id
+from bookhelpers import book_before_accounts, person_id
 
 from bianzhi_app.accounts import seclog
 from bianzhi_app.accounts.roles import Permission, Role, parse_roles
@@ -402,20 +402,8 @@ def test_the_recovery_key_recreates_an_admin_once(book_path, tmp_path, clock):
 
 def test_a_book_from_before_accounts_is_backed_up_before_migrating_and_asks_for_its_first_admin(tmp_path,
                                                                                                monkeypatch):
-    from sqlalchemy import create_engine
-
-    from bianzhi_app.db.migrate import migrate_to
-
     monkeypatch.setenv("BIANZHI_BACKUP_DIR", str(tmp_path / "backups"))
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    migrate_to(engine, "0003")
-    engine.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO regions (id, name, code, office_name, created_on) "
-                 "VALUES (1, '旧区', '610404', '旧区编办', '2020-01-01')")
-    conn.commit()
-    conn.close()
+    path = book_before_accounts(tmp_path / "old.db")
     with Book.open(path) as book:
         assert book.has_accounts is False
         book.require(Permission.ESTABLISH)  # nobody signed in, no accounts: as before

@@ -1,8 +1,9 @@
 """The demo's accounts (issue 15): one of each role, so a demo book can be tried as every user of an office.
 
-`create_demo_accounts(book, password)` gives a book without accounts the accounts that /work/shared/CLI.md
-names for `demo`: admin (系统管理员), auditor (安全审计员), jingban (经办人), shenhe (审核人) and chaxun
-(查询), all with ``password`` (the caller passes BIANZHI_PASSWORD or DEMO_PASSWORD) and no change required.
+`create_demo_accounts(book, password)` gives a book without accounts the accounts that the command-line
+contract (docs/CLI.md) names for `demo`: admin (系统管理员), auditor (安全审计员), jingban (经办人),
+shenhe (审核人) and chaxun (查询), all with ``password`` (the caller passes BIANZHI_PASSWORD or
+DEMO_PASSWORD) and no change required.
 The command line's `demo` and the window's 生成演示区域 both call it after `generate`.
 """
 

@@ -7,13 +7,12 @@ import datetime as dt
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from acchelpers import NEW, ROLE_WORDS, business, enter_args, refused, scalar
-from bookhelpers import ADMIN, DOC, PASSWORD, Cli, person_id
+from bookhelpers import ADMIN, DOC, PASSWORD, Cli, book_before_accounts, person_id
 
 POLICY = {"review": "on", "lockout-attempts": "5", "lockout-minutes": "15", "idle-minutes": "10",
           "password-min-length": "8", "password-max-days": "90"}
@@ -201,21 +200,8 @@ def test_demo_has_an_account_of_each_role_and_says_it_is_a_demo(tmp_path: Path,
 @pytest.fixture
 def old_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A book written at schema 0003 (before accounts), with its region."""
-    from sqlalchemy import create_engine
-
-    from bianzhi_app.db.migrate import migrate_to
-
     monkeypatch.setenv("BIANZHI_BACKUP_DIR", str(tmp_path / "backups"))
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    migrate_to(engine, "0003")
-    engine.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO regions (id, name, code, office_name, created_on) "
-                 "VALUES (1, '旧区', '610404', '旧区编办', '2020-01-01')")
-    conn.commit()
-    conn.close()
-    return path
+    return book_before_accounts(tmp_path / "old.db")
 
 
 def test_a_book_from_before_accounts_names_the_command_for_its_first_admin(

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import bookhelpers
 import pdfplumber
 import pytest
 
-from bianzhi_app.accounts import passwords
 from bianzhi_app.accounts.seclog import Event
 from bianzhi_app.accounts.store import Credentials
 from bianzhi_app.book import Book
@@ -53,12 +53,8 @@ def signed_in(path: Path, name: str, clock: Clock) -> Book:
 @pytest.fixture(scope="module")
 def cheap_hashes() -> Iterator[None]:
     """scrypt at n=2**10 for the passwords set here (each hash keeps its n): the tests sign in often."""
-    saved = passwords._N
-    passwords._N = 2**10
-    try:
+    with bookhelpers.cheap_hashes():
         yield
-    finally:
-        passwords._N = saved
 
 
 @pytest.fixture(scope="module")
