@@ -6,7 +6,7 @@ The core refuses anyway: this only keeps the window from offering what would be 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.accounts.roles import Permission, describe_needed
 from ui.dialogs.registry import OPERATIONS
@@ -42,6 +42,19 @@ def may_see(account: Account | None, page: str) -> bool:
     return account is not None and any(account.may(p) for p in needed)
 
 
+def gate(widget: Any, permission: Permission, account: Account | None, *, read_only: bool = False,
+         label: str = "") -> None:
+    """Enable `widget` (an action or a button) when the account's roles grant `permission`, else disable it with
+    the role needed as its tooltip; a write on a read-only book stays disabled."""
+    allowed = account is None or account.may(permission)
+    widget.setEnabled(allowed and not read_only)
+    if allowed:
+        widget.setToolTip(label)  # back to its own text
+    else:
+        text = widget.text().rstrip("…")
+        widget.setToolTip(tr("{0}:{1}").format(text, tr(describe_needed(permission))))
+
+
 def apply_access(window: MainWindow) -> None:
     """Enable, disable and explain the window's actions and show its pages for the session's account."""
     from ui.dialogs.book_actions import WRITE_ACTIONS
@@ -52,12 +65,9 @@ def apply_access(window: MainWindow) -> None:
         action = window.actions.get(key)
         if action is None:
             continue
-        allowed = account is None or account.may(permission)
-        action.setEnabled(allowed and not (session.read_only and key in WRITE_ACTIONS))
-        if allowed:
-            action.setToolTip("")  # back to its text
-        else:
-            action.setToolTip(tr("{0}:{1}").format(action.text().rstrip("…"), tr(describe_needed(permission))))
+        gate(action, permission, account, read_only=session.read_only and key in WRITE_ACTIONS)
+    if window.built("reports") and window.reports.built:  # its content is built when first shown
+        window.reports.apply_access()
     for key in ACCOUNT_ACTIONS:
         if key in window.actions:
             window.actions[key].setVisible(account is not None)

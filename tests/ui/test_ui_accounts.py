@@ -356,6 +356,9 @@ def test_viewer_cannot_use_operations_and_sees_no_duty_pages(qtbot, book, monkey
     assert window.actions["export_book"].isEnabled() and window.actions["reports"].isEnabled()
     assert not any(window.page_visible(p) for p in ("review", "accounts", "audit"))
     assert not window.actions["page_accounts"].isVisible() and not window.pending_button.isVisible()
+    window.show_page("reports")  # built after the sign-in: gates itself
+    snapshot = window.reports.snapshot_button
+    assert not snapshot.isEnabled() and "经办人(clerk)" in snapshot.toolTip()
     close(qtbot, launcher)
 
 
@@ -364,12 +367,18 @@ def test_clerk_and_reviewer_see_what_their_role_allows(qtbot, book, monkeypatch)
     window = launcher.window
     assert not window.actions["enter"].isEnabled() and window.page_visible("review")
     assert not window.page_visible("accounts")
+    window.show_page("reports")
+    snapshot = window.reports.snapshot_button
+    assert not snapshot.isEnabled() and "经办人(clerk)" in snapshot.toolTip()
     close(qtbot, launcher)
     launcher = launch(qtbot, book, monkeypatch, "jingban")
     window = launcher.window
     assert window.actions["enter"].isEnabled() and window.actions["quota_set"].isEnabled()
     assert window.page_visible("review") and not window.page_visible("audit")
     assert not window.actions["restore"].isEnabled()
+    window.show_page("reports")
+    assert window.reports.snapshot_button.isEnabled()
+    assert "每个季度只能封存一次" in window.reports.snapshot_button.toolTip()
     close(qtbot, launcher)
 
 

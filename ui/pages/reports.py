@@ -259,7 +259,6 @@ class ReportsPage(QWidget):
         self.print_button = self._button(side, column, "report_print", tr("打印…"), self.print_report)
         column.addSpacing(16)
         self.snapshot_button = self._button(side, column, "report_snapshot", tr("季度封存…"), self.take_snapshot)
-        self.snapshot_button.setToolTip(tr("冻结所填季度最后一天的编制数据,并记入台账;每个季度只能封存一次"))
         self.message = QLabel(side)
         self.message.setObjectName("report_message")
         self.message.setWordWrap(True)
@@ -290,8 +289,7 @@ class ReportsPage(QWidget):
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self._kind_changed()
         self._set_ready(False)
-        if session.read_only:
-            self.snapshot_button.setEnabled(False)
+        self.apply_access()
         self.destroyed.connect(lambda _o=None, folder=self.folder: shutil.rmtree(folder, ignore_errors=True))
 
     def _button(self, parent: QWidget, column: QVBoxLayout, name: str, label: str, slot: Any) -> QPushButton:
@@ -305,6 +303,14 @@ class ReportsPage(QWidget):
         applies = OPTIONS[self.kind.currentData()]
         for option, widgets in self.fields.items():
             self.form.setRowVisible(widgets[-1], option in applies)  # the row with its label
+
+    def apply_access(self) -> None:
+        """季度封存 is an operation: only for a role that may (the tooltip names the role needed otherwise)."""
+        from bianzhi_app.accounts.roles import Permission
+        from ui.access import gate
+
+        gate(self.snapshot_button, Permission.STAFF, self.session.account, read_only=self.session.read_only,
+             label=tr("冻结所填季度最后一天的编制数据,并记入台账;每个季度只能封存一次"))
 
     def _set_ready(self, ready: bool) -> None:
         self.save_button.setEnabled(ready)
