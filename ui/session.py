@@ -93,6 +93,11 @@ class Session(QObject):
             self._catalog = book.catalog
             self.has_accounts = book.has_accounts
 
+    @property
+    def book_name(self) -> str:
+        """The book's file name for short texts (a dialog line would wrap a whole path; the title has it)."""
+        return Path(self.path).name or self.path
+
     # --- the Book ---------------------------------------------------------------------------
     def _set_book(self, book: Book) -> None:
         self._book = book

@@ -77,6 +77,9 @@ def test_sign_in_dialog_refuses_a_wrong_password_then_shows_the_account(qtbot, b
     dialog = launcher.admission.dialog
     assert launcher.window is None and dialog is not None and launcher.current() is dialog  # nothing of the book
     qtbot.addWidget(dialog)
+    # the file's name, not its whole path (which wrapped over three lines); the path is the tooltip
+    assert f"「{book.name}」设有账户" in dialog.intro.text() and str(book.parent) not in dialog.intro.text()
+    assert dialog.intro.toolTip() == str(book)
     type_text(qtbot, dialog.name, "jingban")
     type_text(qtbot, dialog.password, "wrong-Pass1")
     dialog.confirm.click()

@@ -145,7 +145,8 @@ class SignInDialog(AccountDialog):
     def __init__(self, session: Session, parent: QWidget | None = None, *, name: str = "", message: str = "",
                  hint: str = ""):
         super().__init__(session, parent, tr("登录 — 编制台账"), "sign_in_dialog")
-        self.say(tr("「{0}」设有账户,请登录。").format(session.path) + (f"\n{hint}" if hint else ""), intro=True)
+        self.say(tr("「{0}」设有账户,请登录。").format(session.book_name) + (f"\n{hint}" if hint else ""), intro=True)
+        self.intro.setToolTip(session.path)
         self.name = self.line(tr("账户名"), "sign_in_name")
         self.password = self.line(tr("密码"), "sign_in_password", password=True)
         self.confirm.setText(tr("登录"))
