@@ -97,8 +97,11 @@ class _PaintProbe(QObject):
 
     def _done(self) -> None:
         self._say("painted")
-        if self.screenshot:
-            QTimer.singleShot(400, self._shoot)
+        if self.screenshot:  # once the Book is open and the page has read its data
+            if self.session is not None:
+                self.session.when_ready(lambda: QTimer.singleShot(800, self._shoot))
+            else:
+                QTimer.singleShot(400, self._shoot)
         elif self.session is not None:
             self.session.when_ready(self._ready)
         else:

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._open_after_paint = AfterFirstPaint(self.pages, session.start_opening)
         self.shortcut_guard: ShortcutGuard | None = None
         self._guard_after_paint = AfterFirstPaint(self.pages, self._guard_shortcuts)
+        self._start_page = start_page if start_page in PAGES else None
         self.apply_account()
 
     def _guard_shortcuts(self) -> None:
@@ -249,6 +250,11 @@ class MainWindow(QMainWindow):
 
             self.actor_label.setText(tr("账户:{0}({1})").format(account.name, tr(roles_label(account.roles))))
         apply_access(self)
+        start = self._start_page
+        if start is not None and self.page_visible(start):  # a duty page shows once the roles allow it
+            self._start_page = None
+            if self.page_key() != start:
+                self.show_page(start)
         if account is not None and self.idle_lock is None:
             from ui.lock import IdleLock
 

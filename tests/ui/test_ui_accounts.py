@@ -291,6 +291,7 @@ def test_reviewer_approves_a_clerks_proposal_seeing_the_moved_figures(qtbot, boo
     qtbot.waitUntil(lambda: "提交后数字已有变动" in page.detail.text(), timeout=20_000)
     text = page.detail.text()
     assert "核定4" in text and "核定5" in text and "jingban" in text  # as proposed, and today's figures
+    assert text.count("<table") == 2 and "→" in text and "font-weight:bold" in text  # side by side, changes marked
     assert page.approve_button.isEnabled()
     page.approve_button.click()
     qtbot.waitUntil(lambda: scalar(book, QUOTA_SQL, n="区农业农村局", k=1) == 4, timeout=20_000)
@@ -391,7 +392,10 @@ def test_admin_manages_accounts_and_policy_on_the_accounts_page(qtbot, book, mon
     assert window.page_visible("accounts") and not window.page_visible("audit")
     assert not window.actions["enter"].isEnabled() and window.actions["backup"].isEnabled()
     page = window.page("accounts")
+    assert window.pages.currentWidget().isAncestorOf(page)  # --page accounts shows it (a duty page)
+    assert not page.policy_box.isEnabled() or page.review.isChecked()  # never the spin boxes' minimums as policy
     qtbot.waitUntil(lambda: page.table.rowCount() == 5, timeout=20_000)  # read once the Book is open
+    assert page.policy_box.isEnabled() and page.review.isChecked() and page.spins["lockout-attempts"].value() == 5
     shown = {page.table.item(r, 0).text(): (page.table.item(r, 1).text(), page.table.item(r, 2).text())
              for r in range(page.table.rowCount())}
     assert shown["jingban"] == ("经办人", "正常") and shown["admin"] == ("系统管理员", "正常") and len(shown) == 5

@@ -90,6 +90,8 @@ class AccountsPage(QWidget):
         self.save_policy.setObjectName("policy_save")
         self.save_policy.clicked.connect(lambda _c=False: self.store_policy())
         form.addRow(self.save_policy)
+        box.setEnabled(False)  # until the book's figures are read: never offer the spin boxes' minimums as the policy
+        self.policy_box = box
         return box
 
     # --- reading ------------------------------------------------------------------------------------
@@ -112,6 +114,7 @@ class AccountsPage(QWidget):
         self.review.setChecked(items["review"] == "on")
         for name, spin in self.spins.items():
             spin.setValue(int(items[name]))
+        self.policy_box.setEnabled(True)
         if chosen is not None:  # the same account stays selected after a change
             self.select(chosen.name)
         self._selection()
