@@ -3,8 +3,9 @@ on the same file, interleaved in one process (not collected by pytest).
 
     .venv/bin/python bench/bench_signin.py [--cache DIR] [--scales county province] [--n 20]
 
-A working copy of each cached demo book (generated on first use, see _common.demo_book) gets its accounts
-through the core when it has none (a demo book has the demo accounts): the first admin (create_first) and a clerk. Then, n times each, alternating: open and close
+A working copy of each cached demo book (generated on first use, see _common.demo_book) has the demo's
+accounts; an older cached book without them gets a first admin (create_first) and the clerk through the
+core. Then, n times each, alternating: open and close
 without signing in; open signed in as the clerk (the password checked with scrypt, the failure counter reset
 and the sign-in appended to the chained security log, in one write transaction) and close; and
 `book.sign_in` alone on a book already open. Prints the medians, the sign-in's cost over a plain open and the

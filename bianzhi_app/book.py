@@ -19,6 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, exc
 
+from bianzhi_app import settings
 from bianzhi_app.accounts import store
 from bianzhi_app.accounts.area import AccountsArea, AuditArea, ReviewArea
 from bianzhi_app.accounts.review import ProposalRecord
@@ -66,6 +67,8 @@ class Book:
         with engine.connect() as conn:
             self.catalog = Catalog.load(conn)
             self.has_accounts = store.has_accounts(conn)
+            # a new book's chain replaces whatever the witness remembers for its path (restore sets it too)
+            self.witness_fresh = read_head(conn).seq == 0
         self.region = RegionArea(self)
         self.units = UnitsArea(self)
         self.quotas = QuotasArea(self)
@@ -161,11 +164,25 @@ class Book:
 
                 info = backup_on_close(self)
         finally:
+            self._leave_witness()
             self.engine.dispose()
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
         return info
+
+    def _leave_witness(self) -> None:
+        """The head as this book closes, into the witness file (safety/anchors.py); best effort: a witness
+        that cannot be written is no reason to fail closing."""
+        if self.path is None:
+            return
+        from bianzhi_app.safety.anchors import record_witness
+
+        try:
+            with self.engine.connect() as conn:
+                record_witness(self.path, read_head(conn), settings.witness_file(), conn, fresh=self.witness_fresh)
+        except (OSError, exc.DBAPIError):
+            pass
 
     @property
     def holds_lock(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any
@@ -25,6 +26,8 @@ from bianzhi_app.db.models import (
     units,
 )
 from bianzhi_app.ledger import HASHED_FIELDS, verify_chain
+from bianzhi_app.safety.anchors import Anchor
+from bianzhi_app.safety.anchors import compare as compare_anchors
 
 
 @dataclass
@@ -37,8 +40,10 @@ class CheckReport:
         return not self.problems
 
 
-def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True) -> CheckReport:
-    """Collect every problem found; the first one is what the CLI prints (exit 6)."""
+def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True,
+              anchors: Sequence[Anchor] = ()) -> CheckReport:
+    """Collect every problem found; the first one is what the CLI prints (exit 6). `anchors`: ledger heads
+    kept outside the file (safety/anchors.py), which a chain cut back or re-hashed no longer matches."""
     report = CheckReport()
     pragma = "integrity_check" if full_integrity else "quick_check"
     if conn.dialect.name == "sqlite":
@@ -59,6 +64,7 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
         problem = seclog.verify_log(conn)
         if problem is not None:
             report.problems.append(problem)
+    report.problems.extend(compare_anchors(conn, list(anchors)))
     return report
 
 

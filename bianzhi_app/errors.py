@@ -7,7 +7,7 @@ FIELDS = frozenset({
     "region", "code", "name", "unit", "parent", "target", "category", "rank", "funding", "uscc", "kind", "post",
     "count", "doc", "date", "valid_until", "method", "number", "approval", "id_number", "reason", "quarter",
     "functions",
-    "account", "password", "role", "policy", "proposal", "recovery_key",
+    "account", "password", "role", "policy", "proposal", "recovery_key", "anchor",
 })
 
 

@@ -61,6 +61,7 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
                     if before is not None and before.ok and before.ledger_head else None)
         info = restore_backup(src, db, backup_dir=folder_path, allow_without_manifest=allow_without_manifest)
         with Book.open(db, actor=actor) as book:
+            book.witness_fresh = True  # the restored chain replaces the witness of the book it replaced
             head = book.head()
             restored = {"seq": head.seq, "hash": head.hash}
             pre = info.pre_restore.path if info.pre_restore is not None else None

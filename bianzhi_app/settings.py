@@ -5,6 +5,7 @@
 |-----------------------------------|------------------------------------------------|-------------------------------|
 | BIANZHI_DB                        | the book (a SQLite path or a database URL)     | <data folder>/bianzhi.db      |
 | BIANZHI_BACKUP_DIR                | the backup folder                              | <data folder>/backups         |
+| BIANZHI_WITNESS                   | the witness file (last ledger head per book)   | <data folder>/witness.json    |
 | BIANZHI_ALLOW_UNSAFE_LOCATION     | 1: open a book on a share / sync folder        | off                           |
 | BIANZHI_STARTUP_CHECK_SECONDS     | time for the quick_check when a book opens     | 0.6                           |
 | BIANZHI_BUSY_TIMEOUT_MS           | how long a write waits for another writer      | 30000                         |
@@ -25,6 +26,7 @@ from pathlib import Path
 APP_NAME = "Bianzhi"
 DB_ENV = "BIANZHI_DB"
 BACKUP_DIR_ENV = "BIANZHI_BACKUP_DIR"
+WITNESS_ENV = "BIANZHI_WITNESS"
 ALLOW_UNSAFE_ENV = "BIANZHI_ALLOW_UNSAFE_LOCATION"
 STARTUP_CHECK_ENV = "BIANZHI_STARTUP_CHECK_SECONDS"
 BUSY_TIMEOUT_ENV = "BIANZHI_BUSY_TIMEOUT_MS"
@@ -60,6 +62,13 @@ def backup_dir() -> Path:
     if os.environ.get(BACKUP_DIR_ENV):
         return Path(os.environ[BACKUP_DIR_ENV]).expanduser().absolute()
     return data_dir() / "backups"
+
+
+def witness_file() -> Path:
+    """The witness file: the last ledger head this PC saw for each book (safety/anchors.py)."""
+    if os.environ.get(WITNESS_ENV):
+        return Path(os.environ[WITNESS_ENV]).expanduser().absolute()
+    return data_dir() / "witness.json"
 
 
 def allow_unsafe_location() -> bool:

@@ -14,10 +14,12 @@ from bianzhi_app.book import Book
 
 @pytest.fixture(scope="session", autouse=True)
 def _backups_never_in_the_data_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Backups a test does not direct (e.g. the pinned one before a migration) go to a temporary folder."""
+    """Backups a test does not direct (e.g. the pinned one before a migration) go to a temporary folder, and
+    so does the witness file of ledger heads (never the user's data folder)."""
     import os
 
     os.environ.setdefault("BIANZHI_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
+    os.environ.setdefault("BIANZHI_WITNESS", str(tmp_path_factory.mktemp("witness") / "witness.json"))
 
 
 @pytest.fixture

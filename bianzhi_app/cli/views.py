@@ -82,9 +82,11 @@ def cmd_ledger(args: argparse.Namespace) -> None:
 
 def cmd_check(args: argparse.Namespace) -> None:
     from bianzhi_app.check import run_check
+    from bianzhi_app.safety.anchors import known_anchors, parse_anchor
 
+    given = [parse_anchor(text, source=f"--anchor「{text.strip()}」") for text in args.anchor]
     with open_book(args) as book, book.read() as conn:
-        report = run_check(conn, book.catalog)
+        report = run_check(conn, book.catalog, anchors=[*given, *known_anchors(book.path, conn)])
     if not report.ok:
         if args.json:
             out(args, {"ok": False, "problems": report.problems, "entries_checked": report.entries_checked})
@@ -105,5 +107,7 @@ def register(cli: Registry) -> None:
     p = cli.command("ledger", cmd_ledger, "编制变动台账", writes=False, permission=Permission.READ)
     p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期 YYYY-MM-DD")
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
-    cli.command("check", cmd_check, "检查数据库完整性、计数与台账哈希链(有问题时退出码6)", writes=False,
-                permission=Permission.READ)
+    p = cli.command("check", cmd_check, "检查数据库完整性、计数与台账哈希链,并与文件之外记下的台账头(本机见证记录、"
+                    "备份清单、--anchor)比对(有问题时退出码6)", writes=False, permission=Permission.READ)
+    p.add_argument("--anchor", action="append", default=[], metavar="'#序号 哈希'",
+                   help="报表上印的台账头,如 '#6314 9f39113481e4'(可多次给出)")

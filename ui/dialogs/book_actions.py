@@ -226,13 +226,14 @@ class BookActions(QObject):
 
     def check_database(self) -> Job:
         from bianzhi_app.check import run_check
+        from bianzhi_app.safety.anchors import known_anchors
 
         book = self.book
 
         def work(job: Job) -> Any:
             job.progress(0, 0, tr("检查数据库"))
             with book.read() as conn:
-                return run_check(conn, book.catalog, full_integrity=True)
+                return run_check(conn, book.catalog, full_integrity=True, anchors=known_anchors(book.path, conn))
 
         def done(report: Any) -> None:
             if job.cancelled():
