@@ -6,7 +6,9 @@ the dated staffing, appointment and approval rows. Plain SQL on any reader (see 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +123,21 @@ def unit_rows(conn: Any, as_of: dt.date | None = None, unit_id: int | None = Non
     found = rows(conn, "SELECT id, name, category, rank, funding, parent_id, uscc, status, functions FROM units"
                        f" WHERE {where}{_unit_filter('id', unit_id)} ORDER BY id",
                  {"unit": unit_id, "as_of": as_of.isoformat() if as_of else None})
-    return [UnitRecord(*r) for r in found]
+    if as_of is None:
+        return [UnitRecord(*r) for r in found]
+    earlier = functions_before(conn, as_of)
+    return [dataclasses.replace(UnitRecord(*r), functions=earlier.get(r[0], r[8])) for r in found]
+
+
+def functions_before(conn: Any, as_of: dt.date) -> dict[int, str | None]:
+    """The 主要职责 of each unit changed after `as_of`, as it was on that day: the old text kept in the
+    `before` of its first later 核定主要职责 entry (units not changed since have today's)."""
+    found: dict[int, str | None] = {}
+    for unit_id, before in rows(conn, "SELECT unit_id, before FROM ledger WHERE op = 'unit.functions'"
+                                      " AND effective_on > :as_of ORDER BY seq", {"as_of": as_of.isoformat()}):
+        if unit_id is not None and unit_id not in found:
+            found[unit_id] = str(json.loads(before).get("functions") or "") or None
+    return found
 
 
 def resolve_unit_id(conn: Any, ref: str | int) -> int:

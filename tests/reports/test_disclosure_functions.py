@@ -62,3 +62,38 @@ def test_the_longest_functions_continue_over_pages(fonts: FontRegistry, tmp_path
     assert set(names[2:-1]) == {"区第2局(续)"}
     assert all(r[5] == "" for r in printed[2:-1]), "a continuation row repeats no figure"
     assert flat("".join(r[4] for r in printed[1:-1])) == flat(long_text)  # all of it, in order
+
+
+def test_disclosure_as_of_a_past_day_prints_the_functions_of_that_day(tmp_path: Path) -> None:
+    """核定主要职责 keeps the old text in its ledger entry, so `--as-of` prints what a unit's functions were."""
+    from bianzhi_app.book import Book
+    from bianzhi_app.queries import unit_rows
+
+    start = dt.date.today() - dt.timedelta(days=20)
+    day = {"value": start}
+    book = Book.open(tmp_path / "f.db", clock=lambda: dt.datetime.combine(day["value"], dt.time(10)).astimezone())
+    with book.batch() as b:
+        b.region.init(name="测试区", code="610403")
+        b.units.add(name="甲局", category="政府工作部门", rank="正科", doc=DOC)
+        b.units.add(name="乙局", category="政府工作部门", rank="正科", doc=DOC)
+    day["value"] = start + dt.timedelta(days=5)
+    book.units.set_functions(unit="甲局", functions="旧的职责。", doc=DOC)
+    day["value"] = start + dt.timedelta(days=10)
+    book.units.set_functions(unit="甲局", functions="新的职责。", doc=DOC)
+    book.units.set_functions(unit="乙局", functions="乙局职责。", doc=DOC)
+    with book.read() as conn:
+        def functions(on: dt.date | None) -> dict[str, str | None]:
+            return {u.name: u.functions for u in unit_rows(conn, on)}
+
+        assert functions(None) == {"甲局": "新的职责。", "乙局": "乙局职责。"}
+        assert functions(start + dt.timedelta(days=7)) == {"甲局": "旧的职责。", "乙局": None}
+        assert functions(start + dt.timedelta(days=1)) == {"甲局": None, "乙局": None}
+        assert functions(start + dt.timedelta(days=10)) == functions(None)
+    pdf = tmp_path / "公开表.pdf"
+    from bianzhi_app.reports.common import ReportOptions
+    from bianzhi_app.reports.render import render_report  # the report as the CLI and the window make it
+
+    render_report(book, "disclosure", pdf, options=ReportOptions(as_of=start + dt.timedelta(days=7)))
+    rows = {flat(r[1]): r for r in table_rows(pdf) if r[0].isdigit()}
+    assert flat(rows["甲局"][4]) == "旧的职责。" and rows["乙局"][4] == "—"
+    book.close()
