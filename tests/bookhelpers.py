@@ -114,7 +114,7 @@ def with_accounts(path: Path, *, review: bool = False) -> Path:
 # What signing in writes (each command signs in, and the security log records it): not the book's data.
 SIGN_IN_LOG = ("security_log",)
 # The accounts, the policy and the proposals besides: what a proposal or an account change may write.
-ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals")
+ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals", "key_wraps")
 
 
 def fingerprint(path: Path | str, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:

@@ -19,7 +19,7 @@ from bianzhi_app.db.models import (
     units,
 )
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
-from bianzhi_app.idcodes import id_problem, mask_id, normalize_code
+from bianzhi_app.idcodes import canonical_id, id_problem, mask_id
 from bianzhi_app.kernel import Tx
 from bianzhi_app.queries.figures import live_pool, live_post, live_quota
 from bianzhi_app.rules import QuotaFigures
@@ -118,8 +118,9 @@ def unit_post_snapshot(tx: Tx, unit_id: int) -> dict[str, dict[str, int]]:
 
 
 def clean_id_number(raw: str) -> str:
-    """Normalise and validate an ID number; refuse it with the reason."""
-    id_number = normalize_code(raw)
+    """Normalise (lower-case x, full-width digits, 15 digits → 18) and validate an ID number; refuse it with
+    the reason (naming it masked only)."""
+    id_number = canonical_id(raw)
     problem = id_problem(id_number)
     if problem:
         raise InvalidInput(f"身份证号「{mask_id(id_number)}」无效:{problem}", field="id_number")
@@ -145,7 +146,7 @@ def find_active_person(tx: Tx, raw_id: str) -> ActiveSlot:
                staffing.c.kind_id, staffing.c.start_date)
         .select_from(persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id)
                                        & staffing.c.end_date.is_(None)))
-        .where(persons.c.id_number == id_number)).first()
+        .where(persons.c.id_hash == tx.keys().id_hash(id_number))).first()
     if row is None:
         raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
     if row.sid is None:

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from bianzhi_app.db.models import appointments, persons, staffing
 from bianzhi_app.errors import BianzhiError, NotFound, StateRefused
-from bianzhi_app.idcodes import mask_id, normalize_code
+from bianzhi_app.idcodes import canonical_id, mask_id
 from bianzhi_app.kernel import Change, Op, Tx, require_document
 from bianzhi_app.ops.common import (
     UnitRef,
@@ -119,18 +119,20 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
 def _holders(tx: Tx, requests: Sequence[AppointRequest]) -> tuple[dict[str, _Holder], dict[int, int]]:
     """ID number → the person and their open slot (slot_id None when not on establishment), and
     person id → the post kind they hold, for the persons named in ``requests``."""
-    wanted = sorted({normalize_code(r.id_number) for r in requests})
+    keys = tx.keys()
+    by_hash = {keys.id_hash(code): code for code in {canonical_id(r.id_number) for r in requests}}
+    wanted = sorted(by_hash)
     found: dict[str, _Holder] = {}
     held: dict[int, int] = {}
     for start in range(0, len(wanted), CHUNK):
         rows = tx.conn.execute(
-            select(persons.c.id, persons.c.name, persons.c.id_number, staffing.c.id.label("sid"),
+            select(persons.c.id, persons.c.name, persons.c.id_hash, staffing.c.id.label("sid"),
                    staffing.c.unit_id, staffing.c.start_date)
             .select_from(persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id)
                                            & staffing.c.end_date.is_(None)))
-            .where(persons.c.id_number.in_(wanted[start:start + CHUNK]))).all()
+            .where(persons.c.id_hash.in_(wanted[start:start + CHUNK]))).all()
         for row in rows:
-            found.setdefault(row.id_number, _Holder(row.id, row.name, row.sid, row.unit_id, row.start_date))
+            found.setdefault(by_hash[row.id_hash], _Holder(row.id, row.name, row.sid, row.unit_id, row.start_date))
         ids = [row.id for row in rows]
         for person_id, post_kind_id in tx.conn.execute(
                 select(appointments.c.person_id, appointments.c.post_kind_id)
