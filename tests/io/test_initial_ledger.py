@@ -41,7 +41,8 @@ def ids_in_book(cli: Cli) -> dict[str, int]:
     with signed_in(cli.db) as book, book.read() as conn:
         keys = book.personal
         assert keys is not None
-        return {keys.decrypt_id(sealed): pid for pid, sealed in conn.exec_driver_sql("SELECT id, id_cipher FROM persons")}
+        found = conn.exec_driver_sql("SELECT id, id_cipher FROM persons")
+        return {keys.decrypt_id(sealed): pid for pid, sealed in found}
 
 
 def test_one_establish_entry_per_unit_and_none_per_person(region: Cli, tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ def test_import_preview_shows_bad_id_and_imports_only_valid_rows(qtbot, window, 
     qtbot.mouseClick(wizard.valid_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window.session)
     assert wizard.result.committed and "入编1" in wizard.summary.text()
-    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_number = :i", i=GOOD_ID) == 1
-    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_number = :i", i=BAD_ID) == 0
+    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_hash = :id_hash", id_number=GOOD_ID) == 1
+    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_hash = :id_hash", id_number=BAD_ID) == 0
     assert scalar(book_path, "SELECT op FROM ledger ORDER BY seq DESC LIMIT 1") == "person.enter"
     qtbot.waitUntil(lambda: len(window.roster.model.rows) == len(PERSONS) + 1)
     assert window.head_label.text().endswith(window.session.head().short)
