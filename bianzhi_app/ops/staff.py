@@ -82,7 +82,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     units_cache, quota_cache = _prefetch_units(tx, requests)
     approval_cache: dict[tuple[int, int], list[_Approval]] = {}
     keys = tx.keys()
-    existing = _existing_persons(tx, [r.id_number for r in requests])
+    hashes: dict[str, bytes] = {}
+    existing = _existing_persons(tx, [r.id_number for r in requests], hashes)
     next_person_id = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
     new_persons: list[dict[str, Any]] = []
     slots: list[dict[str, Any]] = []
@@ -120,7 +121,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         if known is None:
             person_id = next_person_id
             next_person_id += 1
-            new_persons.append({"id": person_id, "name": name, **keys.person_columns(id_number)})
+            new_persons.append({"id": person_id, "name": name, **keys.person_columns(id_number, hashes.get(id_number))})
         else:
             person_id = known["id"]
         slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": effective_on,
@@ -245,11 +246,15 @@ def existing_by_hash(tx: Tx, id_numbers: Iterable[str]) -> tuple[dict[bytes, str
     return by_hash, found
 
 
-def _existing_persons(tx: Tx, id_numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Persons already in the book among the batch's ID numbers, with their open slot if any."""
+def _existing_persons(tx: Tx, id_numbers: Iterable[str], hashes: dict[str, bytes] | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """Persons already in the book among the batch's ID numbers, with their open slot if any; ``hashes`` (when
+    given) gets each number's keyed hash, so a new person's row reuses it."""
     from bianzhi_app.db.models import units
 
     by_hash, rows_found = existing_by_hash(tx, id_numbers)
+    if hashes is not None:
+        hashes.update((code, hashed) for hashed, code in by_hash.items())
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(rows_found), CHUNK):
         rows = rows_found[start:start + CHUNK]

@@ -116,7 +116,7 @@ class PersonalKeys:
     """The book's data key, unwrapped in memory after sign-in, and what it gives: `encrypt_id`, `decrypt_id`,
     `id_hash`. Never printed (its repr names only the algorithms)."""
 
-    __slots__ = ("_aes", "_data_key", "_hash", "_hash_key", "_id_key", "cipher", "mac")
+    __slots__ = ("_aes", "_data_key", "_hash", "_hash_key", "_id_key", "_sm4", "cipher", "mac")
 
     def __init__(self, data_key: bytes, cipher: str, mac: str):
         if cipher not in CIPHERS or mac not in MACS or len(data_key) != DATA_KEY_BYTES:
@@ -125,8 +125,9 @@ class PersonalKeys:
         self._data_key = data_key
         self._id_key = derive(data_key, b"bianzhi-id-encrypt", mac)
         self._hash_key = derive(data_key, b"bianzhi-id-hash", mac)
-        self._hash = _hash(mac)
+        self._hash = hmac.HMAC(self._hash_key, _hash(mac))  # keyed once; each hash works on a copy
         self._aes = AESGCM(self._id_key) if cipher == AES_GCM else None
+        self._sm4 = algorithms.SM4(self._id_key[:16]) if cipher == SM4_GCM else None  # built once: bulk entry
 
     @classmethod
     def generate(cls, cipher: str | None = None, mac: str | None = None) -> PersonalKeys:
@@ -143,10 +144,12 @@ class PersonalKeys:
 
     def encrypt_id(self, id_number: str) -> bytes:
         """The sealed ID number (a new nonce each time: equal numbers give different values)."""
+        nonce = os.urandom(NONCE_BYTES)
         if self._aes is not None:
-            nonce = os.urandom(NONCE_BYTES)
             return nonce + self._aes.encrypt(nonce, id_number.encode("ascii"), None)
-        return seal(self.cipher, self._id_key, id_number.encode("ascii"))
+        encryptor = Cipher(self._sm4, modes.GCM(nonce)).encryptor()  # type: ignore[arg-type]
+        body = encryptor.update(id_number.encode("ascii")) + encryptor.finalize()
+        return nonce + body + encryptor.tag
 
     def decrypt_id(self, sealed: bytes) -> str:
         """The ID number back; refuses (CryptoError) a changed value."""
@@ -154,11 +157,12 @@ class PersonalKeys:
 
     def id_hash(self, id_number: str) -> bytes:
         """The keyed hash of a normalised 18-character ID number: equal numbers, equal hashes (一人一编, look-up)."""
-        mac = hmac.HMAC(self._hash_key, self._hash)
+        mac = self._hash.copy()
         mac.update(id_number.encode("ascii"))
         return mac.finalize()
 
-    def person_columns(self, id_number: str) -> dict[str, object]:
-        """Every ID column of a new person row: the clear part, the sealed number and its hash."""
+    def person_columns(self, id_number: str, id_hash: bytes | None = None) -> dict[str, object]:
+        """Every ID column of a new person row: the clear part, the sealed number and its hash (``id_hash`` when
+        the caller computed it already, for the look-up)."""
         return {**clear_columns(id_number), "id_cipher": self.encrypt_id(id_number),
-                "id_hash": self.id_hash(id_number)}
+                "id_hash": id_hash if id_hash is not None else self.id_hash(id_number)}
