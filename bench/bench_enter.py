@@ -60,10 +60,11 @@ class PlainKeys:
     def id_hash(self, id_number: str) -> bytes:
         return id_number.encode()
 
-    def person_columns(self, id_number: str) -> dict[str, object]:
+    def person_columns(self, id_number: str, id_hash: bytes | None = None) -> dict[str, object]:
         from bianzhi_app.personal.crypto import clear_columns
 
-        return {**clear_columns(id_number), "id_cipher": self.encrypt_id(id_number), "id_hash": self.id_hash(id_number)}
+        return {**clear_columns(id_number), "id_cipher": self.encrypt_id(id_number),
+                "id_hash": id_hash if id_hash is not None else self.id_hash(id_number)}
 
 
 def prepare(book: Book, n: int) -> None:
@@ -104,7 +105,7 @@ def interleaved(paths: dict[str, Path], n: int) -> dict[str, list[float]]:
                                        for key in (name, f"{name} typed", f"{name} plain")}
     try:
         for book in books.values():
-            prepare(book, 2 * n)
+            prepare(book, 3 * n)
         for i in range(n):
             for name, book in books.items():
                 timings[name].append(timed_enter(book, i))
