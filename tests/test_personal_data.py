@@ -206,3 +206,25 @@ def test_a_book_without_accounts_keeps_an_open_key_until_its_first_admin(tmp_pat
         book.accounts.recover_admin(recovery_key=key, name="huifu", password=NEW)
     with Book.open(path, account=Credentials("huifu", NEW)) as book:
         assert book.personal is not None
+
+
+def test_the_window_names_a_selected_person_by_reference_without_a_reveal(office: Cli) -> None:
+    from bianzhi_app.errors import NotFound
+    from bianzhi_app.ops.common import PersonRef
+
+    with signed_in(office.db) as book:
+        rows = {r["name"]: r for r in book.people.roster()}
+        bing = PersonRef(rows["丙"]["person_id"])
+        book.posts.appoint(id_number=bing, post="zz")
+        book.posts.dismiss(id_number=bing)
+        book.staff.transfer(id_number=bing, unit="区财政局")
+        book.staff.leave(id_number=PersonRef(rows["甲"]["person_id"]), reason="退休")
+        with pytest.raises(NotFound):
+            book.staff.leave(id_number=PersonRef(9999), reason="退休")
+        after = {r["name"]: r["unit"] for r in book.people.roster()}
+    assert after == {"乙": "区水利局", "丙": "区财政局", "丁": "区水利局"}
+    events = office.as_user("shenji", NEW).json("audit", "--event", "reveal")["events"]
+    assert events == []  # nothing was revealed to do it
+    entries = office.json("ledger")["entries"][-4:]
+    assert [e["detail"]["id"] for e in entries] == [PEOPLE["丙"][:6] + "********" + PEOPLE["丙"][-4:]] * 3 + [
+        PEOPLE["甲"][:6] + "********" + PEOPLE["甲"][-4:]]

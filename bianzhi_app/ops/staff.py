@@ -24,6 +24,7 @@ from bianzhi_app.idcodes import id_birth_date, mask_id
 from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import (
     ActiveSlot,
+    PersonRef,
     UnitRef,
     check_not_before,
     clean_id_number,
@@ -435,7 +436,7 @@ def _end_slot(tx: Tx, slot: ActiveSlot, on: dt.date, reason: str) -> str | None:
     return tx.catalog.post_kind_by_id(ended[1]).code if ended else None
 
 
-def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = None,
+def leave_person(tx: Tx, id_number: str | PersonRef, *, reason: str, on: dt.date | None = None,
                  doc: str | None = None) -> Change:
     """A person leaves establishment (出编); the slot is free at once (rule 10) and any post ends.
     ``doc`` (optional) is the document behind it (a retirement or transfer notice), kept with the entry.
@@ -460,7 +461,7 @@ def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = No
                              "kind": kind.code, "reason": reason, "post_ended": post})
 
 
-def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None = None,
+def transfer_person(tx: Tx, id_number: str | PersonRef, unit: str | int, *, kind: str | None = None,
                     approval: str | None = None, on: dt.date | None = None) -> Change:
     """Move a person to another unit in one step (调动); any post ends.
 
@@ -496,7 +497,8 @@ def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None
                              "approval": chosen.number if chosen else None, "post_ended": post})
 
 
-def change_kind(tx: Tx, id_number: str, kind: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+def change_kind(tx: Tx, id_number: str | PersonRef, kind: str, *, on: dt.date | None = None,
+                doc: str | None = None) -> Change:
     """Move a person to another kind of establishment in the same unit. Refuses the same kind, or
     no vacancy of the new kind (rule 1: kinds never pool)."""
     slot = find_active_person(tx, id_number)
