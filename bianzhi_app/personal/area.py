@@ -70,12 +70,13 @@ class PeopleArea:
         book = self._book
         book.require(Permission.REVEAL if full_id else Permission.READ)
         keys = self.keys() if full_id else book.personal
+        with book.read() as conn:  # refusals before anything is streamed
+            if as_of is not None:
+                check_as_of(conn, as_of)  # a day before the book has no figures (exit 4)
+            unit_id = resolve_unit_id(conn, unit) if unit not in (None, "") else None  # NotFound (exit 5)
         if full_id:
             text = clean_reason(reason)
             with book.read() as conn:
-                if as_of is not None:
-                    check_as_of(conn, as_of)
-                unit_id = resolve_unit_id(conn, unit) if unit not in (None, "") else None
                 count = roster_count(conn, RosterFilter(search=search, unit_id=unit_id, as_of=as_of).with_keys(keys))
             scope: dict[str, str | bool] = {k: v for k, v in (("unit", str(unit) if unit not in (None, "") else None),
                                        ("as_of", as_of.isoformat() if as_of else None)) if v}
@@ -83,9 +84,7 @@ class PeopleArea:
 
         def rows() -> Iterator[dict[str, Any]]:
             with book.read() as conn:
-                if as_of is not None and not full_id:
-                    check_as_of(conn, as_of)
-                yield from roster(conn, book.catalog, as_of=as_of, unit=unit, search=search, keys=keys,
+                yield from roster(conn, book.catalog, as_of=as_of, unit=unit_id, search=search, keys=keys,
                                   full_id=full_id)
 
         return rows()
