@@ -233,7 +233,8 @@ class BookActions(QObject):
         def work(job: Job) -> Any:
             job.progress(0, 0, tr("检查数据库"))
             with book.read() as conn:
-                return run_check(conn, book.catalog, full_integrity=True, anchors=known_anchors(book.path, conn))
+                return run_check(conn, book.catalog, full_integrity=True, personal=book.personal,
+                                 anchors=known_anchors(book.path, conn))
 
         def done(report: Any) -> None:
             if job.cancelled():
