@@ -28,19 +28,21 @@ from _common import demo_book, working_copy
 
 from bianzhi_app.accounts.store import Credentials
 from bianzhi_app.book import Book
+from bianzhi_app.demo.accounts import DEMO_PASSWORD
 from bianzhi_app.idcodes import id_check_digit
 from bianzhi_app.ops import quotas, region, staff, units
 
 DOC = "基准〔2026〕1号"
 ADMIN = Credentials("admin", "Guanli-2026a")
-CLERK = Credentials("jingban", "Jingban-2026a")
+CLERK = Credentials("jingban", DEMO_PASSWORD)  # a demo book has it; an older cached book gets it
 
 
 def give_accounts(path: Path) -> None:
-    """The first admin and a clerk, through the core (a demo book from the cache may have none yet)."""
+    """The demo's accounts are there since issue 15; a book cached before that gets an admin and the clerk."""
     with Book.open(path) as book:
-        if not book.has_accounts:
-            book.accounts.create_first(name=ADMIN.name, password=ADMIN.password)
+        if book.has_accounts:
+            return
+        book.accounts.create_first(name=ADMIN.name, password=ADMIN.password)
     with Book.open(path, account=ADMIN) as book:
         if CLERK.name not in {a.name for a in book.accounts.list()}:
             book.accounts.add(name=CLERK.name, roles=["clerk"], password=CLERK.password, must_change=False)
