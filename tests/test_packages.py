@@ -261,3 +261,77 @@ def _credentials():  # type: ignore[no-untyped-def]
     from bianzhi_app.accounts.store import Credentials
 
     return Credentials(TEST_USER, PASSWORD)
+
+
+def test_city_own_person_in_a_county_is_a_duplicate(world: dict) -> None:
+    city = world["city"]
+    city.ok("package", "import", str(export(world, "610481")))
+    city.ok("pool", "set", "xz", "10", "--doc", DOC)
+    city.ok("unit", "add", "市财政局", "--category", "政府工作部门", "--rank", "正处", "--doc", DOC)
+    city.ok("quota", "set", "市财政局", "xz", "3", "--doc", DOC)
+    city.ok("approval", "add", "市财政局", "xz", "1", "--method", "调任", "--doc", DOC)
+    twice = world["counties"]["610481"]["ids"][1]
+    city.ok("person", "enter", "市财政局", "xz", "--name", "兴平人员1", "--id", twice)
+    found = city.json("duplicates")["duplicates"]
+    places = {d["id_number"]: sorted((p["region_code"], p["unit"]) for p in d["places"]) for d in found}
+    assert places[f"{twice[:6]}********{twice[-4:]}"] == [("610400", "市财政局"), ("610481", "兴平市教育中心")]
+    own = city.json("status", "--by-region")["own"]["totals"]["xz"]
+    assert own["used"] == 1 and own["approved"] == 3
+
+
+def test_roles_review_and_usage(world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bookhelpers import PASSWORD
+
+    city = world["city"]
+    for name, role in (("chaxun", "viewer"), ("jingban", "clerk"), ("shenhe", "reviewer")):
+        city.admin.ok("user", "add", name, "--role", role, "--no-change-required",
+                      env={"BIANZHI_NEW_PASSWORD": PASSWORD})
+    package = export(world, "610481")
+    before = fingerprint(city.db)
+    for account in ("chaxun", "shenhe", "admin"):
+        code, _out, err = city.as_user(account)("package", "import", str(package))
+        assert code == 8, (account, err)
+    assert city.as_user("chaxun")("package", "export", str(tmp_path / "x.bzp"), "--to",
+                                  str(tmp_path / "610481.key"))[0] == 8
+    city.as_user("chaxun").ok("status", "--by-region")
+    city.as_user("chaxun").ok("duplicates")
+    assert city("status", "--by-region", "--as-of", "2026-03-01")[0] == 2
+    assert fingerprint(city.db) == before
+    # review on: registering a region's key is a 机构编制事项 a clerk only proposes
+    city.admin.ok("policy", "set", "review", "on")
+    third = tmp_path / "610422.db"
+    build_county(third, "三原县", "610422", persons=2)
+    key = tmp_path / "610422.key"
+    key.write_text(Cli(third, capsys).ok("package", "key"), encoding="utf-8")
+    number = city.as_user("jingban").json("region", "add", "三原县", "--code", "610422", "--key", str(key))[
+        "proposal"]["number"]
+    assert [r["code"] for r in city.json("status", "--by-region")["regions"]] == ["610431", "610481"]
+    city.as_user("shenhe").ok("review", "approve", str(number))
+    assert "610422" in [r["code"] for r in city.json("status", "--by-region")["regions"]]
+    last = city.json("ledger")["entries"][-1]
+    assert (last["op"], last["actor"], last["approver"]) == ("region.register", "jingban", "shenhe")
+    # bad key files and codes
+    assert city("region", "add", "某县", "--code", "610499", "--key", str(key))[0] == 4  # the key says 610422
+    assert city("region", "add", "三原县", "--code", "610422", "--key", str(tmp_path / "none.key"))[0] == 5
+    garbled = tmp_path / "bad.key"
+    garbled.write_text(key.read_text(encoding="utf-8").replace("sign: ed25519 ", "sign: ed25519 A"), encoding="utf-8")
+    assert city.as_user("jingban")("region", "add", "某县", "--code", "610422", "--key", str(garbled))[0] == 4
+
+
+def test_city_book_holds_no_full_id_nor_private_key(world: dict) -> None:
+    from bianzhi_app.packages import keys
+
+    city = world["city"]
+    for code in world["counties"]:
+        city.ok("package", "import", str(export(world, code)))
+    ids = [i for county in world["counties"].values() for i in county["ids"]]
+    with Book.open(city.db, account=_credentials()) as book, book.read() as conn:
+        assert book.personal is not None
+        own = keys.load(conn, book.personal)
+    assert own is not None
+    secrets = [own.sign_private.private_bytes_raw(), own.enc_private.private_bytes_raw()]
+    for path in (city.db, Path(f"{city.db}-wal")):
+        if path.exists():
+            raw = path.read_bytes()
+            assert leaks(raw, ids) == []
+            assert not any(secret in raw for secret in secrets)
