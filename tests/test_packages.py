@@ -244,6 +244,10 @@ def test_no_full_id_in_package_bytes(world: dict) -> None:
 
 def test_export_is_logged(world: dict) -> None:
     county = world["counties"]["610481"]["cli"]
+    code, _out, err = county("package", "export", str(world["dir"] / "nowhere" / "x.bzp"), "--to",
+                             str(world["dir"] / "city.key"))
+    assert code == 5 and "文件夹不存在" in err  # nothing logged, no traceback
+    assert county("package", "export", "x.bzp", "--to", str(world["dir"] / "nowhere.key"))[0] == 5
     export(world, "610481")
     import sqlite3
 

@@ -217,6 +217,9 @@ class PackagesArea:
         book.require(Permission.STAFF)
         personal = book.people.keys()
         to = keys.parse_public(to_key_text)
+        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+        if not os.path.isdir(folder):
+            raise NotFound(f"数据包的目标文件夹不存在:{folder}", field="file")
         own = self._keys(create=True)
         if to.sign_public == own.sign_public:
             raise StateRefused("接收方公钥是本台账自己的:数据包应发给上级(市)台账的公钥", field="key")
@@ -230,7 +233,10 @@ class PackagesArea:
                 "what": "package", "file": os.path.basename(os.fspath(path)), "to": f"{to.name}({to.code})",
                 "as_of": manifest["as_of"], "units": manifest["counts"]["units"],
                 "persons": manifest["counts"]["persons"], "approvals": manifest["counts"]["approvals"]})
-        fileformat.write(path, manifest, content, own.sign_private)
+        try:
+            fileformat.write(path, manifest, content, own.sign_private)
+        except OSError as error:
+            raise InvalidInput(f"无法写入数据包「{os.fspath(path)}」:{error.strerror or error}", field="file") from None
         return manifest
 
     def verify(self, path: str | os.PathLike[str]) -> _Checked:
