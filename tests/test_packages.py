@@ -339,3 +339,21 @@ def test_city_book_holds_no_full_id_nor_private_key(world: dict) -> None:
             raw = path.read_bytes()
             assert leaks(raw, ids) == []
             assert not any(secret in raw for secret in secrets)
+
+
+def test_check_finds_a_held_package_edited_in_the_city_book(world: dict) -> None:
+    import sqlite3
+
+    city = world["city"]
+    city.ok("package", "import", str(export(world, "610481")))
+    city.ok("check")
+    conn = sqlite3.connect(city.db)
+    try:
+        figures = json.loads(conn.execute("SELECT figures FROM region_packages").fetchone()[0])
+        figures["units"][0]["quota"]["xz"]["approved"] += 5
+        conn.execute("UPDATE region_packages SET figures = ?", (json.dumps(figures),))
+        conn.commit()
+    finally:
+        conn.close()
+    code, _out, err = city("check")
+    assert code == 6 and "兴平市所持数据包" in err
