@@ -357,3 +357,24 @@ def test_check_finds_a_held_package_edited_in_the_city_book(world: dict) -> None
         conn.close()
     code, _out, err = city("check")
     assert code == 6 and "兴平市所持数据包" in err
+
+
+def test_any_flipped_byte_is_refused_by_verification(world: dict) -> None:
+    """Sixty positions spread over the whole file (magic, zip headers, both entries, central directory, the
+    signature): each single flipped bit is refused before anything is read from the package."""
+    from bianzhi_app.errors import InvalidInput
+
+    package = export(world, "610481")
+    data = package.read_bytes()
+    tampered = world["dir"] / "t.bzp"
+    with Book.open(world["city"].db, account=_credentials()) as book:
+        assert book.packages.verify(package).code == "610481"
+        for offset in sorted({round(i * (len(data) - 1) / 59) for i in range(60)}):
+            changed = bytearray(data)
+            changed[offset] ^= 0x10
+            tampered.write_bytes(bytes(changed))
+            with pytest.raises(InvalidInput):
+                book.packages.verify(tampered)
+        tampered.write_bytes(data[:-1])  # cut short
+        with pytest.raises(InvalidInput):
+            book.packages.verify(tampered)
