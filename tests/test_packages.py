@@ -248,6 +248,13 @@ def test_export_is_logged(world: dict) -> None:
                              str(world["dir"] / "city.key"))
     assert code == 5 and "文件夹不存在" in err  # nothing logged, no traceback
     assert county("package", "export", "x.bzp", "--to", str(world["dir"] / "nowhere.key"))[0] == 5
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert county("package", "export", str(world["dir"] / "x.bzp"), "--to", str(world["dir"] / "city.key"),
+                  "--as-of", tomorrow)[0] == 4
+    assert county("package", "export", str(world["dir"] / "x.bzp"), "--to", str(world["dir"] / "city.key"),
+                  "--as-of", "2025-01-01")[0] == 4  # before the book's first entry
+    assert county("package", "export", str(world["dir"] / "x.bzp"), "--to", str(world["dir"] / "610481.key")
+                  )[0] == 3  # its own key
     export(world, "610481")
     import sqlite3
 

@@ -208,8 +208,9 @@ class PackagesArea:
     def export(self, *, path: str | os.PathLike[str], to_key_text: str, as_of: dt.date | None = None
                ) -> dict[str, Any]:
         """Write a signed package of this region's figures and roster for the book whose public keys are
-        ``to_key_text``; writes an `export` event first. Returns the manifest. Refuses a bad key text
-        (InvalidInput), a day before the book's first entry (InvalidInput), a key that is this book's own."""
+        ``to_key_text``; writes an `export` event first. Returns the manifest. Refuses a bad key text, a day
+        before the book's first entry or after today, an unwritable file (InvalidInput); a missing folder
+        (NotFound); a key that is this book's own (StateRefused)."""
         from bianzhi_app.accounts import seclog
         from bianzhi_app.queries import check_as_of
 
@@ -223,6 +224,8 @@ class PackagesArea:
         own = self._keys(create=True)
         if to.sign_public == own.sign_public:
             raise StateRefused("接收方公钥是本台账自己的:数据包应发给上级(市)台账的公钥", field="key")
+        if as_of is not None and as_of > book.clock().date():
+            raise InvalidInput(f"截至日期{as_of.isoformat()}晚于今天:数据包只能报已发生的数字", field="date")
         with book.read() as conn:
             if as_of is not None:
                 check_as_of(conn, as_of)
@@ -243,6 +246,7 @@ class PackagesArea:
         """Read and verify a package completely without writing: registered sender, signature, recipient,
         content (see `_check_content`). Refuses (InvalidInput) anything that fails; (NotFound) a missing file."""
         book = self._book
+        book.require(Permission.READ)
         personal = book.people.keys()
         raw = fileformat.read(path)
         region = raw.manifest.get("region") or {}
