@@ -221,14 +221,15 @@ class PackagesArea:
         folder = os.path.dirname(os.path.abspath(os.fspath(path)))
         if not os.path.isdir(folder):
             raise NotFound(f"数据包的目标文件夹不存在:{folder}", field="file")
-        own = self._keys(create=True)
-        if to.sign_public == own.sign_public:
-            raise StateRefused("接收方公钥是本台账自己的:数据包应发给上级(市)台账的公钥", field="key")
         if as_of is not None and as_of > book.clock().date():
             raise InvalidInput(f"截至日期{as_of.isoformat()}晚于今天:数据包只能报已发生的数字", field="date")
-        with book.read() as conn:
-            if as_of is not None:
+        if as_of is not None:
+            with book.read() as conn:
                 check_as_of(conn, as_of)
+        own = self._keys(create=True)  # after every check of the arguments: a refusal makes no keys
+        if to.sign_public == own.sign_public:
+            raise StateRefused("接收方公钥是本台账自己的:数据包应发给上级(市)台账的公钥", field="key")
+        with book.read() as conn:
             manifest, content = build.build(conn, book.catalog, personal, own, to, as_of, book.clock())
         by = book.account.name if book.account is not None else book.actor
         with book.transact() as tx:
