@@ -33,6 +33,7 @@ from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
+from bianzhi_app.packages.area import PackagesArea, RegionsArea
 from bianzhi_app.personal import keyring
 from bianzhi_app.personal.area import PeopleArea
 from bianzhi_app.personal.crypto import PersonalKeys
@@ -52,6 +53,7 @@ class BookTx:
         self.posts = PostsArea(book, tx, applying=applying)
         self.approvals = ApprovalsArea(book, tx, applying=applying)
         self.staff = StaffArea(book, tx, applying=applying)
+        self.regions = RegionsArea(book, tx, applying=applying)
 
     def savepoint(self) -> Any:
         """Part of the batch that a refusal undoes alone (import --skip-invalid, demo)."""
@@ -84,6 +86,8 @@ class Book:
         self.review = ReviewArea(self)
         self.audit = AuditArea(self)
         self.people = PeopleArea(self)
+        self.regions = RegionsArea(self)
+        self.packages = PackagesArea(self)
 
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None

@@ -70,6 +70,10 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
         keys = personal or keyring.open_keys(conn)
         if keys is not None:
             _check_established(conn, catalog, established, report, keys)
+    if inspect(conn).has_table("region_packages"):
+        from bianzhi_app.packages.held import held_problems
+
+        report.problems.extend(held_problems(conn))
     if inspect(conn).has_table("security_log"):
         problem = seclog.verify_log(conn)
         if problem is not None:

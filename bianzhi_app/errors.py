@@ -8,6 +8,7 @@ FIELDS = frozenset({
     "count", "doc", "date", "valid_until", "method", "number", "approval", "id_number", "reason", "quarter",
     "functions",
     "account", "password", "role", "policy", "proposal", "recovery_key", "anchor",
+    "file", "key",
 })
 
 

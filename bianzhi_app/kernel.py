@@ -62,6 +62,8 @@ class Op(StrEnum):
     SNAPSHOT = "snapshot"
     LOCK_BROKEN = "lock.broken"
     BOOK_RESTORED = "book.restore"
+    REGION_REGISTER = "region.register"
+    REGION_PACKAGE = "region.package"
 
     @property
     def label(self) -> str:
@@ -78,6 +80,7 @@ OP_LABELS = {
     Op.PERSON_CHANGE_KIND: "变更编制类型", Op.PERSON_APPOINT: "任职", Op.PERSON_DISMISS: "免职",
     Op.KIND_ADD: "增设编制类型", Op.POST_KIND_ADD: "增设职务类别", Op.SNAPSHOT: "季度数据封存",
     Op.LOCK_BROKEN: "解除失效锁", Op.BOOK_RESTORED: "从备份恢复",
+    Op.REGION_REGISTER: "登记下级地区", Op.REGION_PACKAGE: "接收下级数据包",
 }
 
 

@@ -102,3 +102,23 @@ def test_0003_indexes_active_units_by_category_and_the_tree_query_uses_it(tmp_pa
                        "GROUP BY category").fetchall()
     raw.close()
     assert any("ix_units_active_category" in str(step[-1]) for step in plan), plan
+
+
+def test_0006_adds_the_package_tables_to_a_0005_book_with_data(tmp_path):
+    """A book written at 0005 keeps its region and key, gains the empty package tables, and makes its keys."""
+    path = book_at(tmp_path / "old.db", "0005")
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO regions (id, name, code, office_name, created_on) "
+                 "VALUES (1, '旧区', '610404', '旧区编办', '2020-01-01')")
+    conn.commit()
+    conn.close()
+    with Book.open(path) as book:
+        assert current_revision(book.engine) == SCHEMA_HEAD
+        public = book.packages.public_keys()
+        assert (public.name, public.code) == ("旧区", "610404")
+        with book.read() as reader:
+            counts = [reader.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                      for t in ("subregions", "region_packages", "region_anchors", "region_persons")]
+        assert counts == [0, 0, 0, 0]
+    with Book.open(path) as book:
+        assert book.packages.public_keys() == public  # made once, sealed under the book's data key

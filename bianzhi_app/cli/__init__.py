@@ -7,11 +7,24 @@ import sys
 from collections.abc import Sequence
 
 from bianzhi_app import __version__
-from bianzhi_app.cli import accounts, approvals, documents, io, quotas, region, reports, safety, staff, units, views
+from bianzhi_app.cli import (
+    accounts,
+    approvals,
+    documents,
+    io,
+    packages,
+    quotas,
+    region,
+    reports,
+    safety,
+    staff,
+    units,
+    views,
+)
 from bianzhi_app.cli.base import ArgumentParser, Registry, resolve_dates
 from bianzhi_app.errors import BianzhiError
 
-AREAS = (region, units, quotas, approvals, staff, views, documents, reports, io, safety, accounts)
+AREAS = (region, units, quotas, approvals, staff, views, documents, reports, io, safety, accounts, packages)
 
 
 def build_parser() -> ArgumentParser:

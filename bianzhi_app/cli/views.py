@@ -17,6 +17,9 @@ _FIGURES = ("approved", "used", "reserved", "vacancy", "overage")
 def cmd_status(args: argparse.Namespace) -> None:
     from bianzhi_app.queries import check_as_of, status
 
+    if args.by_region:
+        _status_by_region(args)
+        return
     with open_book(args) as book, book.read() as conn:
         if args.as_of is not None:
             check_as_of(conn, args.as_of)  # a day before the book's first entry has no figures (exit 4)
@@ -38,6 +41,31 @@ def cmd_status(args: argparse.Namespace) -> None:
         lines.append(u["name"] + "\t" + "\t".join(cells))
     head = data["ledger_head"]
     lines.append(f"台账 #{head['seq']} {head['hash'][:12]}" + (f"(截至 {data['as_of']})" if args.as_of else ""))
+    out(args, data, "\n".join(lines))
+
+
+def _status_by_region(args: argparse.Namespace) -> None:
+    if args.as_of is not None or args.unit:
+        from bianzhi_app.errors import UsageError
+
+        raise UsageError("status --by-region 显示各下级地区所持数据包的截至日期的数字,不能与 --as-of 或 --unit 同用")
+    with open_book(args) as book:
+        data = book.packages.by_region()
+        kinds = book.catalog.kinds
+    if args.json:
+        out(args, data)
+        return
+    lines = ["地区\t代码\t截至\t台账\t" + "\t".join(f"{k.short}核定/实有/在途/空编/超编" for k in kinds)]
+
+    def cells(totals: dict) -> str:  # type: ignore[type-arg]
+        zero = dict.fromkeys(_FIGURES, 0)
+        return "\t".join("/".join(str(totals.get(k.code, zero)[f]) for f in _FIGURES) for k in kinds)
+
+    for r in data["regions"]:
+        head = f"#{r['ledger_head']['seq']} {r['ledger_head']['hash'][:12]}" if r["ledger_head"] else "未收到数据包"
+        lines.append(f"{r['name']}\t{r['code']}\t{r['as_of'] or ''}\t{head}\t{cells(r['totals'])}")
+    lines.append(f"合计\t\t\t\t{cells(data['total'])}")
+    lines.append(f"市本级\t{data['region']['code']}\t\t\t{cells(data['own']['totals'])}")
     out(args, data, "\n".join(lines))
 
 
@@ -107,6 +135,7 @@ def register(cli: Registry) -> None:
                     permission=Permission.READ)
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
+    p.add_argument("--by-region", action="store_true", help="市台账:各下级地区(按所持数据包)的数字及合计")
     p = cli.command("roster", cmd_roster, "实名制花名册(在编人员;身份证号脱敏显示)", writes=False,
                     permission=Permission.READ)
     p.add_argument("--full-id", action="store_true",
