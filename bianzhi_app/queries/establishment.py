@@ -191,9 +191,9 @@ def status(conn: Any, catalog: Catalog, *, as_of: dt.date | None = None,
     result: dict[str, Any] = {
         "region": {k: v for k, v in region_info(conn).items() if k in ("name", "code")},
         "as_of": (as_of or dt.date.today()).isoformat(),
-        "pool": pool, "units": unit_list, "ledger_head": {"seq": head.seq, "hash": head.hash},
+        "pool": pool, "units": unit_list, "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg},
     }
     if as_of is not None:
         anchored = head_as_of(conn, as_of)
-        result["as_of_ledger_head"] = {"seq": anchored.seq, "hash": anchored.hash}
+        result["as_of_ledger_head"] = {"seq": anchored.seq, "hash": anchored.hash, "alg": head.alg}
     return result
