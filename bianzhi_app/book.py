@@ -204,6 +204,7 @@ class Book:
         name, a wrong password, a locked or disabled account; counts failures and locks the account after
         the policy's number in a row; logs the attempt (not on a book opened read-only)."""
         now = self.clock()
+        name = store.validate_name(name)  # a name no account can have is refused before it reaches the log
         with self.read() as conn:
             outcome = store.sign_in(conn, name=name, password=password, now=now)
         if not self.read_only:
@@ -284,6 +285,8 @@ class Book:
                     tx.flush()
         except exc.IntegrityError as error:
             raise translate_integrity_error(error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate that no field check named reached SQLite
+            raise InvalidInput("输入中含有无法保存的字符(孤立的代理码位),未作任何改动") from error
         except exc.OperationalError as error:
             if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
@@ -344,5 +347,6 @@ def _backup_before_migration(engine: Engine, path: Path | None) -> None:
     with engine.connect() as conn:
         head = read_head(conn)
     make_backup(path, backup_dir(), pinned=True, manifest_extra={
-        "ledger_head": {"seq": head.seq, "hash": head.hash}, "book": str(path), "reason": "migration",
+        "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(path),
+        "reason": "migration",
         "schema": revision})

@@ -30,6 +30,7 @@ from bianzhi_app.errors import (
     RefusedError,
 )
 from bianzhi_app.ledger import HASH_ALGS, HASHED_FIELDS, LedgerHead, canonical_json, entry_hash, read_head
+from bianzhi_app.texts import DOC_NUMBER_MAX, DOC_TITLE_MAX, clean_line
 
 
 class Op(StrEnum):
@@ -123,8 +124,14 @@ class Tx:
         return on
 
     def document(self, number: str | None, title: str | None = None, issued_on: dt.date | None = None) -> int:
-        """The id of document `number`, created on first use. Refuses a missing number (rule 8)."""
+        """The id of document `number`, created on first use. Refuses a missing number (rule 8), and a number or
+        title holding an invisible character or too long to print."""
         number = require_document(number)
+        if title is not None:
+            try:
+                title = clean_line(title, "文件标题", DOC_TITLE_MAX, required=False) or None
+            except ValueError as problem:
+                raise InvalidInput(str(problem), field="doc") from None
         if number in self._documents and not title:
             return self._documents[number]
         row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
@@ -223,10 +230,14 @@ def require_document(number: str | None) -> str:
 
 
 def normalize_doc_number(number: str | None) -> str:
-    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed."""
+    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed. Refuses (InvalidInput) a
+    number holding a control, bidi or other invisible character, or longer than texts.DOC_NUMBER_MAX."""
     if number is None:
         return ""
-    text = "".join(str(number).split())
+    try:
+        text = clean_line(number, "文号", DOC_NUMBER_MAX, required=False)
+    except ValueError as problem:
+        raise InvalidInput(str(problem), field="doc") from None
     for wrong_open, wrong_close in (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"), ("［", "］")):
         start = text.find(wrong_open)
         if start >= 0 and text[start + 1:start + 5].isdigit() and text[start + 5:start + 6] == wrong_close:

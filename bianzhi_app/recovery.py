@@ -33,7 +33,7 @@ def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) 
 
 @dataclass(frozen=True)
 class RestoreResult:
-    """``ledger_head`` is the head of the restored backup ({"seq", "hash"}); ``recorded_seq`` the ledger
+    """``ledger_head`` is the head of the restored backup ({"seq", "hash", "alg"}); ``recorded_seq`` the ledger
     entry (Op.BOOK_RESTORED) appended after it; ``pre_restore`` the copy of the replaced book."""
 
     source: BackupInfo
@@ -68,4 +68,4 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
                       "restored_head": restored, "replaced_head": replaced,
                       "replaced_book_kept_as": pre.name if pre is not None else None}
             recorded = book.run(record_restored, detail=detail).seq if record and head.seq > 0 else None
-    return RestoreResult(info, restored, recorded, pre, replaced)
+    return RestoreResult(info, {**restored, "alg": head.alg}, recorded, pre, replaced)

@@ -136,11 +136,13 @@ def add_on(parser: argparse.ArgumentParser) -> None:
 
 
 def count(text: str) -> int:
-    """An argparse type for a number (N, --seed): a whole number, said in Chinese when it is not one."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"「{text}」不是整数") from None
+    """An argparse type for a number (N, --seed): a whole number in ASCII digits, said in Chinese when it is
+    not one (``١`` or ``²`` are not numbers here). Its range is the core's to refuse (0 to 1,000,000)."""
+    stripped = text.strip()
+    digits = stripped[1:] if stripped[:1] in "+-" else stripped
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise argparse.ArgumentTypeError(f"「{text[:30]}」不是整数")
+    return int(stripped)
 
 
 class DateArg:

@@ -11,8 +11,9 @@ from bianzhi_app.db.models import pool_history, region_pools, regions
 from bianzhi_app.errors import InvalidInput, StateRefused
 from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ledger import DEFAULT_HASH_ALG, HASH_ALG_KEY, HASH_ALGS, sm3_available
-from bianzhi_app.ops.common import non_negative, pool_figures
+from bianzhi_app.ops.common import clean_text, non_negative, pool_figures
 from bianzhi_app.rules import check_pool_total
+from bianzhi_app.texts import OFFICE_NAME_MAX, REGION_NAME_MAX
 
 
 def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
@@ -20,12 +21,11 @@ def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
     """Create the region of an empty book, its ledger chained with ``hash_alg`` ("sha256" or "sm3", recorded in
     this first entry). Refuses a book that already has one, a bad code, an unknown algorithm or SM3 where this
     machine's cryptography lacks it."""
-    name = "".join(str(name).split())
+    name = clean_text(name, "行政区域名称", REGION_NAME_MAX, "region")
     code = str(code).strip()
-    if not name:
-        raise InvalidInput("行政区域名称不能为空", field="region")
-    if not re.fullmatch(r"\d{6}", code):
-        raise InvalidInput(f"行政区划代码应为6位数字(GB/T 2260),实为「{code}」", field="code")
+    if not re.fullmatch(r"[0-9]{6}", code):
+        raise InvalidInput(f"行政区划代码应为6位数字(GB/T 2260),实为「{code[:20]}」", field="code")
+    office_name = clean_text(office_name, "编办名称", OFFICE_NAME_MAX, "region", required=False) or None
     if tx.conn.execute(select(regions.c.id)).first() is not None:
         raise StateRefused("此数据库已建立编制台账,不能重复初始化", field="region")
     if hash_alg not in HASH_ALGS:

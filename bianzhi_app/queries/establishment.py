@@ -14,6 +14,7 @@ from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.sql import day, rows
 from bianzhi_app.errors import InvalidInput, NotFound
 from bianzhi_app.ledger import LedgerHead, read_head
+from bianzhi_app.texts import is_unit_id_text
 
 Figures = dict[tuple[int, int], dict[str, int]]
 
@@ -127,7 +128,7 @@ def unit_rows(conn: Any, as_of: dt.date | None = None, unit_id: int | None = Non
 def resolve_unit_id(conn: Any, ref: str | int) -> int:
     """A unit's id from its exact name (an active one first) or its numeric id; refuses an unknown one."""
     text = str(ref).strip()
-    if text.isdigit() and rows(conn, "SELECT id FROM units WHERE id = :id", {"id": int(text)}):
+    if is_unit_id_text(text) and rows(conn, "SELECT id FROM units WHERE id = :id", {"id": int(text)}):
         return int(text)
     found = rows(conn, "SELECT id FROM units WHERE name = :name"
                        " ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, id DESC LIMIT 1", {"name": text})

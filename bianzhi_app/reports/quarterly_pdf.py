@@ -13,7 +13,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from bianzhi_app.ledger import HASH_ALGS
 from bianzhi_app.reports.fonts import FontRegistry, MissingGlyph
 from bianzhi_app.reports.page import (
     Column,
@@ -153,8 +152,7 @@ STATUS_WORDS = {"active": "有效", "expired": "已到期", "used": "已用完",
 def anchor_text(data: QuarterlyReport) -> str:
     """What the printed head anchors: entries 1..N that took effect by the quarter end."""
     end = format_date_cn(data.quarter.end)
-    alg = HASH_ALGS.get(data.meta.ledger_alg, data.meta.ledger_alg)
-    text = (f"季末状态以台账#{data.meta.ledger_seq} {data.meta.ledger_hash[:12]}({alg})为锚：即台账第1至"
+    text = (f"季末状态以台账#{data.meta.ledger_seq} {data.meta.ledger_hash[:12]}为锚：即台账第1至"
             f"{data.meta.ledger_seq}条中生效日期不晚于{end}的记录")
     if data.later_in_anchor:
         text += f"（其中另有{data.later_in_anchor}条生效于季末之后、登记在补登记录之前，不计入季末状态）"

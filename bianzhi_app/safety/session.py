@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bianzhi_app import settings
 from bianzhi_app.errors import BianzhiError
+from bianzhi_app.ledger import read_head
 from bianzhi_app.safety.check import open_readonly
 from bianzhi_app.safety.errors import BookCorrupt, NotABook, ReadOnlyBook, UnsafeLocation
 from bianzhi_app.safety.locations import LocationVerdict, classify_location
@@ -219,12 +220,12 @@ def _head_of_file(path: Path) -> dict[str, Any] | None:
     try:
         conn = open_readonly(path, immutable=True)
         try:
-            row = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+            head = read_head(conn)
         finally:
             conn.close()
     except Exception:
         return None
-    return {"seq": int(row[0]), "hash": str(row[1])} if row else {"seq": 0, "hash": ""}
+    return {"seq": head.seq, "hash": head.hash if head.seq else "", "alg": head.alg}
 
 
 def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual",
@@ -241,7 +242,8 @@ def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reaso
         raise BackupFailed("备份失败:只有本机 SQLite 数据库文件可以这样备份,服务器数据库请用其自带的备份工具。")
     folder = Path(dest).expanduser().absolute() if dest is not None else backup_dir()
     head = book.head()
-    extra = {"ledger_head": {"seq": head.seq, "hash": head.hash}, "book": str(db), "reason": reason}
+    extra = {"ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(db),
+             "reason": reason}
     info = make_backup(db, folder, manifest_extra=extra, now=now, pinned=pinned)
     copied = _head_of_file(info.path)
     if copied is not None and copied != extra["ledger_head"]:  # a write landed between head() and the copy
