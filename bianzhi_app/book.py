@@ -27,7 +27,7 @@ from bianzhi_app.accounts.store import Account, Credentials
 from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, StaffArea, UnitsArea, _Preview
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
-from bianzhi_app.db.migrate import upgrade
+from bianzhi_app.db.migrate import refuse_unknown_revision, upgrade
 from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
@@ -79,6 +79,7 @@ class Book:
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None
     read_only: bool = False
+    read_only_reason: str | None = None  # set when the file cannot be written where it is (read-only media)
     _lock: Any = None
     _write_guard: Callable[[], None] | None = None
 
@@ -121,11 +122,13 @@ class Book:
 
         prepared.claim()
         target, plan, read_only = prepared.target, prepared.plan, prepared.read_only
-        engine = make_engine(target, read_only=read_only)
+        engine = make_engine(target, read_only=read_only, immutable=prepared.read_only_reason is not None)
         try:
             if read_only:
                 session.require_current_schema(engine, target)
             else:
+                if plan.report is not None:  # a newer program's book is refused before the pinned backup
+                    refuse_unknown_revision(plan.report.revision, os.fspath(target))
                 _backup_before_migration(engine, plan.path)
                 upgrade(engine)
             if plan.lock is not None:
@@ -145,6 +148,7 @@ class Book:
             raise
         book.path = plan.path
         book.read_only = read_only
+        book.read_only_reason = prepared.read_only_reason
         book._lock = plan.lock
         if plan.path is not None and plan.lock is None and not read_only:
             book._write_guard = session.write_guard(plan.path)
@@ -274,6 +278,10 @@ class Book:
         if self.read_only:
             from bianzhi_app.safety.errors import ReadOnlyBook
 
+            if self.read_only_reason is not None:
+                name = self.path.name if self.path is not None else "数据库"
+                raise ReadOnlyBook(f"「{name}」{self.read_only_reason},只能以只读方式打开:可以查看、打印报表、"
+                                   "导出和备份,不能修改;请把它复制到可写入的文件夹后再办理。")
             raise ReadOnlyBook("数据库是以只读方式打开的(另一个程序正在使用它),不能修改。")
         try:
             with self.engine.connect().execution_options(**{WRITE: True}) as conn:

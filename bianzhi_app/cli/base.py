@@ -179,6 +179,9 @@ def open_book(args: argparse.Namespace, *, must_exist: bool = True) -> Book:
     if "://" not in path:
         if must_exist and not os.path.exists(path):
             raise NotFound(f"数据库文件不存在:{path}(先用 init 或 demo 建立)")
+        if must_exist and os.path.isfile(path) and os.path.getsize(path) == 0:  # only init/demo make a book of it
+            raise InvalidInput(f"数据库文件「{path}」是空文件(0字节),不是编制台账;未作任何改动"
+                               "(建立台账请用 init 或 demo)")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return open_for_command(args, path)
 

@@ -66,7 +66,10 @@ def cmd_export(args: argparse.Namespace) -> None:
     with open_book(args) as book:
         counts = export_book(book, args.file, progress=progress)
         # the security log keeps who took the data out: the file's name and row counts, never an ID number
-        book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
+        if book.read_only_reason is None:
+            book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
+        else:  # nothing can be written to a book on read-only media, its log included
+            sys.stderr.write(f"注意:数据库{book.read_only_reason},本次导出无法记入安全审计日志。\n")
     if progress is not None:
         sys.stderr.write("\n")
     out(args, {"ok": True, "file": args.file, **counts},

@@ -105,6 +105,7 @@ def make_backup(
     manifest_extra: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
     pinned: bool = False,
+    immutable_source: bool = False,
 ) -> BackupInfo:
     """Back up the book at ``db_path`` into ``dest_dir`` (created if needed) and return its info.
 
@@ -129,7 +130,7 @@ def make_backup(
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tmp = _files.make_temp(dest)
-        stats = _files.copy_database(db, tmp, full_check=True)
+        stats = _files.copy_database(db, tmp, full_check=True, immutable_source=immutable_source)
         _files.fsync_file(tmp)
         digest, size = _files.sha256_file(tmp)
         final = _target_name(dest, db.stem, created)

@@ -58,9 +58,15 @@ def sqlite_path(target: str | os.PathLike[str]) -> Path | None:
     text = os.fspath(target)
     if "://" not in text:
         return Path(text).expanduser().absolute()
+    from sqlalchemy import exc
     from sqlalchemy.engine import make_url
 
-    url = make_url(text)
+    try:
+        url = make_url(text)
+    except exc.ArgumentError as error:
+        from bianzhi_app.db.engine import unusable_url
+
+        raise unusable_url(text, error) from error
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return Path(url.database).expanduser().absolute()
@@ -94,7 +100,8 @@ class OpenPlan:
 
 
 def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool, check: bool,
-                 allow_unsafe_location: bool | None, actor: str | None, quick_check: bool = True) -> OpenPlan:
+                 allow_unsafe_location: bool | None, actor: str | None, quick_check: bool = True,
+                 immutable: bool = False) -> OpenPlan:
     """Location, lock (when ``lock``) and start-up check, before any engine touches the file
     (``quick_check=False``: header and schema only, the caller runs the quick_check later).
     Raises UnsafeLocation, LockedByOther, BookCorrupt; on a refusal nothing is held."""
@@ -104,7 +111,8 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
     guard_location(path, allow_unsafe_location)
     held = acquire(path, user=actor) if lock and not read_only else None
     try:
-        report = startup_check(path, read_only=read_only, quick_check=quick_check) if check else None
+        report = startup_check(path, read_only=read_only, quick_check=quick_check,
+                               immutable=immutable) if check else None
         if report is not None and not report.ok:
             candidates = list_restore_candidates(path)
             error = NotABook if report.not_sqlite else BookCorrupt
@@ -131,9 +139,11 @@ def corrupt_message(path: Path, report: StartupReport, candidates: list[RestoreC
 def require_current_schema(engine: Engine, target: str | os.PathLike[str]) -> None:
     """A read-only open cannot migrate: refuse (ReadOnlyBook) a book whose schema is not current."""
     from bianzhi_app.db import SCHEMA_HEAD
-    from bianzhi_app.db.migrate import current_revision
+    from bianzhi_app.db.migrate import current_revision, refuse_unknown_revision
 
-    if current_revision(engine) != SCHEMA_HEAD:
+    revision = current_revision(engine)
+    refuse_unknown_revision(revision, os.fspath(target))
+    if revision != SCHEMA_HEAD:
         raise ReadOnlyBook(f"数据库「{os.fspath(target)}」需要先升级才能使用,只读方式不能升级;"
                            "请等正在使用它的程序关闭后再打开。")
 
@@ -244,7 +254,8 @@ def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reaso
     head = book.head()
     extra = {"ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(db),
              "reason": reason}
-    info = make_backup(db, folder, manifest_extra=extra, now=now, pinned=pinned)
+    info = make_backup(db, folder, manifest_extra=extra, now=now, pinned=pinned,
+                       immutable_source=book.read_only_reason is not None)
     copied = _head_of_file(info.path)
     if copied is not None and copied != extra["ledger_head"]:  # a write landed between head() and the copy
         extra["ledger_head"] = copied
