@@ -149,6 +149,8 @@ class Book:
         book.path = plan.path
         book.read_only = read_only
         book.read_only_reason = prepared.read_only_reason
+        if not read_only:
+            _read_only_if_schema_changed(book)
         book._lock = plan.lock
         if plan.path is not None and plan.lock is None and not read_only:
             book._write_guard = session.write_guard(plan.path)
@@ -281,7 +283,7 @@ class Book:
             if self.read_only_reason is not None:
                 name = self.path.name if self.path is not None else "数据库"
                 raise ReadOnlyBook(f"「{name}」{self.read_only_reason},只能以只读方式打开:可以查看、打印报表、"
-                                   "导出和备份,不能修改;请把它复制到可写入的文件夹后再办理。")
+                                   "导出和备份,不能修改。")
             raise ReadOnlyBook("数据库是以只读方式打开的(另一个程序正在使用它),不能修改。")
         try:
             with self.engine.connect().execution_options(**{WRITE: True}) as conn:
@@ -338,6 +340,21 @@ class Book:
     def head(self) -> LedgerHead:
         with self.read() as conn:
             return read_head(conn)
+
+
+def _read_only_if_schema_changed(book: Book) -> None:
+    """A book whose triggers, constraints or indexes differ from the migrations' (edited with another tool)
+    no longer enforces the rules itself: it opens read-only, saying which object (db.fingerprint)."""
+    from bianzhi_app.db.fingerprint import schema_problems
+
+    with book.engine.connect() as conn:
+        problems = schema_problems(conn)
+    if problems:
+        book.read_only = True
+        more = f"等{len(problems)}处" if len(problems) > 1 else ""
+        first = problems[0].removeprefix("数据库结构被改动:")
+        book.read_only_reason = (f"的数据库结构被程序之外的工具改动过({first}{more});请运行 check 核查,"
+                                 "并从备份恢复")
 
 
 def _backup_before_migration(engine: Engine, path: Path | None) -> None:

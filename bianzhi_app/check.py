@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, inspect, select
 
 from bianzhi_app.accounts import seclog
 from bianzhi_app.catalog import Catalog
+from bianzhi_app.db.fingerprint import schema_problems
 from bianzhi_app.db.models import (
     appointments,
     approvals,
@@ -48,6 +49,7 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
             return report
         for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(3):
             report.problems.append(f"外键不符:表{row[0]}第{row[1]}行引用的{row[2]}不存在")
+    report.problems += schema_problems(conn)  # the backstop's triggers, constraints and indexes
     names = dict(conn.execute(select(units.c.id, units.c.name)).tuples().all())
     _check_quotas(conn, catalog, names, report)
     _check_posts(conn, catalog, names, report)

@@ -109,6 +109,7 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
     if path is None:
         return OpenPlan(None)
     guard_location(path, allow_unsafe_location)
+    _sweep_temp_copies(path)
     held = acquire(path, user=actor) if lock and not read_only else None
     try:
         report = startup_check(path, read_only=read_only, quick_check=quick_check,
@@ -122,6 +123,14 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
             held.release()
         raise
     return OpenPlan(path, held, report)
+
+
+def _sweep_temp_copies(book: Path) -> None:
+    """At each start: remove temp copies a killed backup or restore left (full copies of personal data) in
+    every backup folder and beside the book."""
+    from bianzhi_app.safety.backup import backup_folders, sweep_temp_copies
+
+    sweep_temp_copies([*backup_folders(), book.parent])
 
 
 def corrupt_message(path: Path, report: StartupReport, candidates: list[RestoreCandidate]) -> str:

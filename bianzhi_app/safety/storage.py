@@ -55,14 +55,14 @@ def read_only_media(db: Path) -> str | None:
     folder = db.parent
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return "位于只读的磁盘或介质上(如光盘、写保护的U盘或只读挂载)"
+            return "位于只读的磁盘或介质上(如光盘、写保护的U盘或只读挂载;请复制到可写入的文件夹后再办理)"
     except (AttributeError, OSError):  # no statvfs (Windows): the bits below still tell
         pass
     try:
         if not db.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(db, os.W_OK):
-            return "文件被设为只读"
+            return "文件被设为只读(请取消只读属性,或复制到可写入的文件夹后再办理)"
         if not folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(folder, os.W_OK):
-            return "所在文件夹不能写入(SQLite 写入时需要在同一文件夹建立日志文件)"
+            return "所在文件夹不能写入(写入时需要在同一文件夹建立日志文件;请复制到可写入的文件夹后再办理)"
     except OSError:
         return None
     return None
