@@ -60,9 +60,11 @@ DOC_NUMBER_MAX = 40
 DOC_TITLE_MAX = 100
 KIND_NAME_MAX = 20
 REASON_MAX = 200
-# The largest count a figure may take (a quota, a pool, a post limit, an approval's slots): far above any
-# region's, and well inside SQLite's 64-bit integers.
+# The largest count a figure may take (a unit's quota, a post limit, an approval's slots, a transfer): far above
+# any unit's, and well inside SQLite's 64-bit integers. A region pool (编制总额) of one kind may be larger: a
+# province holds ~1,500,000 persons (shared/DOMAIN.md "Scale"), so its pool is bounded by POOL_MAX instead.
 COUNT_MAX = 1_000_000
+POOL_MAX = 10_000_000
 
 # White space inside a one-line field is dropped (a name typed with spaces, a cell with a line break).
 _LINE_WHITESPACE = {"\n", "\r", "\t"}
@@ -101,10 +103,10 @@ def clean_line(value: object, what: str, max_length: int, *, required: bool = Tr
     return text
 
 
-def count_problem(value: int, what: str, *, minimum: int = 0) -> str | None:
-    """A Chinese reason why a count is out of range (below ``minimum`` or above COUNT_MAX), or None."""
+def count_problem(value: int, what: str, *, minimum: int = 0, maximum: int = COUNT_MAX) -> str | None:
+    """A Chinese reason why a count is out of range (below ``minimum`` or above ``maximum``), or None."""
     if value < minimum:
         return f"{what}应为{'正整数' if minimum > 0 else '不小于0的整数'},实为{value}"
-    if value > COUNT_MAX:
-        return f"{what}过大({value}),不超过{COUNT_MAX:,}"
+    if value > maximum:
+        return f"{what}过大({value}),不超过{maximum:,}"
     return None

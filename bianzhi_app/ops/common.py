@@ -23,7 +23,7 @@ from bianzhi_app.idcodes import id_problem, mask_id, normalize_code
 from bianzhi_app.kernel import Tx
 from bianzhi_app.queries.figures import live_pool, live_post, live_quota
 from bianzhi_app.rules import QuotaFigures
-from bianzhi_app.texts import clean_line, count_problem, is_unit_id_text
+from bianzhi_app.texts import COUNT_MAX, clean_line, count_problem, is_unit_id_text
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,12 @@ def positive(count: Any, what: str) -> int:
     return value
 
 
-def non_negative(count: Any, what: str) -> int:
-    """A count from 0 to texts.COUNT_MAX; refuses anything else (InvalidInput naming ``what``)."""
+def non_negative(count: Any, what: str, *, maximum: int = COUNT_MAX) -> int:
+    """A count from 0 to ``maximum`` (texts.COUNT_MAX); refuses anything else (InvalidInput naming ``what``)."""
     value = _whole_number(count, what)
     if value < 0:
         raise InvalidInput(f"{what}不能为负数,实为{value}", field="count")
-    problem = count_problem(value, what)
+    problem = count_problem(value, what, maximum=maximum)
     if problem:
         raise InvalidInput(problem, field="count")
     return value

@@ -13,7 +13,7 @@ from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ledger import DEFAULT_HASH_ALG, HASH_ALG_KEY, HASH_ALGS, sm3_available
 from bianzhi_app.ops.common import clean_text, non_negative, pool_figures
 from bianzhi_app.rules import check_pool_total
-from bianzhi_app.texts import OFFICE_NAME_MAX, REGION_NAME_MAX
+from bianzhi_app.texts import OFFICE_NAME_MAX, POOL_MAX, REGION_NAME_MAX
 
 
 def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
@@ -50,7 +50,7 @@ def init_region(tx: Tx, *, name: str, code: str, office_name: str | None = None,
 def set_pool(tx: Tx, kind: str, total: int, *, doc: str, on: dt.date | None = None) -> Change:
     """Set the region pool of a kind. Refuses no document (rule 8) or a total below what is allocated (rule 2)."""
     k = tx.catalog.kind(kind)
-    total = non_negative(total, "编制总额")
+    total = non_negative(total, "编制总额", maximum=POOL_MAX)
     effective_on = tx.effective(on)
     tx.document(doc)
     old_total, allocated = pool_figures(tx, k.id)

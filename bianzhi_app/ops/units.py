@@ -53,6 +53,14 @@ def _clean_name(name: str) -> str:
     return text
 
 
+def _prefetch_keys(requests: Sequence[UnitRequest]) -> tuple[list[str], list[str]]:
+    """The names and codes worth looking up before a batch: only what can be one (each request is refused on
+    its own later, a lone surrogate never reaches SQLite)."""
+    names = [name for name in ("".join(str(r.name).split()) for r in requests)
+             if line_problem(name, "", UNIT_NAME_MAX) is None]
+    return names, [code for code in (normalize_code(r.uscc) for r in requests if r.uscc) if code.isascii()]
+
+
 def _check_name_free(tx: Tx, name: str) -> None:
     if tx.conn.execute(select(units.c.id).where(units.c.name == name, units.c.status == "active")).first():
         raise StateRefused(_name_taken(name), field="name")
@@ -140,10 +148,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     """
     establishing = any(r.incumbents is not None for r in requests)
     established: list[_Established] = []
-    # prefetch only what can be a name or a code (each request is refused on its own below)
-    cleaned = [name for name in ("".join(str(r.name).split()) for r in requests)
-               if line_problem(name, "", UNIT_NAME_MAX) is None]
-    codes = [code for code in (normalize_code(r.uscc) for r in requests if r.uscc) if code.isascii()]
+    cleaned, codes = _prefetch_keys(requests)
     taken_names = _existing(tx, units.c.name, cleaned, units.c.status == "active")
     taken_codes = _existing(tx, units.c.uscc, codes, None)
     next_id = (tx.conn.execute(select(func.max(units.c.id))).scalar() or 0) + 1

@@ -305,7 +305,7 @@ SWEEP_AGE = 3600.0
 
 def remember_folder(folder: Path) -> None:
     """Add a folder a backup was written to to the list swept at start (never raises)."""
-    from bianzhi_app.safety.session import backup_dir
+    from bianzhi_app.settings import backup_dir
 
     try:
         folder = folder.absolute()
@@ -324,7 +324,7 @@ def remember_folder(folder: Path) -> None:
 
 def backup_folders() -> list[Path]:
     """The default backup folder and every other folder a backup was written to."""
-    from bianzhi_app.safety.session import backup_dir
+    from bianzhi_app.settings import backup_dir
 
     default = backup_dir()
     folders = [default]

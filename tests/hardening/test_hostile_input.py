@@ -21,6 +21,7 @@ from bianzhi_app.texts import (
     DOC_NUMBER_MAX,
     DOC_TITLE_MAX,
     PERSON_NAME_MAX,
+    POOL_MAX,
     REGION_NAME_MAX,
     UNIT_NAME_MAX,
 )
@@ -139,8 +140,9 @@ def test_an_ascii_id_still_names_a_unit(region: Cli) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [
-    (("pool", "set", "xz", "100000000000000000000", "--doc", DOC), 4, f"不超过{COUNT_MAX:,}"),
-    (("pool", "set", "xz", str(COUNT_MAX + 1), "--doc", DOC), 4, "编制总额过大"),
+    (("pool", "set", "xz", "100000000000000000000", "--doc", DOC), 4, f"不超过{POOL_MAX:,}"),
+    (("pool", "set", "xz", str(POOL_MAX + 1), "--doc", DOC), 4, f"编制总额过大({POOL_MAX + 1}),不超过{POOL_MAX:,}"),
+    (("quota", "set", UNIT, "xz", str(COUNT_MAX + 1), "--doc", DOC), 4, f"不超过{COUNT_MAX:,}"),
     (("quota", "set", UNIT, "xz", "99999999999999999999999", "--doc", DOC), 4, "核定编制数过大"),
     (("posts", "set", UNIT, "zz", "10000000", "--doc", DOC), 4, "领导职数过大"),
     (("approval", "add", UNIT, "xz", "18446744073709551616", "--method", "公开招录", "--doc", DOC), 4, "过大"),
@@ -153,9 +155,11 @@ def test_counts_outside_the_range_get_a_chinese_message(region: Cli, args: tuple
     refused(region, *args, code=code, words=words)
 
 
-def test_the_largest_count_is_accepted(region: Cli) -> None:
-    region.ok("pool", "set", "xz", str(COUNT_MAX), "--doc", DOC)
-    assert region.json("status")["pool"]["xz"]["total"] == COUNT_MAX
+def test_the_largest_counts_are_accepted(region: Cli) -> None:
+    region.ok("pool", "set", "xz", str(POOL_MAX), "--doc", DOC)  # a province's pool of one kind passes 1,000,000
+    region.ok("quota", "set", UNIT, "xz", str(COUNT_MAX), "--doc", DOC)
+    status = region.json("status")
+    assert status["pool"]["xz"]["total"] == POOL_MAX and status["units"][0]["quota"]["xz"]["approved"] == COUNT_MAX
 
 
 # --- the longest accepted values print in every report ----------------------------------------------------
