@@ -71,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         if not book.is_empty() or book.has_accounts:
             raise StateRefused(f"数据库已有数据,不能生成演示数据:{target(args)}")
         book.actor = "jingban"  # the demo's history is the demo clerk's work
-        summary = generate(book, scale=args.scale, seed=args.seed, progress=progress)
+        summary = generate(book, scale=args.scale, seed=args.seed, progress=progress, hash_alg=args.hash)
         key = create_demo_accounts(book, password)
     sys.stderr.write("\n")
     names = [DEMO_ADMIN, *DEMO_ACCOUNTS]
@@ -124,6 +124,8 @@ def register(cli: Registry) -> None:
     p.add_argument("--scale", choices=("county", "city", "province"), default="county",
                    help="规模:county 区县、city 地市、province 省(默认 county)")
     p.add_argument("--seed", type=count, default=1, help="随机种子(同一种子生成相同数据)")
+    p.add_argument("--hash", choices=tuple(HASH_ALGS), default="sha256",
+                   help="台账与安全审计日志的哈希链算法:sha256(默认)或 sm3")
 
     pool = cli.group("pool", "编制总额")
     p = cli.command("set", cmd_pool_set, "核定编制总额", writes=True, permission=Permission.ESTABLISH, parent=pool)

@@ -187,3 +187,13 @@ def test_core_refuses_too(tmp_path: Path) -> None:
     edit_ledger(path, "UPDATE ledger SET actor = '某人' WHERE seq = 2")
     with Book.open(path) as book, pytest.raises(LedgerTampered, match="台账第2条"):
         book.region.set_pool(kind="xz", total=20, doc=DOC)
+
+
+def test_demo_is_sm3_when_told(cli: Cli) -> None:
+    cli.ok("demo", "--hash", "sm3")
+    auditor = cli.as_user("auditor")
+    assert auditor.json("status")["ledger_head"]["alg"] == "sm3"
+    checked = auditor.json("check")
+    assert checked["ok"] and checked["alg"] == "sm3" and checked["entries_checked"] > 100
+    entries = ledger_rows(cli.db)
+    assert all(row["hash"] == sm3_hex(entry_text(row)) for row in entries[:50])
