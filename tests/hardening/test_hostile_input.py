@@ -202,3 +202,22 @@ def test_the_longest_accepted_values_print_in_every_report(tmp_path: Path) -> No
     assert name in printed["roster"] and unit in printed["roster"]
     assert unit in printed["disclosure"]
     assert unit in printed["summary"]
+
+
+def test_import_refuses_hidden_characters_in_its_cells(region: Cli, tmp_path: Path) -> None:
+    import openpyxl
+
+    region.ok("approval", "add", UNIT, "xz", "2", "--method", "公开招录", "--doc", DOC)
+    region.ok("person", "enter", UNIT, "xz", "--name", "张三", "--id", person_id(1))
+    exported = tmp_path / "out.xlsx"
+    region.ok("export", str(exported))
+    wb = openpyxl.load_workbook(exported)
+    ws = wb["人员"]
+    ws["A4"], ws["B4"], ws["E4"], ws["F4"] = "\u202e乙丙", person_id(2), UNIT, "行政编制"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    before = fingerprint(region.db)
+    code, out, err = region("import", str(edited), "--doc", DOC)
+    assert code == 4, err
+    assert "姓名第1字处含不可见的控制字符或非法字符(U+202E)" in out + err
+    assert fingerprint(region.db) == before
