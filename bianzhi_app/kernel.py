@@ -172,11 +172,12 @@ class Tx:
 
     def verify_head(self) -> None:
         """Recompute the newest entry's hash (one row, O(1)) before anything is chained onto it; refuses
-        with LedgerTampered naming the entry when it was edited (or its algorithm is unknown)."""
-        self._head_verified = True
+        with LedgerTampered naming the entry when it was edited (or its algorithm is unknown). Marked verified
+        only once it passed: a refusal caught by a savepoint (import --skip-invalid) refuses the next op too."""
         if self.head.seq == 0:
             if self.hash_alg not in HASH_ALGS:
                 raise InvalidInput(f"未知的哈希算法「{self.hash_alg}」", field="code")
+            self._head_verified = True
             return
         seq = self.head.seq
         if self.hash_alg not in HASH_ALGS:
@@ -187,6 +188,7 @@ class Tx:
         if last is None or entry_hash(dict(last._mapping), self.hash_alg) != last.hash:
             raise LedgerTampered(f"台账第{seq}条(最新一条)的内容与其哈希不符,台账在程序之外被改动过,已拒绝写入;"
                                  f"请运行 check 核查,并从备份恢复")
+        self._head_verified = True
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

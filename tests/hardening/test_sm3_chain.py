@@ -197,3 +197,23 @@ def test_demo_is_sm3_when_told(cli: Cli) -> None:
     assert checked["ok"] and checked["alg"] == "sm3" and checked["entries_checked"] > 100
     entries = ledger_rows(cli.db)
     assert all(row["hash"] == sm3_hex(entry_text(row)) for row in entries[:50])
+
+
+def test_a_refusal_caught_by_a_savepoint_does_not_let_the_next_op_through(tmp_path: Path) -> None:
+    from bianzhi_app.errors import LedgerTampered
+
+    path = tmp_path / "batch.db"
+    with Book.open(path) as book:
+        book.region.init(name="杨陵区", code="610403")
+        book.region.set_pool(kind="xz", total=10, doc=DOC)
+    edit_ledger(path, "UPDATE ledger SET actor = '某人' WHERE seq = 2")
+    before = fingerprint(path)
+    with Book.open(path) as book, pytest.raises(LedgerTampered), book.batch() as batch:
+        for total in (20, 30):  # as import --skip-invalid does: each row in its savepoint, refusals kept
+            try:
+                with batch.savepoint():
+                    batch.region.set_pool(kind="xz", total=total, doc=DOC)
+            except LedgerTampered:
+                if total == 30:
+                    raise
+    assert fingerprint(path) == before
