@@ -120,9 +120,12 @@ class RegionArea(Area):
     name = "region"
 
     @operation(Permission.ESTABLISH)
-    def init(self, *, name: str, code: str, office_name: str | None = None, on: dt.date | None = None) -> Change:
-        """Create the region of an empty book; refuses a book that has one, or a bad code."""
-        return self._run(region.init_region, name=name, code=code, office_name=office_name, on=on)
+    def init(self, *, name: str, code: str, office_name: str | None = None, on: dt.date | None = None,
+             hash_alg: str = "sha256") -> Change:
+        """Create the region of an empty book, its ledger chained with ``hash_alg`` ("sha256" or "sm3");
+        refuses a book that has one, a bad code, or an algorithm this machine lacks."""
+        return self._run(region.init_region, name=name, code=code, office_name=office_name, on=on,
+                         hash_alg=hash_alg)
 
     @operation(Permission.ESTABLISH, reviewed=True)
     def set_pool(self, *, kind: str, total: int, doc: str, doc_title: str | None = None,

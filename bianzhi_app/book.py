@@ -28,7 +28,7 @@ from bianzhi_app.accounts.store import Account, Credentials
 from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, StaffArea, UnitsArea, _Preview
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
-from bianzhi_app.db.migrate import upgrade
+from bianzhi_app.db.migrate import refuse_unknown_revision, upgrade
 from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
@@ -92,6 +92,7 @@ class Book:
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None
     read_only: bool = False
+    read_only_reason: str | None = None  # set when the file cannot be written where it is (read-only media)
     _lock: Any = None
     _write_guard: Callable[[], None] | None = None
 
@@ -138,11 +139,13 @@ class Book:
 
         prepared.claim()
         target, plan, read_only = prepared.target, prepared.plan, prepared.read_only
-        engine = make_engine(target, read_only=read_only)
+        engine = make_engine(target, read_only=read_only, immutable=prepared.read_only_reason is not None)
         try:
             if read_only:
                 session.require_current_schema(engine, target)
             else:
+                if plan.report is not None:  # a newer program's book is refused before the pinned backup
+                    refuse_unknown_revision(plan.report.revision, os.fspath(target))
                 _backup_before_migration(engine, plan.path)
                 upgrade(engine, progress)
             if plan.lock is not None:
@@ -162,6 +165,9 @@ class Book:
             raise
         book.path = plan.path
         book.read_only = read_only
+        book.read_only_reason = prepared.read_only_reason
+        if not read_only:
+            _read_only_if_schema_changed(book)
         book._lock = plan.lock
         if plan.path is not None and plan.lock is None and not read_only:
             book._write_guard = session.write_guard(plan.path)
@@ -235,6 +241,7 @@ class Book:
         name, a wrong password, a locked or disabled account; counts failures and locks the account after
         the policy's number in a row; logs the attempt (not on a book opened read-only)."""
         now = self.clock()
+        name = store.validate_name(name)  # a name no account can have is refused before it reaches the log
         with self.read() as conn:
             outcome = store.sign_in(conn, name=name, password=password, now=now)
             personal = None
@@ -308,6 +315,10 @@ class Book:
         if self.read_only:
             from bianzhi_app.safety.errors import ReadOnlyBook
 
+            if self.read_only_reason is not None:
+                name = self.path.name if self.path is not None else "数据库"
+                raise ReadOnlyBook(f"「{name}」{self.read_only_reason},只能以只读方式打开:可以查看、打印报表、"
+                                   "导出和备份,不能修改。")
             raise ReadOnlyBook("数据库是以只读方式打开的(另一个程序正在使用它),不能修改。")
         try:
             with self.engine.connect().execution_options(**{WRITE: True}) as conn:
@@ -320,6 +331,8 @@ class Book:
                     tx.flush()
         except exc.IntegrityError as error:
             raise translate_integrity_error(error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate that no field check named reached SQLite
+            raise InvalidInput("输入中含有无法保存的字符(孤立的代理码位),未作任何改动") from error
         except exc.OperationalError as error:
             if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
@@ -365,6 +378,21 @@ class Book:
             return read_head(conn)
 
 
+def _read_only_if_schema_changed(book: Book) -> None:
+    """A book whose triggers, constraints or indexes differ from the migrations' (edited with another tool)
+    no longer enforces the rules itself: it opens read-only, saying which object (db.fingerprint)."""
+    from bianzhi_app.db.fingerprint import schema_problems
+
+    with book.engine.connect() as conn:
+        problems = schema_problems(conn)
+    if problems:
+        book.read_only = True
+        more = f"等{len(problems)}处" if len(problems) > 1 else ""
+        first = problems[0].removeprefix("数据库结构被改动:")
+        book.read_only_reason = (f"的数据库结构被程序之外的工具改动过({first}{more});请运行 check 核查,"
+                                 "并从备份恢复")
+
+
 def _backup_before_migration(engine: Engine, path: Path | None) -> None:
     """A pinned, verified backup of a book whose schema is about to change (e.g. the one that adds accounts),
     so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made."""
@@ -380,5 +408,6 @@ def _backup_before_migration(engine: Engine, path: Path | None) -> None:
     with engine.connect() as conn:
         head = read_head(conn)
     make_backup(path, backup_dir(), pinned=True, manifest_extra={
-        "ledger_head": {"seq": head.seq, "hash": head.hash}, "book": str(path), "reason": "migration",
+        "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(path),
+        "reason": "migration",
         "schema": revision})

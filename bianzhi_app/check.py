@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, inspect, select
 
 from bianzhi_app.accounts import seclog
 from bianzhi_app.catalog import Catalog
+from bianzhi_app.db.fingerprint import schema_problems
 from bianzhi_app.db.models import (
     appointments,
     approvals,
@@ -79,7 +80,8 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
         if problem is not None:
             report.problems.append(problem)
     report.problems.extend(compare_anchors(conn, list(anchors)))
-    return report
+    report.problems += schema_problems(conn)  # the backstop's triggers, constraints and indexes, last: what
+    return report                             # they no longer guarded shows above, by name
 
 
 def roster_line(person_id: int, id_number: str, name: str, kind: str, entered_on: dt.date, post: str | None) -> bytes:

@@ -82,6 +82,11 @@ class CheckFailed(BianzhiError):
     exit_code = 6
 
 
+class LedgerTampered(CheckFailed):
+    """The newest ledger entry no longer matches its hash: the book was edited outside the program, so
+    no entry may be appended onto it (exit 6, like `check`)."""
+
+
 class NotSignedIn(BianzhiError):
     """Unknown account, wrong password, account locked or disabled, password expired or to be changed."""
 

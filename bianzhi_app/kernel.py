@@ -22,13 +22,15 @@ from bianzhi_app.errors import (
     BianzhiError,
     DocumentRequired,
     InvalidInput,
+    LedgerTampered,
     OnePersonOneSlot,
     PoolExceeded,
     PostLimitExceeded,
     QuotaExceeded,
     RefusedError,
 )
-from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
+from bianzhi_app.ledger import HASH_ALGS, HASHED_FIELDS, LedgerHead, canonical_json, entry_hash, read_head
+from bianzhi_app.texts import DOC_NUMBER_MAX, DOC_TITLE_MAX, clean_line
 
 if TYPE_CHECKING:
     from bianzhi_app.personal.crypto import PersonalKeys
@@ -113,6 +115,8 @@ class Tx:
         self.clock = clock
         self.today = clock().date()
         self.head: LedgerHead = read_head(conn)
+        self.hash_alg = self.head.alg  # an empty book's first op (region.init) may choose "sm3"
+        self._head_verified = False
         self.changes: list[Change] = []
         self._pending: list[dict[str, Any]] = []
         self._documents: dict[str, int] = {}
@@ -135,8 +139,14 @@ class Tx:
         return on
 
     def document(self, number: str | None, title: str | None = None, issued_on: dt.date | None = None) -> int:
-        """The id of document `number`, created on first use. Refuses a missing number (rule 8)."""
+        """The id of document `number`, created on first use. Refuses a missing number (rule 8), and a number or
+        title holding an invisible character or too long to print."""
         number = require_document(number)
+        if title is not None:
+            try:
+                title = clean_line(title, "文件标题", DOC_TITLE_MAX, required=False) or None
+            except ValueError as problem:
+                raise InvalidInput(str(problem), field="doc") from None
         if number in self._documents and not title:
             return self._documents[number]
         row = self.conn.execute(select(documents.c.id, documents.c.title).where(documents.c.number == number)).first()
@@ -153,7 +163,10 @@ class Tx:
                document_number: str | None = None, before: Any = None, after: Any = None,
                detail: Any = None, person_ids: set[int] | None = None, result: int | str | None = None,
                extra_units: set[int] | None = None) -> Change:
-        """Append the ledger entry of one operation (written at commit, in order)."""
+        """Append the ledger entry of one operation (written at commit, in order). Refuses (LedgerTampered)
+        when the newest entry in the book no longer matches its hash."""
+        if not self._head_verified:
+            self.verify_head()
         seq = self.head.seq + 1
         row: dict[str, Any] = {
             "seq": seq, "at": self.clock().isoformat(timespec="seconds"), "effective_on": effective_on,
@@ -162,15 +175,35 @@ class Tx:
             "before": canonical_json(before or {}), "after": canonical_json(after or {}),
             "detail": canonical_json(detail or {}), "prev_hash": self.head.hash, "approver": self.approver,
         }
-        row["hash"] = entry_hash(row)
+        row["hash"] = entry_hash(row, self.hash_alg)
         self._pending.append(row)
-        self.head = LedgerHead(seq, row["hash"])
+        self.head = LedgerHead(seq, row["hash"], self.hash_alg)
         units = set(extra_units or ())
         if unit_id is not None:
             units.add(unit_id)
         change = Change(op, seq, frozenset(units), frozenset(person_ids or ()), result)
         self.changes.append(change)
         return change
+
+    def verify_head(self) -> None:
+        """Recompute the newest entry's hash (one row, O(1)) before anything is chained onto it; refuses
+        with LedgerTampered naming the entry when it was edited (or its algorithm is unknown). Marked verified
+        only once it passed: a refusal caught by a savepoint (import --skip-invalid) refuses the next op too."""
+        if self.head.seq == 0:
+            if self.hash_alg not in HASH_ALGS:
+                raise InvalidInput(f"未知的哈希算法「{self.hash_alg}」", field="code")
+            self._head_verified = True
+            return
+        seq = self.head.seq
+        if self.hash_alg not in HASH_ALGS:
+            raise LedgerTampered(f"台账第1条记载的哈希算法「{self.hash_alg}」无法识别(记录被改动),已拒绝写入;"
+                                 f"请运行 check 核查,并从备份恢复")
+        columns = [ledger.c[name] for name in (*HASHED_FIELDS, "approver", "hash")]
+        last = self.conn.execute(select(*columns).where(ledger.c.seq == seq)).first()
+        if last is None or entry_hash(dict(last._mapping), self.hash_alg) != last.hash:
+            raise LedgerTampered(f"台账第{seq}条(最新一条)的内容与其哈希不符,台账在程序之外被改动过,已拒绝写入;"
+                                 f"请运行 check 核查,并从备份恢复")
+        self._head_verified = True
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -214,10 +247,14 @@ def require_document(number: str | None) -> str:
 
 
 def normalize_doc_number(number: str | None) -> str:
-    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed."""
+    """Trim and use the 〔〕 brackets a 文号 requires, whatever brackets were typed. Refuses (InvalidInput) a
+    number holding a control, bidi or other invisible character, or longer than texts.DOC_NUMBER_MAX."""
     if number is None:
         return ""
-    text = "".join(str(number).split())
+    try:
+        text = clean_line(number, "文号", DOC_NUMBER_MAX, required=False)
+    except ValueError as problem:
+        raise InvalidInput(str(problem), field="doc") from None
     for wrong_open, wrong_close in (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"), ("［", "］")):
         start = text.find(wrong_open)
         if start >= 0 and text[start + 1:start + 5].isdigit() and text[start + 5:start + 6] == wrong_close:

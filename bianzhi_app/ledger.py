@@ -11,6 +11,12 @@ from typing import Any
 from bianzhi_app.db.sql import rows
 
 GENESIS_HASH = "0" * 64
+# The chain's hash algorithms: code → the name printed beside a ledger head. A book chained with SM3
+# (商用密码, `init --hash sm3`) says so in its first entry's ``after`` (``hash_alg``), which that entry's own
+# hash binds: flipping it breaks the chain under either algorithm. No key means SHA-256 (every older book).
+HASH_ALGS = {"sha256": "SHA-256", "sm3": "SM3"}
+DEFAULT_HASH_ALG = "sha256"
+HASH_ALG_KEY = "hash_alg"
 HASHED_FIELDS = ("seq", "at", "effective_on", "actor", "op", "unit_id", "unit_name",
                  "document_number", "before", "after", "detail", "prev_hash")
 
@@ -21,10 +27,16 @@ class LedgerHead:
 
     seq: int
     hash: str
+    alg: str = DEFAULT_HASH_ALG
 
     @property
     def short(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+    @property
+    def alg_label(self) -> str:
+        """The algorithm as printed beside the head: SHA-256 or SM3."""
+        return HASH_ALGS.get(self.alg, self.alg)
 
 
 # One encoder instance: json.dumps with options builds a new encoder on every call.
@@ -40,8 +52,55 @@ _FIGURE_FIELDS = ("before", "after", "detail")
 _SCALAR_FIELDS = tuple(name for name in HASHED_FIELDS if name not in _FIGURE_FIELDS)
 
 
-def entry_hash(row: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical encoding of the hashed fields (dates as ISO text).
+def sm3_available() -> bool:
+    """Whether this machine's OpenSSL (through cryptography) has SM3."""
+    try:
+        from cryptography.hazmat.primitives import hashes
+
+        digest = hashes.Hash(hashes.SM3())
+        digest.update(b"")
+        digest.finalize()
+    except Exception:  # UnsupportedAlgorithm, or cryptography missing
+        return False
+    return True
+
+
+def hexdigest(alg: str, data: bytes) -> str:
+    """The hex digest of ``data`` under one of HASH_ALGS (ValueError for any other)."""
+    if alg == "sha256":
+        from hashlib import sha256  # here, not at import: the window reads the head before it hashes anything
+
+        return sha256(data).hexdigest()
+    if alg == "sm3":
+        from cryptography.hazmat.primitives import hashes
+
+        digest = hashes.Hash(hashes.SM3())
+        digest.update(data)
+        return digest.finalize().hex()
+    raise ValueError(f"unknown hash algorithm {alg!r}")
+
+
+def alg_of_first_entry(after: str | None) -> str:
+    """The chain's algorithm as the first entry's ``after`` text records it ("sha256" when it says none);
+    an unknown name is returned as it is, for the caller to refuse."""
+    if not after:
+        return DEFAULT_HASH_ALG
+    try:
+        recorded = json.loads(after)
+    except ValueError:
+        return DEFAULT_HASH_ALG  # the entry's hash then fails on its own
+    value = recorded.get(HASH_ALG_KEY) if isinstance(recorded, dict) else None
+    return DEFAULT_HASH_ALG if value is None else str(value)
+
+
+def read_hash_alg(conn: Any) -> str:
+    """The book's chain algorithm, from its first ledger entry ("sha256" for an empty ledger)."""
+    found = rows(conn, 'SELECT "after" FROM ledger WHERE seq = 1')
+    return alg_of_first_entry(found[0][0] if found else None)
+
+
+def entry_hash(row: Mapping[str, Any], alg: str = DEFAULT_HASH_ALG) -> str:
+    """SHA-256 (or SM3, ``alg``) over the canonical encoding of the hashed fields (dates as ISO text).
 
     The scalars (and the approver of a reviewed change) go into one JSON array; the figures are already
     canonical JSON text and are appended after newlines (which JSON text never contains raw), so they
@@ -51,15 +110,17 @@ def entry_hash(row: Mapping[str, Any]) -> str:
     if row.get("approver"):  # reviewed changes (0004) also bind the approver; older entries hash as before
         scalars.append(row["approver"])
     text = "\n".join((canonical_json(scalars), row["before"], row["after"], row["detail"]))
-    from hashlib import sha256  # here, not at import: the window reads the head before it hashes anything
-
-    return sha256(text.encode("utf-8")).hexdigest()
+    return hexdigest(alg, text.encode("utf-8"))
 
 
 def read_head(conn: Any) -> LedgerHead:
-    """The newest entry's (seq, hash), on a SQLAlchemy Connection or a sqlite3 connection."""
-    found = rows(conn, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
-    return LedgerHead(0, GENESIS_HASH) if not found else LedgerHead(int(found[0][0]), str(found[0][1]))
+    """The newest entry's (seq, hash) and the chain's algorithm, on a SQLAlchemy Connection or a sqlite3
+    connection."""
+    found = rows(conn, 'SELECT seq, hash, (SELECT "after" FROM ledger WHERE seq = 1) FROM ledger '
+                       "ORDER BY seq DESC LIMIT 1")
+    if not found:
+        return LedgerHead(0, GENESIS_HASH)
+    return LedgerHead(int(found[0][0]), str(found[0][1]), alg_of_first_entry(found[0][2]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +130,22 @@ class ChainProblem:
 
 
 def verify_chain(rows: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
-    """Recompute the chain over rows in seq order; return the first broken entry."""
-    expected_seq, prev = 1, GENESIS_HASH
+    """Recompute the chain over rows in seq order, under the algorithm the first entry names; return the
+    first broken entry."""
+    expected_seq, prev, alg = 1, GENESIS_HASH, DEFAULT_HASH_ALG
     for row in rows:
         seq = row["seq"]
         if seq != expected_seq:
             return ChainProblem(expected_seq, f"台账缺少第{expected_seq}条(下一条为第{seq}条)")
         if row["prev_hash"] != prev:
             return ChainProblem(seq, f"台账第{seq}条的前序哈希与第{seq - 1}条不符")
-        if entry_hash(row) != row["hash"]:
+        if seq == 1:
+            alg = alg_of_first_entry(row["after"])
+            if alg not in HASH_ALGS:
+                return ChainProblem(1, f"台账第1条记载的哈希算法「{alg}」无法识别(记录被改动)")
+            if alg == "sm3" and not sm3_available():
+                return ChainProblem(1, "台账以SM3算法链接,但本机的密码库不支持SM3,无法核验")
+        if entry_hash(row, alg) != row["hash"]:
             return ChainProblem(seq, f"台账第{seq}条的内容与其哈希不符(记录被改动)")
         prev, expected_seq = row["hash"], seq + 1
     return None

@@ -38,10 +38,12 @@ class PreparedBook:
 
     Open it once with `Book.from_prepared()`, or `abandon()` to release the lock without opening."""
 
-    __slots__ = ("actor", "opened", "plan", "read_only", "target")  # a plain class: dataclasses cost the start
+    __slots__ = ("actor", "opened", "plan", "read_only", "read_only_reason", "target")  # plain: dataclasses cost
 
-    def __init__(self, target: str, plan: OpenPlan, actor: str | None = None, read_only: bool = False):
+    def __init__(self, target: str, plan: OpenPlan, actor: str | None = None, read_only: bool = False,
+                 read_only_reason: str | None = None):
         self.target, self.plan, self.actor, self.read_only = target, plan, actor, read_only
+        self.read_only_reason = read_only_reason  # the file cannot be written where it is (read-only media)
         self.opened = False
 
     def __repr__(self) -> str:
@@ -90,9 +92,14 @@ def prepare(target: str | os.PathLike[str], *, actor: str | None = None, lock: b
     if startup_check not in ("full", "fast"):
         raise ValueError(f"startup_check must be 'full' or 'fast', not {startup_check!r}")
     from bianzhi_app.safety import session
+    from bianzhi_app.safety.storage import read_only_media
 
+    path = session.sqlite_path(target)
+    media = read_only_media(path) if path is not None else None
+    if media is not None:  # a book on read-only media opens read-only: reads, reports, export and backup work
+        read_only, lock = True, False
     plan = session.prepare_open(target, lock=lock, read_only=read_only, check=check,
                                 allow_unsafe_location=allow_unsafe_location, actor=actor,
-                                quick_check=startup_check == "full")
-    return PreparedBook(os.fspath(target), plan, actor, read_only)
+                                quick_check=startup_check == "full", immutable=media is not None)
+    return PreparedBook(os.fspath(target), plan, actor, read_only, media)
 

@@ -49,7 +49,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         book.run(init_region, name="杨陵区", code="610403")
         book.run(set_pool, "xz", 5_000_000, doc=DOC)
         book.run(add_unit, UNIT, category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
-        book.run(set_quota, UNIT, "xz", 4_000_000, doc=DOC)
+        book.run(set_quota, UNIT, "xz", 1_000_000, doc=DOC)  # the largest quota a unit may have (issue 14)
     return path
 
 

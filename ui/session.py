@@ -75,6 +75,8 @@ class Session(QObject):
         self.account: Account | None = None  # who signed in (None: a book without accounts, or not yet)
         self._sign_in_on_open: tuple[str, str] | None = None  # checked already; the Book records it on opening
         self.ready.connect(self._run_when_ready)  # emitted on the worker, run here on the main thread
+        # why the book cannot be written where it is (read-only media, an edited schema), for the status bar
+        self.read_only_reason: str | None = book.read_only_reason
         if isinstance(book, PreparedBook):
             self.prepared: PreparedBook | None = book
             self.file: Path | None = book.plan.path

@@ -21,6 +21,7 @@ from bianzhi_app.db.models import recovery_keys
 from bianzhi_app.errors import InvalidInput, NotPermitted, NotSignedIn, StateRefused
 from bianzhi_app.kernel import Change
 from bianzhi_app.personal import keyring
+from bianzhi_app.texts import hidden_character
 
 if TYPE_CHECKING:
     from bianzhi_app.book import Book
@@ -233,6 +234,10 @@ class ReviewArea:
         book = self._book
         book.require(Permission.REVIEW)
         me = _signed_in(book)
+        hidden = hidden_character(str(reason or ""))
+        if hidden is not None:
+            raise InvalidInput(f"退回理由第{hidden[0]}字处含不可见的控制字符({hidden[1]}),请删除后重新输入",
+                               field="reason")
         text = " ".join(str(reason or "").split())
         if not text:
             raise InvalidInput("退回须写明理由", field="reason")

@@ -8,11 +8,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.db.sql import rows
-from bianzhi_app.ledger import GENESIS_HASH, canonical_json
+from bianzhi_app.ledger import DEFAULT_HASH_ALG, GENESIS_HASH, HASH_ALGS, canonical_json, hexdigest, read_hash_alg
 
 if TYPE_CHECKING:  # SQLAlchemy only to write: reading events and the sign-in check run before it loads
     from sqlalchemy import Connection
@@ -54,10 +53,11 @@ class SecurityEvent:
     detail: dict[str, Any]
 
 
-def event_hash(row: Mapping[str, Any]) -> str:
+def event_hash(row: Mapping[str, Any], alg: str = DEFAULT_HASH_ALG) -> str:
+    """The event's hash under the book's chain algorithm (the ledger's: SHA-256, or SM3 for `init --hash sm3`)."""
     scalars = canonical_json([row["seq"], row["at"], row["account"], row["event"], row["prev_hash"]])
     text = scalars + "\n" + row["detail"]
-    return sha256(text.encode("utf-8")).hexdigest()
+    return hexdigest(alg, text.encode("utf-8"))
 
 
 def append(conn: Connection, *, account: str, event: Event, at: dt.datetime, detail: Mapping[str, Any] | None = None
@@ -71,7 +71,8 @@ def append(conn: Connection, *, account: str, event: Event, at: dt.datetime, det
     seq, prev = (int(last[0][0]) + 1, str(last[0][1])) if last else (1, GENESIS_HASH)
     row: dict[str, Any] = {"seq": seq, "at": at.isoformat(timespec="seconds"), "account": account[:64],
                            "event": event.value, "detail": canonical_json(dict(detail or {})), "prev_hash": prev}
-    row["hash"] = event_hash(row)
+    alg = read_hash_alg(conn)
+    row["hash"] = event_hash(row, alg if alg in HASH_ALGS else DEFAULT_HASH_ALG)
     conn.execute(insert(security_log).values(**row))
     return seq
 
@@ -91,13 +92,13 @@ def events(conn: Any, *, since: dt.date | None = None, event: str | None = None)
     return [SecurityEvent(int(r[0]), str(r[1]), str(r[2]), str(r[3]), json.loads(r[4])) for r in found]
 
 
-def verify(entries: Iterable[Mapping[str, Any]]) -> str | None:
+def verify(entries: Iterable[Mapping[str, Any]], alg: str = DEFAULT_HASH_ALG) -> str | None:
     """The first problem of the chain (a Chinese message), or None."""
     expected, prev = 1, GENESIS_HASH
     for row in entries:
         if row["seq"] != expected:
             return f"安全审计日志缺少第{expected}条(下一条为第{row['seq']}条)"
-        if row["prev_hash"] != prev or event_hash(row) != row["hash"]:
+        if row["prev_hash"] != prev or event_hash(row, alg) != row["hash"]:
             return f"安全审计日志第{row['seq']}条被改动(哈希不符)"
         prev, expected = row["hash"], expected + 1
     return None
@@ -106,4 +107,7 @@ def verify(entries: Iterable[Mapping[str, Any]]) -> str | None:
 def verify_log(conn: Any) -> str | None:
     names = ("seq", "at", "account", "event", "detail", "prev_hash", "hash")
     found = rows(conn, f"SELECT {', '.join(names)} FROM security_log ORDER BY seq")
-    return verify(dict(zip(names, r, strict=True)) for r in found)
+    alg = read_hash_alg(conn)
+    if alg not in HASH_ALGS:
+        return f"台账第1条记载的哈希算法「{alg}」无法识别,安全审计日志无法核验"
+    return verify((dict(zip(names, r, strict=True)) for r in found), alg)

@@ -136,11 +136,13 @@ def add_on(parser: argparse.ArgumentParser) -> None:
 
 
 def count(text: str) -> int:
-    """An argparse type for a number (N, --seed): a whole number, said in Chinese when it is not one."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"「{text}」不是整数") from None
+    """An argparse type for a number (N, --seed): a whole number in ASCII digits, said in Chinese when it is
+    not one (``١`` or ``²`` are not numbers here). Its range is the core's to refuse (0 to 1,000,000)."""
+    stripped = text.strip()
+    digits = stripped[1:] if stripped[:1] in "+-" else stripped
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise argparse.ArgumentTypeError(f"「{text[:30]}」不是整数")
+    return int(stripped)
 
 
 class DateArg:
@@ -177,6 +179,9 @@ def open_book(args: argparse.Namespace, *, must_exist: bool = True) -> Book:
     if "://" not in path:
         if must_exist and not os.path.exists(path):
             raise NotFound(f"数据库文件不存在:{path}(先用 init 或 demo 建立)")
+        if must_exist and os.path.isfile(path) and os.path.getsize(path) == 0:  # only init/demo make a book of it
+            raise InvalidInput(f"数据库文件「{path}」是空文件(0字节),不是编制台账;未作任何改动"
+                               "(建立台账请用 init 或 demo)")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return open_for_command(args, path)
 

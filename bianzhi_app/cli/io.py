@@ -71,7 +71,10 @@ def cmd_export(args: argparse.Namespace) -> None:
                              reason=args.reason or "命令行 export --full-id")
         if not args.full_id:
             # the security log keeps who took the data out: the file's name and row counts, never an ID number
-            book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
+            if book.read_only_reason is None:
+                book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
+            else:  # nothing can be written to a book on read-only media, its log included
+                sys.stderr.write(f"注意:数据库{book.read_only_reason},本次导出无法记入安全审计日志。\n")
     if progress is not None:
         sys.stderr.write("\n")
     out(args, {"ok": True, "file": args.file, **counts},

@@ -86,6 +86,8 @@ def open_for_command(args: argparse.Namespace, target: str) -> Book:
         raise
     if book.account is not None:
         args.user = book.account.name
+    if book.read_only_reason is not None and not read_only:
+        _note(f"注意:数据库{book.read_only_reason},本命令以只读方式打开。")
     return book
 
 

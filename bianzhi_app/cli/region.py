@@ -10,6 +10,7 @@ from bianzhi_app.catalog import Kind
 from bianzhi_app.cli.base import Registry, add_doc, add_on, change_out, count, open_book, out, target, write
 from bianzhi_app.cli.signin import Access, new_password
 from bianzhi_app.errors import StateRefused
+from bianzhi_app.ledger import HASH_ALGS
 
 KIND_HELP = "编制类型的名称或代码:行政编制 xz、政法专项编制 zf、事业编制 sy、机关工勤编制 gq(增设的类型见 kind list)"
 POST_HELP = "职务类别的名称或代码:正职 zz、副职 fz、内设机构正职 nz、内设机构副职 nf(增设的见 post-kind list)"
@@ -41,13 +42,14 @@ def cmd_init(args: argparse.Namespace) -> None:
     with open_book(args, must_exist=False) as book:
         if not book.is_empty() or book.has_accounts:
             raise StateRefused(f"数据库已有数据,不能初始化:{target(args)}")
-        change = book.region.init(name=args.region, code=args.code)
+        change = book.region.init(name=args.region, code=args.code, hash_alg=args.hash)
         key = book.accounts.create_first(name=admin, password=password)
     if args.json:
         out(args, {"ok": True, "op": change.op.value, "seq": change.seq, "result": change.result,
-                   "admin": admin, "recovery_key": key})
+                   "admin": admin, "recovery_key": key, "hash": args.hash})
         return
-    out(args, None, f"已建立 {args.region}({args.code})编制台账\n已设立系统管理员账户 {admin}\n"
+    out(args, None, f"已建立 {args.region}({args.code})编制台账(台账以{HASH_ALGS[args.hash]}链接)\n"
+                    f"已设立系统管理员账户 {admin}\n"
                     + recovery_key_text(key))
 
 
@@ -69,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         if not book.is_empty() or book.has_accounts:
             raise StateRefused(f"数据库已有数据,不能生成演示数据:{target(args)}")
         book.actor = "jingban"  # the demo's history is the demo clerk's work
-        summary = generate(book, scale=args.scale, seed=args.seed, progress=progress)
+        summary = generate(book, scale=args.scale, seed=args.seed, progress=progress, hash_alg=args.hash)
         key = create_demo_accounts(book, password)
     sys.stderr.write("\n")
     names = [DEMO_ADMIN, *DEMO_ACCOUNTS]
@@ -115,11 +117,15 @@ def register(cli: Registry) -> None:
     p.add_argument("--region", required=True, metavar="名称", help="行政区域名称,如 杨陵区")
     p.add_argument("--code", required=True, metavar="代码", help="6位行政区划代码,如 610403")
     p.add_argument("--admin", default="admin", metavar="账户名", help="系统管理员的账户名(默认 admin)")
+    p.add_argument("--hash", choices=tuple(HASH_ALGS), default="sha256",
+                   help="台账与安全审计日志的哈希链算法:sha256(默认)或 sm3(商用密码)"),
     p = cli.command("demo", cmd_demo, "向空台账生成演示区域(含各角色的演示账户)", writes=True,
                     permission=Access.NEW_BOOK)
     p.add_argument("--scale", choices=("county", "city", "province"), default="county",
                    help="规模:county 区县、city 地市、province 省(默认 county)")
     p.add_argument("--seed", type=count, default=1, help="随机种子(同一种子生成相同数据)")
+    p.add_argument("--hash", choices=tuple(HASH_ALGS), default="sha256",
+                   help="台账与安全审计日志的哈希链算法:sha256(默认)或 sm3")
 
     pool = cli.group("pool", "编制总额")
     p = cli.command("set", cmd_pool_set, "核定编制总额", writes=True, permission=Permission.ESTABLISH, parent=pool)

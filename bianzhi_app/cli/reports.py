@@ -47,7 +47,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         sys.stderr.write("\n")
     meta = result.meta
     payload = {"ok": True, "kind": args.kind, "path": str(result.path), "pages": result.pages,
-               "as_of": meta.as_of.isoformat(), "ledger_head": {"seq": meta.ledger_seq, "hash": meta.ledger_hash}}
+               "as_of": meta.as_of.isoformat(), "ledger_head": {"seq": meta.ledger_seq, "hash": meta.ledger_hash,
+                                                      "alg": meta.ledger_alg}}
     head = meta.ledger_head
     log = getattr(result.data, "head", None)  # the 安全审计报告: the security log as verified
     if args.kind == "audit" and log is not None:

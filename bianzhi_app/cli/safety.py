@@ -76,7 +76,8 @@ def cmd_restore(args: argparse.Namespace) -> None:
     if holder is not None:
         break_stale(path, args)
     result = restore_book(path, src, actor=args.user, allow_without_manifest=args.allow_without_manifest,
-                          allow_unsafe_location=allow_unsafe(args), record=not args.no_record)
+                          allow_unsafe_location=allow_unsafe(args), record=not args.no_record,
+                          other_region=args.other_region)
     kept = str(result.pre_restore) if result.pre_restore is not None else None
     created = result.source.created.isoformat(timespec="seconds")
     text = (f"已从备份「{src.name}」(创建于 {created[:16].replace('T', ' ')})恢复:{_head_text(result.ledger_head)}。"
@@ -153,6 +154,8 @@ def register(cli: Registry) -> None:
     p.add_argument("src", metavar="备份文件", help="备份文件(.bak)")
     p.add_argument("--allow-without-manifest", action="store_true", help="允许使用没有清单文件的数据库副本")
     p.add_argument("--no-record", action="store_true", help="不在台账中记录这次恢复(台账停在备份时的位置)")
+    p.add_argument("--other-region", action="store_true",
+                   help="确认用另一个行政区域的备份替换当前台账(否则拒绝)")
     p = cli.command("unlock", cmd_unlock, "清除已退出程序留下的过期锁(记入台账)", writes=True,
                     permission=Permission.RESTORE)
     p.add_argument("--stale", action="store_true", required=True, help="只清除持有者已不在运行的锁")

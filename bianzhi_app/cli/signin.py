@@ -63,7 +63,11 @@ def credentials(args: argparse.Namespace) -> Credentials:
     cached = getattr(args, "_credentials", None)
     if cached is not None:
         return cached
+    from bianzhi_app.accounts.store import validate_name
+
     name = (args.user or settings.user_from_environment() or "").strip()
+    if name:
+        name = validate_name(name)  # exit 4 naming the account field, before anything is asked or logged
     if not name:
         if not terminal():
             raise NotSignedIn("未指定账户:请用 --user 账户名 或环境变量 BIANZHI_USER 指定运行命令的账户",

@@ -10,6 +10,7 @@ from bianzhi_app.cli.base import DateArg, Registry, open_book, out, stream_json
 from bianzhi_app.cli.units import UNIT_HELP
 from bianzhi_app.errors import CheckFailed
 from bianzhi_app.kernel import OP_LABELS
+from bianzhi_app.ledger import HASH_ALGS, read_head
 
 _FIGURES = ("approved", "used", "reserved", "vacancy", "overage")
 
@@ -40,7 +41,8 @@ def cmd_status(args: argparse.Namespace) -> None:
         cells = ["/".join(str(u["quota"][k.code][f]) for f in _FIGURES) for k in kinds]
         lines.append(u["name"] + "\t" + "\t".join(cells))
     head = data["ledger_head"]
-    lines.append(f"台账 #{head['seq']} {head['hash'][:12]}" + (f"(截至 {data['as_of']})" if args.as_of else ""))
+    lines.append(f"台账 #{head['seq']} {head['hash'][:12]} {HASH_ALGS.get(head['alg'], head['alg'])}"
+                 + (f"(截至 {data['as_of']})" if args.as_of else ""))
     out(args, data, "\n".join(lines))
 
 
@@ -121,13 +123,14 @@ def cmd_check(args: argparse.Namespace) -> None:
     with open_book(args) as book, book.read() as conn:
         report = run_check(conn, book.catalog, personal=book.personal,
                            anchors=[*given, *known_anchors(book.path, conn)])
+        alg = read_head(conn).alg
     if not report.ok:
         if args.json:
             out(args, {"ok": False, "problems": report.problems, "entries_checked": report.entries_checked})
         raise CheckFailed(report.problems[0] + (f"(另有{len(report.problems) - 1}处问题)"
                                                 if len(report.problems) > 1 else ""))
-    out(args, {"ok": True, "problems": [], "entries_checked": report.entries_checked},
-        f"检查通过:数据库完整,计数与重算一致,台账{report.entries_checked}条哈希链完整")
+    out(args, {"ok": True, "problems": [], "entries_checked": report.entries_checked, "alg": alg},
+        f"检查通过:数据库完整,计数与重算一致,台账{report.entries_checked}条哈希链({HASH_ALGS.get(alg, alg)})完整")
 
 
 def register(cli: Registry) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 from bianzhi_app.db.sql import BUSY_TIMEOUT_MS, configure
+from bianzhi_app.errors import InvalidInput
 
 WRITE = "bianzhi_write"  # execution option that makes the begin event take the write lock
 
@@ -25,14 +26,31 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(target: str | os.PathLike[str], *, read_only: bool = False) -> Engine:
-    url = database_url(target)
-    if not is_sqlite(url):
-        return create_engine(url)
+def unusable_url(target: str, error: BaseException) -> InvalidInput:
+    """The Chinese refusal of a database URL that names no known database, or whose driver is missing."""
+    shown = target.split("@")[-1] if "@" in target else target  # never the password of a server URL
+    if isinstance(error, ImportError):
+        return InvalidInput(f"无法连接数据库「…{shown}」:本机没有安装该数据库的驱动程序({error.name or error});"
+                            "本程序支持本机 SQLite 文件和 postgresql+psycopg:// 服务器")
+    return InvalidInput(f"数据库地址「…{shown}」无法识别:应为本机文件路径,"
+                        "或如 postgresql+psycopg://用户:密码@主机:端口/库名 的服务器地址")
+
+
+def make_engine(target: str | os.PathLike[str], *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """The engine of a book; refuses (InvalidInput) a URL of an unknown kind or whose driver is missing.
+    ``immutable`` (with ``read_only``): a file on read-only media, which no one can be writing, opened without
+    the shared-memory file SQLite would otherwise have to create beside it."""
+    try:
+        url = database_url(target)
+        if not is_sqlite(url):
+            return create_engine(url)
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as error:
+        raise unusable_url(os.fspath(target), error) from error
     connect_args: dict[str, object] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     if read_only:
         path = make_url(url).database or ""
-        url = "sqlite+pysqlite:///file:" + Path(path).as_posix() + "?mode=ro&uri=true"
+        url = "sqlite+pysqlite:///file:" + Path(path).as_posix() + "?mode=ro" + ("&immutable=1" if immutable else "") \
+            + "&uri=true"
         connect_args["uri"] = True
     engine = create_engine(url, connect_args=connect_args)
 

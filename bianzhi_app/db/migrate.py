@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 from bianzhi_app.db import SCHEMA_HEAD
+from bianzhi_app.errors import InvalidInput
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -22,12 +23,26 @@ def current_revision(engine: Engine) -> str | None:
 Progress = Callable[[int, int], None]
 
 
+def known_revisions() -> set[str]:
+    """The schema revisions this program's migrations know (the numbers of versions/NNNN_*.py)."""
+    return {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*.py")}
+
+
+def refuse_unknown_revision(revision: str | None, target: str) -> None:
+    """Refuse (InvalidInput) a book whose schema this program does not know: one written by a newer version."""
+    if revision is not None and revision not in known_revisions():
+        raise InvalidInput(f"数据库「{target}」由更新版本的程序建立或升级过(结构版本{revision},本程序最高为"
+                           f"{SCHEMA_HEAD}),本程序不能打开也没有改动它;请安装新版本后再使用")
+
+
 def upgrade(engine: Engine, progress: Progress | None = None) -> bool:
-    """Run pending migrations; return whether anything ran. Alembic is imported only then. ``progress`` gets
-    (done, total) from a migration that walks many rows (0005 seals every person's ID number)."""
+    """Run pending migrations; return whether anything ran. Alembic is imported only then. Refuses a book
+    from a newer version (InvalidInput), before anything is written. ``progress`` gets (done, total) from a
+    migration that walks many rows (0005 seals every person's ID number)."""
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return False
+    refuse_unknown_revision(before, str(engine.url.database or engine.url))
     migrate_to(engine, "head", progress=progress)
     if before is not None and before < "0005" and engine.dialect.name == "sqlite":
         compact(engine)  # clear ID numbers and password hashes must not linger in free pages or the WAL

@@ -75,6 +75,8 @@ class UnitPlan:
 
 
 class DemoBuilder:
+    hash_alg = "sha256"  # the ledger's chain algorithm (generate's hash_alg)
+
     def __init__(self, book: Book, scale: str, seed: int, progress: Progress | None,
                  cancelled: Callable[[], bool] | None = None):
         if scale not in SCALES:
@@ -249,7 +251,7 @@ class DemoBuilder:
         book = self.book
         with book.batch() as b:
             b.region.init(name=self.region_name + DEMO_MARK, code=self.region_code, on=REFORM_DATE,
-                          office_name=f"{self.region_name}机构编制委员会办公室")
+                          office_name=f"{self.region_name}机构编制委员会办公室", hash_alg=self.hash_alg)
             totals: dict[str, int] = {}
             for p in plans:
                 for kind, approved in p.quotas.items():
@@ -425,8 +427,9 @@ class DemoBuilder:
 
 
 def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
+             cancelled: Callable[[], bool] | None = None, hash_alg: str = "sha256") -> dict[str, Any]:
     """Fill an empty book with a demo region; returns a summary (region, units, persons, ledger_seq).
+    ``hash_alg``: the ledger's chain, SHA-256 unless told ("sm3").
 
     The ledger's recording time is pinned to 09:00 today, so one seed gives one ledger head per day.
     """
@@ -434,6 +437,8 @@ def generate(book: Book, *, scale: str = "county", seed: int = 1, progress: Prog
     recorded = real_clock().replace(hour=9, minute=0, second=0, microsecond=0)
     book.clock = lambda: recorded
     try:
-        return DemoBuilder(book, scale, seed, progress, cancelled).build()
+        builder = DemoBuilder(book, scale, seed, progress, cancelled)
+        builder.hash_alg = hash_alg
+        return builder.build()
     finally:
         book.clock = real_clock

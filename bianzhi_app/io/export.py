@@ -5,7 +5,9 @@ worksheets: each row goes to a temporary file as it is appended, so a province (
 persons) is written without holding the roster in memory, and the city book is written in about
 the time it takes to read it back (bench/bench_export.py). Every sheet has a title row, a bold
 header that stays in view (frozen), column widths for Chinese text, ID numbers stored as text and
-dates as dates. A string is always written as text, never as a formula ("=1+1" stays "=1+1").
+dates as dates. A string is always written as text, never as a formula ("=1+1" stays "=1+1"); one that
+a spreadsheet would take for a formula once edited or re-saved as CSV (starting with = + - @, a tab or a
+line break) is also marked text with Excel's quote prefix (the cell shows '=…, `formula_like`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ COLUMN_FORMATS = {"统一社会信用代码": "text", "身份证号": "text", "�
                   "出生日期": "date", "入编时间": "date", "核准日期": "date", "有效期至": "date"}
 
 
+# What a spreadsheet reads as the start of a formula (or DDE command) when a cell is typed, edited or
+# opened from CSV: such text is written with the quote prefix (Excel's leading apostrophe).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def formula_like(value: object) -> bool:
+    """Whether a text cell would be taken for a formula if typed in (= + - @, a tab or line break first)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 class _Sheet:
     """One constant-memory sheet: title row (merged over the columns), frozen bold header, widths;
     then plain rows. A column of kind "text" or "date" carries that number format, and a value
@@ -58,17 +70,28 @@ class _Sheet:
         ws.freeze_panes(2, 0)
         # Before the row is written: set_row_height() (points) takes the sheet out of constant memory.
         ws.set_row_height_pixels(0, TITLE_HEIGHT_PX)
+        title_format = writer.formats["title_quoted" if formula_like(caption) else "title"]
         if len(headers) > 1:
-            ws.merge_range(0, 0, 0, len(headers) - 1, caption, writer.formats["title"])
+            ws.merge_range(0, 0, 0, len(headers) - 1, caption, title_format)
         else:
-            ws.write(0, 0, caption, writer.formats["title"])
+            ws.write(0, 0, caption, title_format)
         ws.write_row(1, 0, list(headers), writer.formats["head"])
         self.row = 2
+        self.quoted = writer.formats["quoted"]
 
     def append(self, row: Sequence[Any]) -> None:
         """One row of str, int, float, datetime.date or None (an empty cell). A str is written as
-        text whatever it looks like; a date gets the date format in any column."""
-        self.ws.write_row(self.row, 0, row if isinstance(row, list) else list(row))
+        text whatever it looks like (one that looks like a formula with the quote prefix); a date gets
+        the date format in any column."""
+        cells = row if isinstance(row, list) else list(row)
+        risky = [index for index, value in enumerate(cells) if formula_like(value)]
+        if risky:
+            cells = list(cells)
+            for index in risky:
+                cells[index] = None
+        self.ws.write_row(self.row, 0, cells)
+        for index in risky:
+            self.ws.write(self.row, index, row[index], self.quoted)
         self.row += 1
 
 
@@ -81,9 +104,11 @@ class _Writer:
         self.wb.set_properties(author="Bianzhi")
         self.formats = {
             "title": xlsx.Format().set_bold().set_font_size(14),
+            "title_quoted": xlsx.Format().set_bold().set_font_size(14).set_quote_prefix(),
             "head": xlsx.Format().set_bold().set_align("center").set_vertical_align("vcenter").set_text_wrap(),
             "text": xlsx.Format().set_num_format(TEXT_FORMAT),
             "date": xlsx.Format().set_num_format(DATE_FORMAT),
+            "quoted": xlsx.Format().set_num_format(TEXT_FORMAT).set_quote_prefix(),
         }
 
     def sheet(self, title: str, caption: str, headers: Sequence[str], widths: Sequence[int],
@@ -100,8 +125,9 @@ class _Writer:
         ws.set_column_width(0, width)
         ws.write(0, 0, lines[0], self.formats["title"])
         body = xlsx.Format().set_text_wrap().set_vertical_align("top")
+        quoted = xlsx.Format().set_text_wrap().set_vertical_align("top").set_quote_prefix()
         for index, line in enumerate(lines[1:], start=1):
-            ws.write(index, 0, line, body)
+            ws.write(index, 0, line, quoted if formula_like(line) else body)
 
     def close(self) -> None:
         self.wb.close(str(self.path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 from python_calamine import CalamineSheet, CalamineWorkbook
@@ -53,3 +54,76 @@ def load_sheet(book: CalamineWorkbook, sheet_name: str, file_name: str) -> Calam
         return book.get_sheet_by_name(sheet_name)
     except Exception as exc:
         raise InvalidInput(f"无法读取文件「{file_name}」的工作表「{sheet_name}」:{exc}") from None
+
+
+# --- formulas without a cached value ----------------------------------------------------------------
+# python-calamine reads a formula cell's cached value, and a formula nobody computed (a workbook written by
+# a script, never opened in Excel) reads as an empty cell. Such cells are found in the sheet's XML instead,
+# so the import lists them as problems rather than importing blanks.
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CHUNK = 1 << 20
+UNCACHED_LIMIT = 200  # cells listed per sheet (a script's workbook may have thousands)
+
+
+def _sheet_parts(archive: Any) -> dict[str, str]:
+    """Sheet name → the zip member holding its XML."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def _has_formula(archive: Any, member: str) -> bool:
+    """A fast scan (no XML parse) of a sheet part for any formula element."""
+    tail = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                return True
+            tail = data[-8:]
+    return False
+
+
+def uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For an .xlsx: per sheet, the cells (reference like "C5", formula text) holding a formula with no cached
+    value (or an empty one: it reads as a blank all the same), at most UNCACHED_LIMIT each; an empty dict for
+    any other file or one this cannot read."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for name in sheet_names:
+                member = parts.get(name)
+                if member is None or not _has_formula(archive, member):
+                    continue
+                cells: list[tuple[str, str]] = []
+                with archive.open(member) as handle:
+                    for _event, element in ElementTree.iterparse(handle):
+                        if element.tag != f"{_MAIN}c":
+                            continue
+                        formula = element.find(f"{_MAIN}f")
+                        value = element.find(f"{_MAIN}v")
+                        if formula is not None and (value is None or not value.text):
+                            cells.append((element.get("r", ""), formula.text or ""))
+                            if len(cells) >= UNCACHED_LIMIT:
+                                break
+                        element.clear()
+                if cells:
+                    found[name] = cells
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return found

@@ -31,6 +31,7 @@ from bianzhi_app.io.approval_sheet import ApprovalSheet, read_approval_sheet
 from bianzhi_app.io.pool_sheet import PoolSheet, read_pool_sheet
 from bianzhi_app.io.workbook import ParsedWorkbook, Problem, read_workbook
 from bianzhi_app.kernel import normalize_doc_number
+from bianzhi_app.texts import DOC_NUMBER_MAX, line_problem
 
 Progress = Callable[[int, int, str], None]
 
@@ -61,7 +62,11 @@ class _Rollback(Exception):
 
 
 def initial_document(file_name: str) -> str:
-    return normalize_doc_number(f"初始导入:{file_name}")
+    """The 文号 an initial import cites: 初始导入:FILE, the file name cut to fit (and stripped of any invisible
+    character a file name may hold)."""
+    prefix = "初始导入:"
+    kept = "".join(c for c in "".join(file_name.split()) if line_problem(c, "", 1) is None)
+    return normalize_doc_number(prefix + kept[:DOC_NUMBER_MAX - len(prefix)])
 
 
 def import_workbook(book: Book, path: str | os.PathLike[str], *, initial: bool = False, dry_run: bool = False,

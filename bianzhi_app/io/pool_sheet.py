@@ -83,7 +83,7 @@ def _read(result: PoolSheet, sheet: str, rows: Iterable[list[Any]], first_row: i
         if name and result.region_name is None:
             result.region_name, result.row = name, excel_row
         if code and result.region_code is None:
-            if not re.fullmatch(r"\d{6}", code):
+            if not re.fullmatch(r"[0-9]{6}", code):
                 result.problems.append(Problem(sheet, excel_row, label("code"), code,
                                                "行政区划代码应为6位数字(GB/T 2260)"))
             else:

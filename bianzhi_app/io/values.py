@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal
 
 from bianzhi_app.idcodes import id_from_15, id_problem, normalize_code
+from bianzhi_app.texts import COUNT_MAX
 
 KIND_NAMES = {"xz": "行政编制", "zf": "政法专项编制", "sy": "事业编制", "gq": "机关工勤编制"}
 POST_NAMES = {"zz": "正职", "fz": "副职", "nz": "内设机构正职", "nf": "内设机构副职"}
@@ -100,7 +101,7 @@ def loose_unit_key(name: str) -> str:
 
 
 _PLACEHOLDERS = {"-", "--", "—", "——", "/", "无", "－"}
-_COUNT = re.compile(r"[+-]?\d+(\.0*)?")
+_COUNT = re.compile(r"[+-]?[0-9]+(\.0*)?")
 
 
 def parse_count(value: object, what: str) -> int | None:
@@ -123,6 +124,8 @@ def parse_count(value: object, what: str) -> int | None:
         number = int(float(text)) if "." in text else int(text)
     if number < 0:
         raise CellError(f"{what}不能为负数")
+    if number > COUNT_MAX:
+        raise CellError(f"{what}过大({number}),不超过{COUNT_MAX:,}")
     return number
 
 

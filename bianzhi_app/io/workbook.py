@@ -27,7 +27,7 @@ from bianzhi_app import errors
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.idcodes import id_birth_date, id_gender, mask_id, normalize_code, uscc_problem
 from bianzhi_app.io import values as v
-from bianzhi_app.io.files import load_sheet, open_workbook
+from bianzhi_app.io.files import load_sheet, open_workbook, uncached_formulas
 from bianzhi_app.io.headers import FIELD_NAMES, SCAN_ROWS, Layout, Row, detect, repeats_header
 from bianzhi_app.io.values import CellError
 from bianzhi_app.texts import functions_problem
@@ -153,7 +153,21 @@ def read_workbook(path: str | PathLike[str], *, progress: Callable[[int, int], N
             result.person_sheets.append(item.name)
             reader.read_persons(item)
     reader.report(force=True)
+    _formula_problems(file, pending, result)
     return result
+
+
+def _formula_problems(file: Path, pending: list[_Pending], result: ParsedWorkbook) -> None:
+    """A formula cell that was never computed reads as blank: list it as a problem of its cell instead."""
+    uncached = uncached_formulas(file, [item.name for item in pending])
+    for sheet, cells in uncached.items():
+        labels = {label.split("(")[0]: label for label in result.columns.get(sheet, {}).values()}
+        for ref, formula in cells:
+            letters = ref.rstrip("0123456789")
+            row = int(ref[len(letters):] or 0)
+            result.problems.append(Problem(sheet, row, labels.get(letters, letters), "=" + formula[:60],
+                                           "单元格是公式但没有计算结果(文件未经Excel保存),读出来会是空白;"
+                                           "请在Excel中打开后保存,或把公式改为数值后再导入"))
 
 
 # Subtotal words anywhere in a text cell, or signature lines at the start of one (cells joined by \0).

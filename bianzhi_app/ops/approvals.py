@@ -14,7 +14,7 @@ from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import find_unit, positive, quota_figures, shrink_allowance
 from bianzhi_app.rules import check_room
 
-NUMBER_FORM = re.compile(r"\d{4}-\d{4,}")
+NUMBER_FORM = re.compile(r"[0-9]{4}-[0-9]{4,}")
 
 
 def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str, doc: str,

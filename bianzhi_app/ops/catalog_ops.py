@@ -10,15 +10,15 @@ from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.models import kinds_t, post_kinds_t, post_limits, quotas, region_pools, units
 from bianzhi_app.errors import InvalidInput, StateRefused
 from bianzhi_app.kernel import Change, Op, Tx, new_id
+from bianzhi_app.ops.common import clean_text
+from bianzhi_app.texts import KIND_NAME_MAX
 
 
 def _clean(code: str, name: str) -> tuple[str, str]:
-    code, name = str(code).strip().lower(), "".join(str(name).split())
+    code = str(code).strip().lower()
     if not re.fullmatch(r"[a-z]{1,10}", code):
-        raise InvalidInput(f"代码应为1至10个英文小写字母,实为「{code}」", field="code")
-    if not name:
-        raise InvalidInput("名称不能为空", field="name")
-    return code, name
+        raise InvalidInput(f"代码应为1至10个英文小写字母,实为「{code[:20]}」", field="code")
+    return code, clean_text(name, "名称", KIND_NAME_MAX, "name")
 
 
 def add_kind(tx: Tx, code: str, name: str, *, doc: str) -> Change:

@@ -24,6 +24,7 @@ from bianzhi_app.kernel import Tx
 from bianzhi_app.personal.crypto import mask
 from bianzhi_app.queries.figures import live_pool, live_post, live_quota
 from bianzhi_app.rules import QuotaFigures
+from bianzhi_app.texts import COUNT_MAX, clean_line, count_problem, is_unit_id_text
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def find_unit(tx: Tx, ref: str | int, *, active: bool = True, field: str = "unit
     input the unit came from (the unit, a parent, a transfer's target), for the refusal."""
     text = str(ref).strip()
     query = select(*_UNIT_COLUMNS)
-    if text.isdigit():
+    if is_unit_id_text(text):
         row = tx.conn.execute(query.where(units.c.id == int(text))).first()
     else:
         row = tx.conn.execute(query.where(units.c.name == text, units.c.status == "active")).first()
@@ -176,23 +177,36 @@ def check_not_before(on: dt.date, earliest: dt.date, what: str) -> None:
         raise InvalidInput(f"日期{on.isoformat()}早于{what}({earliest.isoformat()})", field="date")
 
 
+def _whole_number(count: Any, what: str) -> int:
+    """An int, or a text of ASCII digits; refuses anything else (a float, ``١``, ``²``) with InvalidInput."""
+    if isinstance(count, bool):
+        raise InvalidInput(f"{what}应为整数,实为「{count}」", field="count")
+    if isinstance(count, int):
+        return count
+    text = str(count).strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise InvalidInput(f"{what}应为整数,实为「{text[:30]}」", field="count")
+    return int(text)
+
+
 def positive(count: Any, what: str) -> int:
-    try:
-        value = int(count)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{what}应为整数,实为「{count}」", field="count") from None
-    if value <= 0:
-        raise InvalidInput(f"{what}应为正整数,实为{value}", field="count")
+    """A count from 1 to texts.COUNT_MAX; refuses anything else (InvalidInput naming ``what``)."""
+    value = _whole_number(count, what)
+    problem = count_problem(value, what, minimum=1)
+    if problem:
+        raise InvalidInput(problem, field="count")
     return value
 
 
-def non_negative(count: Any, what: str) -> int:
-    try:
-        value = int(count)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{what}应为整数,实为「{count}」", field="count") from None
+def non_negative(count: Any, what: str, *, maximum: int = COUNT_MAX) -> int:
+    """A count from 0 to ``maximum`` (texts.COUNT_MAX); refuses anything else (InvalidInput naming ``what``)."""
+    value = _whole_number(count, what)
     if value < 0:
         raise InvalidInput(f"{what}不能为负数,实为{value}", field="count")
+    problem = count_problem(value, what, maximum=maximum)
+    if problem:
+        raise InvalidInput(problem, field="count")
     return value
 
 
@@ -220,11 +234,10 @@ def end_open_post(tx: Tx, person_id: int, on: dt.date) -> tuple[int, int, int, i
     return row.unit_id, row.post_kind_id, limit, used
 
 
-def clean_text(value: str, what: str, max_length: int, field: str) -> str:
-    """Remove all white space; refuse an empty or over-long value, naming the field."""
-    text = "".join(str(value).split())
-    if not text:
-        raise InvalidInput(f"{what}不能为空", field=field)
-    if len(text) > max_length:
-        raise InvalidInput(f"{what}过长({len(text)}字),不超过{max_length}字:「{text}」", field=field)
-    return text
+def clean_text(value: str | None, what: str, max_length: int, field: str, *, required: bool = True) -> str:
+    """Remove all white space; refuse an empty or over-long value, or one holding a control, bidi or other
+    invisible character (``texts.clean_line``), naming the field."""
+    try:
+        return clean_line(value, what, max_length, required=required)
+    except ValueError as problem:
+        raise InvalidInput(str(problem), field=field) from None

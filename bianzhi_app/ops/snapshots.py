@@ -23,7 +23,7 @@ from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ledger import canonical_json
 from bianzhi_app.queries import status
 
-_QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
+_QUARTER = re.compile(r"^\s*([0-9]{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
 
 
 @dataclass(frozen=True, order=True)

@@ -36,6 +36,7 @@ from bianzhi_app.ops.common import (
     shrink_allowance,
 )
 from bianzhi_app.rules import QuotaFigures, check_approval_available, check_room
+from bianzhi_app.texts import PERSON_NAME_MAX, is_unit_id_text
 
 MIN_AGE = 16
 CHUNK = 500
@@ -146,7 +147,7 @@ def _check_person(tx: Tx, unit: UnitRef, raw_name: str, raw_id: str, on: dt.date
                   ) -> tuple[str, str, dt.date, dt.date, dict[str, Any] | None]:
     """The checks of one person entering ``unit`` (name, ID number, date, age, rule 4 within the batch and
     against the book): (name, ID number, effective date, birth date, the person already in the book)."""
-    name = clean_text(raw_name, "姓名", 30, "name")
+    name = clean_text(raw_name, "姓名", PERSON_NAME_MAX, "name")
     id_number = clean_id_number(raw_id)
     effective_on = tx.effective(on)
     check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
@@ -200,8 +201,8 @@ def _prefetch_units(tx: Tx, requests: Sequence[EnterRequest]) -> tuple[dict[str,
     for request in requests:
         key = str(request.unit)
         by_text.setdefault(key.strip(), []).append(key)
-    ids = sorted(int(text) for text in by_text if text.isdigit())
-    names = sorted(text for text in by_text if not text.isdigit())
+    ids = sorted(int(text) for text in by_text if is_unit_id_text(text))
+    names = sorted(text for text in by_text if not is_unit_id_text(text))
     columns = (units.c.id, units.c.name, units.c.category, units.c.status, units.c.requires_approval,
                units.c.created_on)
     cache: dict[str, UnitRef] = {}

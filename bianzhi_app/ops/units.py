@@ -39,13 +39,26 @@ from bianzhi_app.ops.common import (
 )
 from bianzhi_app.ops.staff import Incumbent, IncumbentLoader, Roll
 from bianzhi_app.rules import QuotaFigures, check_abolish, check_pool
-from bianzhi_app.texts import functions_problem, normalize_text
+from bianzhi_app.texts import UNIT_NAME_MAX, functions_problem, is_unit_id_text, line_problem, normalize_text
 
 CHUNK = 500
 
 
 def _clean_name(name: str) -> str:
-    return clean_text(name, "单位名称", 100, "name")
+    """A unit's name as kept; refuses an empty, over-long or all-digit one (a number is read as a unit's id),
+    or one holding an invisible character."""
+    text = clean_text(name, "单位名称", UNIT_NAME_MAX, "name")
+    if text.isnumeric():
+        raise InvalidInput(f"单位名称不能全是数字(「{text}」会被当作单位编号)", field="name")
+    return text
+
+
+def _prefetch_keys(requests: Sequence[UnitRequest]) -> tuple[list[str], list[str]]:
+    """The names and codes worth looking up before a batch: only what can be one (each request is refused on
+    its own later, a lone surrogate never reaches SQLite)."""
+    names = [name for name in ("".join(str(r.name).split()) for r in requests)
+             if line_problem(name, "", UNIT_NAME_MAX) is None]
+    return names, [code for code in (normalize_code(r.uscc) for r in requests if r.uscc) if code.isascii()]
 
 
 def _check_name_free(tx: Tx, name: str) -> None:
@@ -135,8 +148,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     """
     establishing = any(r.incumbents is not None for r in requests)
     established: list[_Established] = []
-    cleaned = ["".join(str(r.name).split()) for r in requests]
-    codes = [normalize_code(r.uscc) for r in requests if r.uscc]
+    cleaned, codes = _prefetch_keys(requests)
     taken_names = _existing(tx, units.c.name, cleaned, units.c.status == "active")
     taken_codes = _existing(tx, units.c.uscc, codes, None)
     next_id = (tx.conn.execute(select(func.max(units.c.id))).scalar() or 0) + 1
@@ -379,7 +391,7 @@ def _parent_id(tx: Tx, ref: str | int | None, added: dict[str, int], added_ids: 
                cache: dict[str, int]) -> int:
     """The parent's id: a unit added earlier in the batch, else as ``find_unit`` resolves it."""
     text = str(ref).strip()
-    if text.isdigit():
+    if is_unit_id_text(text):
         if int(text) in added_ids:
             return int(text)
     elif text in added:

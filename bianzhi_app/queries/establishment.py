@@ -16,6 +16,7 @@ from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.sql import day, rows
 from bianzhi_app.errors import InvalidInput, NotFound
 from bianzhi_app.ledger import LedgerHead, read_head
+from bianzhi_app.texts import is_unit_id_text
 
 Figures = dict[tuple[int, int], dict[str, int]]
 
@@ -143,7 +144,7 @@ def functions_before(conn: Any, as_of: dt.date) -> dict[int, str | None]:
 def resolve_unit_id(conn: Any, ref: str | int) -> int:
     """A unit's id from its exact name (an active one first) or its numeric id; refuses an unknown one."""
     text = str(ref).strip()
-    if text.isdigit() and rows(conn, "SELECT id FROM units WHERE id = :id", {"id": int(text)}):
+    if is_unit_id_text(text) and rows(conn, "SELECT id FROM units WHERE id = :id", {"id": int(text)}):
         return int(text)
     found = rows(conn, "SELECT id FROM units WHERE name = :name"
                        " ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, id DESC LIMIT 1", {"name": text})
@@ -207,9 +208,9 @@ def status(conn: Any, catalog: Catalog, *, as_of: dt.date | None = None,
     result: dict[str, Any] = {
         "region": {k: v for k, v in region_info(conn).items() if k in ("name", "code")},
         "as_of": (as_of or dt.date.today()).isoformat(),
-        "pool": pool, "units": unit_list, "ledger_head": {"seq": head.seq, "hash": head.hash},
+        "pool": pool, "units": unit_list, "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg},
     }
     if as_of is not None:
         anchored = head_as_of(conn, as_of)
-        result["as_of_ledger_head"] = {"seq": anchored.seq, "hash": anchored.hash}
+        result["as_of_ledger_head"] = {"seq": anchored.seq, "hash": anchored.hash, "alg": head.alg}
     return result

@@ -193,7 +193,7 @@ def build_audit(book: Book, options: ReportOptions) -> AuditReport:
     per_kind = Counter(e.event for e in events)
     counts = [(kind.value, EVENT_LABELS[kind], per_kind.pop(kind.value, 0)) for kind in Event]
     counts += [(code, code, n) for code, n in sorted(per_kind.items())]  # a kind this code does not know
-    meta = ReportMeta(TITLES["audit"], info["name"], info["office"], today, ledger.seq, ledger.hash)
+    meta = ReportMeta(TITLES["audit"], info["name"], info["office"], today, ledger.seq, ledger.hash, ledger.alg)
     return AuditReport(meta, options.since, listed, counts, head)
 
 

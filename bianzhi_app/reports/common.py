@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from bianzhi_app.catalog import CATEGORIES, Catalog
 from bianzhi_app.errors import Cancelled, InvalidInput
+from bianzhi_app.ledger import HASH_ALGS, read_hash_alg
 from bianzhi_app.queries import region_info
 from bianzhi_app.reports.kinds import ALL_KINDS as ALL_KINDS
 from bianzhi_app.reports.kinds import KINDS as KINDS
@@ -56,10 +57,12 @@ class ReportMeta:
     as_of: dt.date
     ledger_seq: int
     ledger_hash: str
+    ledger_alg: str = "sha256"
 
     @property
     def ledger_head(self) -> str:
-        return f"台账 #{self.ledger_seq} {self.ledger_hash[:12]}"
+        """The head as printed, with the chain's algorithm beside it (SHA-256 or SM3)."""
+        return f"台账 #{self.ledger_seq} {self.ledger_hash[:12]} {HASH_ALGS.get(self.ledger_alg, self.ledger_alg)}"
 
 
 def meta_from_status(conn: Connection, title: str, figures: dict[str, Any]) -> ReportMeta:
@@ -68,7 +71,7 @@ def meta_from_status(conn: Connection, title: str, figures: dict[str, Any]) -> R
     head = figures.get("as_of_ledger_head") or figures["ledger_head"]
     info = region_info(conn)
     return ReportMeta(title, info["name"], info["office"], dt.date.fromisoformat(figures["as_of"]),
-                      int(head["seq"]), str(head["hash"]))
+                      int(head["seq"]), str(head["hash"]), str(head.get("alg") or read_hash_alg(conn)))
 
 
 def check_as_of(as_of: dt.date | None, today: dt.date) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.errors import NotFound, UsageError
+from bianzhi_app.ledger import read_hash_alg
 from bianzhi_app.queries import approval_rows, ledger_entries, region_info
 from bianzhi_app.reports.common import NO_JOB, TITLES, Job, ReportMeta, ReportOptions, kind_name
 from bianzhi_app.reports.fonts import FontRegistry
@@ -87,7 +88,8 @@ def build_notice(conn: Connection, catalog: Catalog, options: ReportOptions, job
         raise NotFound(f"台账中没有用编核准{number}的核准记录")
     info = region_info(conn)
     issued = dt.date.fromisoformat(row["issued_on"])
-    meta = ReportMeta(TITLES["notice"], info["name"], info["office"], issued, entry["seq"], entry["hash"])
+    meta = ReportMeta(TITLES["notice"], info["name"], info["office"], issued, entry["seq"], entry["hash"],
+                      read_hash_alg(conn))
     kind = row["kind"]
     valid = dt.date.fromisoformat(row["valid_until"]) if row["valid_until"] else None
     return NoticeData(meta, number, entry["doc"] or "", entry["unit"] or row["unit"], kind, kind_name(catalog, kind),

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, or_, select
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.models import approvals, ledger, staffing, units
 from bianzhi_app.errors import InvalidInput
+from bianzhi_app.ledger import read_hash_alg
 from bianzhi_app.ops.snapshots import Quarter, SnapshotRecord, get_snapshot, parse_quarter, previous_snapshot
 from bianzhi_app.queries import region_info, status
 from bianzhi_app.reports.builders import LedgerRow, ledger_rows
@@ -175,7 +176,8 @@ def build_quarterly(conn: Connection, catalog: Catalog, options: ReportOptions,
     rows = ledger_rows(conn, catalog, q.start, q.end, None, job)
     counts = Counter(r.change.split(" ", 1)[0] for r in rows)
     info = region_info(conn)
-    meta = ReportMeta(TITLES["quarterly"], info["name"], info["office"], q.end, int(head["seq"]), str(head["hash"]))
+    meta = ReportMeta(TITLES["quarterly"], info["name"], info["office"], q.end, int(head["seq"]), str(head["hash"]),
+                      read_hash_alg(conn))
     later, after = anchor_counts(conn, int(head["seq"]), q.end)
     return QuarterlyReport(meta, q, frozen, previous, by_kind, by_category, total, alerts, expiring, rows,
                            counts.most_common(), later, after)

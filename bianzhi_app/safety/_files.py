@@ -103,12 +103,12 @@ class CopyStats:
     user_version: int
 
 
-def copy_database(src: Path, dst: Path, *, full_check: bool = True) -> CopyStats:
+def copy_database(src: Path, dst: Path, *, full_check: bool = True, immutable_source: bool = False) -> CopyStats:
     """Copy ``src`` into the (empty) file ``dst`` with SQLite's online backup API, as one consistent
     snapshot (WAL content included), switch the copy to rollback-journal mode so that it is one
     self-contained file, check it (``integrity_check`` or ``quick_check``) and count the rows of every
     table.  Raises SourceCorrupt when the check fails, sqlite3.Error / OSError on I/O trouble."""
-    source = open_readonly(src, timeout=10.0)
+    source = open_readonly(src, timeout=10.0, immutable=immutable_source)  # immutable: on read-only media
     try:
         target = sqlite3.connect(dst, isolation_level=None)
         try:

@@ -105,6 +105,7 @@ def make_backup(
     manifest_extra: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
     pinned: bool = False,
+    immutable_source: bool = False,
 ) -> BackupInfo:
     """Back up the book at ``db_path`` into ``dest_dir`` (created if needed) and return its info.
 
@@ -129,7 +130,7 @@ def make_backup(
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tmp = _files.make_temp(dest)
-        stats = _files.copy_database(db, tmp, full_check=True)
+        stats = _files.copy_database(db, tmp, full_check=True, immutable_source=immutable_source)
         _files.fsync_file(tmp)
         digest, size = _files.sha256_file(tmp)
         final = _target_name(dest, db.stem, created)
@@ -144,6 +145,7 @@ def make_backup(
         os.replace(tmp, final)
         tmp = final  # from here on, a failure removes the placed file too
         _files.fsync_dir(dest)
+        remember_folder(dest)
     except _files.SourceCorrupt as e:
         _files.remove_quietly(tmp, final and manifest_path_for(final))
         raise BackupFailed(
@@ -289,4 +291,65 @@ def thin_backups(
             except OSError:
                 continue
     removed.sort(key=lambda p: p.name)
+    return removed
+
+
+# --- temporary copies left by a killed backup or restore ---------------------------------------------
+# A backup is copied into a private (0600) temp file in its folder and renamed when verified; a process killed
+# meanwhile leaves a full copy of the book's personal data behind. Every folder a backup went to is remembered
+# (in the default backup folder), and at each start the temp copies older than SWEEP_AGE there and beside the
+# book are removed; a younger one may belong to a backup still running in another process.
+FOLDERS_FILE = ".bianzhi-backup-folders"
+SWEEP_AGE = 3600.0
+
+
+def remember_folder(folder: Path) -> None:
+    """Add a folder a backup was written to to the list swept at start (never raises)."""
+    from bianzhi_app.settings import backup_dir
+
+    try:
+        folder = folder.absolute()
+        default = backup_dir()
+        if folder == default.absolute():
+            return
+        listing = default / FOLDERS_FILE
+        known = listing.read_text(encoding="utf-8").splitlines() if listing.exists() else []
+        if str(folder) not in known:
+            default.mkdir(parents=True, exist_ok=True)
+            with listing.open("a", encoding="utf-8") as handle:
+                handle.write(str(folder) + "\n")
+    except OSError:
+        pass
+
+
+def backup_folders() -> list[Path]:
+    """The default backup folder and every other folder a backup was written to."""
+    from bianzhi_app.settings import backup_dir
+
+    default = backup_dir()
+    folders = [default]
+    try:
+        listing = default / FOLDERS_FILE
+        if listing.exists():
+            folders += [Path(line) for line in listing.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except OSError:
+        pass
+    return folders
+
+
+def sweep_temp_copies(folders: list[Path], *, older_than: float = SWEEP_AGE) -> list[Path]:
+    """Remove the temp copies (.bianzhi-tmp-*.tmp and their sidecars) older than ``older_than`` seconds in
+    ``folders``; returns what was removed. Never raises."""
+    removed: list[Path] = []
+    now = time.time()
+    for folder in dict.fromkeys(folders):
+        try:
+            if not folder.is_dir():
+                continue
+            for p in folder.glob(_files.TEMP_PREFIX + "*" + _files.TEMP_SUFFIX + "*"):
+                if now - p.stat().st_mtime > older_than:
+                    p.unlink()
+                    removed.append(p)
+        except OSError:
+            continue
     return removed

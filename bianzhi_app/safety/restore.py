@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from bianzhi_app.safety import _files
@@ -107,6 +108,7 @@ def restore_backup(
     backup_dir: str | os.PathLike[str],
     allow_without_manifest: bool = False,
     now: dt.datetime | None = None,
+    verify_contents: Callable[[Path], None] | None = None,
 ) -> BackupInfo:
     """Replace the book at ``db_path`` with the backup ``src``; returns the verified info of ``src``
     with ``pre_restore`` set to the backup of the replaced book (None when there was no book).
@@ -115,11 +117,15 @@ def restore_backup(
     book's lock.  Refuses with ``BackupCorrupt`` when ``src`` fails verification (or has no manifest and
     ``allow_without_manifest`` is False), and with ``BackupFailed`` when ``src`` is the book itself, the
     book is still open elsewhere, the current book cannot be backed up first, or the copy fails; in
-    every refused case the book is left as it was.
+    every refused case the book is left as it was. ``verify_contents(src)`` (the caller's full check of what
+    the backup holds: chain, counters, schema) runs after the file checks and before anything is touched;
+    whatever it raises refuses the restore.
     """
     source = Path(src)
     db = Path(db_path)
     info = verify_backup(source, require_manifest=not allow_without_manifest)
+    if verify_contents is not None:
+        verify_contents(source)
     created = as_local(now) if now is not None else dt.datetime.now().astimezone()
     if db.exists() and os.path.samefile(source, db):
         raise BackupFailed("不能用数据库文件本身来恢复它自己。")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bianzhi_app import settings
 from bianzhi_app.errors import BianzhiError
+from bianzhi_app.ledger import read_head
 from bianzhi_app.safety.check import open_readonly
 from bianzhi_app.safety.errors import BookCorrupt, NotABook, ReadOnlyBook, UnsafeLocation
 from bianzhi_app.safety.locations import LocationVerdict, classify_location
@@ -57,9 +58,15 @@ def sqlite_path(target: str | os.PathLike[str]) -> Path | None:
     text = os.fspath(target)
     if "://" not in text:
         return Path(text).expanduser().absolute()
+    from sqlalchemy import exc
     from sqlalchemy.engine import make_url
 
-    url = make_url(text)
+    try:
+        url = make_url(text)
+    except exc.ArgumentError as error:
+        from bianzhi_app.db.engine import unusable_url
+
+        raise unusable_url(text, error) from error
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return Path(url.database).expanduser().absolute()
@@ -93,7 +100,8 @@ class OpenPlan:
 
 
 def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool, check: bool,
-                 allow_unsafe_location: bool | None, actor: str | None, quick_check: bool = True) -> OpenPlan:
+                 allow_unsafe_location: bool | None, actor: str | None, quick_check: bool = True,
+                 immutable: bool = False) -> OpenPlan:
     """Location, lock (when ``lock``) and start-up check, before any engine touches the file
     (``quick_check=False``: header and schema only, the caller runs the quick_check later).
     Raises UnsafeLocation, LockedByOther, BookCorrupt; on a refusal nothing is held."""
@@ -101,9 +109,11 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
     if path is None:
         return OpenPlan(None)
     guard_location(path, allow_unsafe_location)
+    _sweep_temp_copies(path)
     held = acquire(path, user=actor) if lock and not read_only else None
     try:
-        report = startup_check(path, read_only=read_only, quick_check=quick_check) if check else None
+        report = startup_check(path, read_only=read_only, quick_check=quick_check,
+                               immutable=immutable) if check else None
         if report is not None and not report.ok:
             candidates = list_restore_candidates(path)
             error = NotABook if report.not_sqlite else BookCorrupt
@@ -113,6 +123,14 @@ def prepare_open(target: str | os.PathLike[str], *, lock: bool, read_only: bool,
             held.release()
         raise
     return OpenPlan(path, held, report)
+
+
+def _sweep_temp_copies(book: Path) -> None:
+    """At each start: remove temp copies a killed backup or restore left (full copies of personal data) in
+    every backup folder and beside the book."""
+    from bianzhi_app.safety.backup import backup_folders, sweep_temp_copies
+
+    sweep_temp_copies([*backup_folders(), book.parent])
 
 
 def corrupt_message(path: Path, report: StartupReport, candidates: list[RestoreCandidate]) -> str:
@@ -130,9 +148,11 @@ def corrupt_message(path: Path, report: StartupReport, candidates: list[RestoreC
 def require_current_schema(engine: Engine, target: str | os.PathLike[str]) -> None:
     """A read-only open cannot migrate: refuse (ReadOnlyBook) a book whose schema is not current."""
     from bianzhi_app.db import SCHEMA_HEAD
-    from bianzhi_app.db.migrate import current_revision
+    from bianzhi_app.db.migrate import current_revision, refuse_unknown_revision
 
-    if current_revision(engine) != SCHEMA_HEAD:
+    revision = current_revision(engine)
+    refuse_unknown_revision(revision, os.fspath(target))
+    if revision != SCHEMA_HEAD:
         raise ReadOnlyBook(f"数据库「{os.fspath(target)}」需要先升级才能使用,只读方式不能升级;"
                            "请等正在使用它的程序关闭后再打开。")
 
@@ -219,12 +239,12 @@ def _head_of_file(path: Path) -> dict[str, Any] | None:
     try:
         conn = open_readonly(path, immutable=True)
         try:
-            row = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+            head = read_head(conn)
         finally:
             conn.close()
     except Exception:
         return None
-    return {"seq": int(row[0]), "hash": str(row[1])} if row else {"seq": 0, "hash": ""}
+    return {"seq": head.seq, "hash": head.hash if head.seq else "", "alg": head.alg}
 
 
 def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual",
@@ -241,8 +261,10 @@ def backup_book(book: Book, dest: str | os.PathLike[str] | None = None, *, reaso
         raise BackupFailed("备份失败:只有本机 SQLite 数据库文件可以这样备份,服务器数据库请用其自带的备份工具。")
     folder = Path(dest).expanduser().absolute() if dest is not None else backup_dir()
     head = book.head()
-    extra = {"ledger_head": {"seq": head.seq, "hash": head.hash}, "book": str(db), "reason": reason}
-    info = make_backup(db, folder, manifest_extra=extra, now=now, pinned=pinned)
+    extra = {"ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(db),
+             "reason": reason}
+    info = make_backup(db, folder, manifest_extra=extra, now=now, pinned=pinned,
+                       immutable_source=book.read_only_reason is not None)
     copied = _head_of_file(info.path)
     if copied is not None and copied != extra["ledger_head"]:  # a write landed between head() and the copy
         extra["ledger_head"] = copied

@@ -69,7 +69,7 @@ def _header_problem(path: Path, name: str) -> str | None:
 
 
 def startup_check(db_path: str | os.PathLike[str], *, budget: float | None = None, read_only: bool = False,
-                  timeout: float = 10.0, quick_check: bool = True) -> StartupReport:
+                  timeout: float = 10.0, quick_check: bool = True, immutable: bool = False) -> StartupReport:
     """Check the book at ``db_path`` before it is opened; a missing or empty file is a new book (ok).
 
     Never writes to a damaged file: the header is read as bytes, and SQLite is only asked to read
@@ -94,7 +94,7 @@ def startup_check(db_path: str | os.PathLike[str], *, budget: float | None = Non
     if problem is not None:
         return done(False, problem, problems=(problem,), not_sqlite=_NOT_SQLITE in problem)
     try:
-        conn = (open_readonly(path, timeout=timeout) if read_only
+        conn = (open_readonly(path, timeout=timeout, immutable=immutable) if read_only
                 else sqlite3.connect(path, timeout=timeout, isolation_level=None))
     except sqlite3.Error as e:  # connect() itself seldom fails; the first query is where damage shows
         return done(True, f"本次未做快速检查({e})", complete=False)

@@ -41,3 +41,28 @@ def storage_error(error: BaseException, folder: Path | None) -> BianzhiError | N
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text:
         return CheckFailed(f"数据库已损坏({text})。{_KEPT}请关闭程序,运行数据库检查(check),必要时从备份恢复。")
     return None
+
+
+def read_only_media(db: Path) -> str | None:
+    """Why the book at ``db`` cannot be written where it is (a read-only mount, a file marked read-only, a
+    folder that cannot be written), in Chinese; None when it can. Looks at the permission bits as well as
+    access(), so a file marked read-only stays read-only for an administrator too."""
+    import os
+    import stat
+
+    if not db.is_file():
+        return None
+    folder = db.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "位于只读的磁盘或介质上(如光盘、写保护的U盘或只读挂载;请复制到可写入的文件夹后再办理)"
+    except (AttributeError, OSError):  # no statvfs (Windows): the bits below still tell
+        pass
+    try:
+        if not db.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(db, os.W_OK):
+            return "文件被设为只读(请取消只读属性,或复制到可写入的文件夹后再办理)"
+        if not folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(folder, os.W_OK):
+            return "所在文件夹不能写入(写入时需要在同一文件夹建立日志文件;请复制到可写入的文件夹后再办理)"
+    except OSError:
+        return None
+    return None

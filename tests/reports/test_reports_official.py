@@ -146,7 +146,8 @@ def test_snapshot_command_freezes_once_and_only_ended_quarters(cli: Cli, demo_te
         entries = list(ledger_entries(conn, op="snapshot"))
     assert record.figures["units"] == expected["units"] and record.figures["pool"] == expected["pool"]
     assert record.figures["as_of_ledger_head"] == expected["as_of_ledger_head"]
-    assert (record.ledger_seq, record.ledger_hash) == tuple(expected["as_of_ledger_head"].values())
+    head = expected["as_of_ledger_head"]
+    assert (record.ledger_seq, record.ledger_hash) == (head["seq"], head["hash"])
     assert len(entries) == 1 and entries[0]["detail"]["figures_sha256"] == record.figures_sha256
     assert cli.ok("check")
 
@@ -170,9 +171,10 @@ def test_report_cli_exit_codes(cli: Cli, demo_template: Path, db_path: Path, tmp
 
 
 def test_missing_glyph_is_an_error_naming_the_character(region: Cli, tmp_path: Path) -> None:
-    region.ok("unit", "add", "区\U0010fffd局", "--category", "政府工作部门", "--rank", "正科", "--doc", DOC)
+    # (a private-use character is refused at entry since issue 14: an emoji is still no font's)
+    region.ok("unit", "add", "区\U0001f600局", "--category", "政府工作部门", "--rank", "正科", "--doc", DOC)
     code, _o, err = region("report", "summary", "-o", str(tmp_path / "s.pdf"))
-    assert code == 4 and "U+10FFFD" in err
+    assert code == 4 and "U+1F600" in err
     assert not (tmp_path / "s.pdf").exists()
 
 

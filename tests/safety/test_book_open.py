@@ -166,7 +166,7 @@ def test_backup_on_close_and_daily(region: Cli, db_path: Path, _backups_in_tmp: 
         later = dt.datetime.now().astimezone() + dt.timedelta(days=2)
         book.run(set_pool, "xz", 102, doc=DOC)
         assert session.backup_if_due(book, now=later) is not None
-        assert book.list_restore_candidates()[0].ledger_head == {"seq": 7, "hash": book.head().hash}
+        assert book.list_restore_candidates()[0].ledger_head == {"seq": 7, "hash": book.head().hash, "alg": "sha256"}
 
 
 def test_not_a_book_keeps_exit_4_and_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -224,3 +224,26 @@ def test_quick_check_finding_damage_says_so_and_offers_restore(qtbot, window, mo
     (name, text), = seen["dialogs"]
     assert name == "damaged_box" and "已损坏" in text and "从备份恢复" in text
     assert [b.text() for b in seen["widgets"][0].buttons() if b.objectName() == "button_restore"] == ["从备份恢复…"]
+
+
+def test_a_book_on_read_only_media_opens_read_only_saying_why(qtbot, launched, book_path):  # type: ignore[no-untyped-def]
+    """Issue 14: a file marked read-only in a folder that cannot be written opens without a lock, read-only."""
+    with Book.open(book_path):  # a clean close: no -wal or -shm beside it
+        pass
+    os.chmod(book_path, 0o444)
+    os.chmod(book_path.parent, 0o555)
+    try:
+        before = snapshot(book_path)
+        launcher = launch(launched, book_path)
+        window = launcher.window
+        assert window is not None
+        qtbot.waitUntil(lambda: window.findChild(object, "status_read_only") is not None, timeout=10000)
+        label = window.findChild(object, "status_read_only")
+        assert label.text() == "只读" and "文件被设为只读" in label.toolTip()
+        assert not window.actions["enter"].isEnabled() and window.actions["export_book"].isEnabled()
+        window.close()
+        assert snapshot(book_path) == before
+        assert not lock_path_for(book_path).exists()
+    finally:
+        os.chmod(book_path.parent, 0o755)
+        os.chmod(book_path, 0o644)

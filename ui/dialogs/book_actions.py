@@ -66,7 +66,9 @@ class BookActions(QObject):
             self.read_only_label = QLabel(tr("只读"), self.window)
             self.read_only_label.setObjectName("status_read_only")
             self.read_only_label.setStyleSheet("color:#b00020;font-weight:bold")
-            self.read_only_label.setToolTip(tr("另一个程序正在使用这个数据库;本窗口只能查看,不能修改"))
+            reason = self.session.read_only_reason
+            self.read_only_label.setToolTip(tr("数据库{0};本窗口只能查看,不能修改").replace("{0}", reason) if reason
+                                            else tr("另一个程序正在使用这个数据库;本窗口只能查看,不能修改"))
             self.window.statusBar().addPermanentWidget(self.read_only_label)
         if self.session.holds_lock:
             self.backup_timer.start(BACKUP_CHECK_MS)
