@@ -74,13 +74,14 @@ font.setPointSize(10)
 app.setFont(font)
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 rows = conn.execute(
-    "SELECT p.name, p.gender, p.id_number, p.birth_date, u.name, s.kind_id, a.post_kind_id, s.start_date"
+    "SELECT p.name, p.gender, p.id_region || '********' || p.id_tail, p.birth_year, u.name, s.kind_id,"
+    " a.post_kind_id, s.start_date"
     " FROM staffing_periods s JOIN persons p ON p.id = s.person_id JOIN units u ON u.id = s.unit_id"
     " LEFT JOIN appointments a ON a.person_id = s.person_id AND a.end_date IS NULL"
     " WHERE s.end_date IS NULL ORDER BY s.person_id LIMIT 200").fetchall()
 units = conn.execute("SELECT name FROM units WHERE status = 'active' ORDER BY id LIMIT 50").fetchall()
 DISPLAY = Qt.ItemDataRole.DisplayRole
-HEAD = ["姓名", "性别", "身份证号", "出生日期", "单位", "编制类型", "职务", "入编日期"]
+HEAD = ["姓名", "性别", "身份证号", "出生年份", "单位", "编制类型", "职务", "入编日期"]
 class Model(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(rows)

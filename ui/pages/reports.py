@@ -332,8 +332,10 @@ class ReportsPage(QWidget):
         unit = self.unit.text().strip() if "unit" in applies else ""
         quarter = self.quarter.text().strip() if "quarter" in applies else ""
         approval = self.approval.text().strip() if "approval" in applies else ""
+        full_id = "full_id" in applies and self.full_id.isChecked()
+        # the reveal is logged with a reason; until the window asks for one, it names where it came from
         return ReportOptions(unit=unit or None, as_of=as_of, quarter=quarter or None, approval=approval or None,
-                             full_id="full_id" in applies and self.full_id.isChecked())
+                             full_id=full_id, reason="窗口「报表」页打印完整身份证号花名册" if full_id else None)
 
     def generate(self) -> Job | None:
         """Build and render the chosen report on the reader thread, then preview it."""
