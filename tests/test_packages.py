@@ -96,7 +96,8 @@ def test_city_figures_equal_each_countys_status(world: dict) -> None:
     with Book.open(city.db, account=_credentials()) as book:
         for region in by_region["regions"]:
             county = world["counties"][region["code"]]["cli"].json("status")
-            assert region["ledger_head"] == county["ledger_head"] and region["as_of"] == county["as_of"]
+            head = {k: county["ledger_head"][k] for k in ("seq", "hash")}  # the county's chain, whatever its alg
+            assert region["ledger_head"] == head and region["as_of"] == county["as_of"]
             held = book.packages.region_figures(region["code"])
             assert held["units"] == county["units"]  # every unit, kind, figure and post
             assert held["pool"] == county["pool"]
@@ -211,7 +212,7 @@ def test_package_as_of_a_past_day_has_that_days_figures(world: dict) -> None:
     region = world["city"].json("status", "--by-region")["regions"][1]
     past = county.json("status", "--as-of", EARLY.isoformat())
     assert region["code"] == "610481" and region["as_of"] == EARLY.isoformat()
-    assert region["ledger_head"] == past["ledger_head"]
+    assert region["ledger_head"] == {k: past["ledger_head"][k] for k in ("seq", "hash")}
     assert region["totals"]["xz"]["used"] == sum(u["quota"]["xz"]["used"] for u in past["units"]) == 2
     assert region["totals"]["sy"]["reserved"] == 0  # the approval came later
     with Book.open(world["city"].db, account=_credentials()) as book:
