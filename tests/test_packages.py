@@ -386,3 +386,32 @@ def test_any_flipped_byte_is_refused_by_verification(world: dict) -> None:
         tampered.write_bytes(data[:-1])  # cut short
         with pytest.raises(InvalidInput):
             book.packages.verify(tampered)
+
+
+def test_the_citys_summary_report_has_a_row_per_county_and_the_whole_citys_total(world: dict) -> None:
+    """Issue 18 (and issue 12 item 24): the city's 编制情况汇总表 lists its own units with their 市本级合计, then each
+    county as its package gives it (with the package's day), the 县区小计 and 全市合计 — read back from the PDF."""
+    import pdfplumber
+
+    city = world["city"]
+    city.ok("pool", "set", "xz", "50", "--doc", DOC)
+    city.ok("unit", "add", "市农业农村局", "--category", "政府工作部门", "--rank", "正处", "--doc", DOC)
+    city.ok("quota", "set", "市农业农村局", "xz", "9", "--doc", DOC)
+    city.ok("package", "import", str(export(world, "610481")))  # 武功县 registered but not reported yet
+    pdf = world["dir"] / "汇总.pdf"
+    city.ok("report", "summary", "-o", str(pdf))
+    with pdfplumber.open(pdf) as doc:
+        table = [[(c or "").replace("\n", "") for c in row] for page in doc.pages for row in page.extract_table()]
+    by_name = {row[1]: row for row in table if row[1]}
+    county = world["counties"]["610481"]["cli"].json("status")
+    approved = sum(u["quota"]["xz"]["approved"] for u in county["units"])
+    used = sum(u["quota"]["xz"]["used"] for u in county["units"])
+    xingping = next(name for name in by_name if name.startswith("兴平市("))
+    assert county["as_of"] in xingping
+    assert by_name[xingping][5:7] == [str(approved), str(used)]  # 行政编制: 核定, 实有
+    assert by_name["武功县(未报)"][5:7] == ["0", "0"]
+    assert by_name["市本级合计"][5] == "9"
+    assert by_name["县区小计"][5] == str(approved)
+    assert by_name["全市合计"][5:7] == [str(9 + approved), str(used)]
+    names = [row[1] for row in table]
+    assert names.index("市本级合计") < names.index(xingping) < names.index("县区小计") < names.index("全市合计")

@@ -356,30 +356,12 @@ class PackagesArea:
         """`status --by-region`: per registered region its held package's as-of day, the county's ledger head and
         totals per kind (approved, used, reserved, vacancy, overage); their sum as ``total``; the city's own units
         (市本级) as ``own``. A region without a package yet has ``as_of`` None and zeros."""
-        from bianzhi_app.queries import status
+        from bianzhi_app.queries.regions import region_figures
 
         book = self._book
         book.require(Permission.READ)
         with book.read() as conn:
-            found = rows(conn, "SELECT r.name, r.code, p.as_of, p.head_seq, p.head_hash, p.figures, p.imported_at,"
-                               " (SELECT count(*) FROM region_persons x WHERE x.region_id = r.id)"
-                               " FROM subregions r LEFT OUTER JOIN region_packages p ON p.region_id = r.id"
-                               " ORDER BY r.code")
-            own = status(conn, book.catalog)
-        kinds = [k.code for k in book.catalog.kinds]
-        zero = {f: 0 for f in build.FIGURES}
-        regions = []
-        for name, code, as_of, seq, head, figures, imported_at, persons in found:
-            held = json.loads(figures)["totals"] if figures else {}
-            region_kinds = list(dict.fromkeys([*kinds, *held]))
-            regions.append({"name": name, "code": code, "as_of": as_of,
-                            "ledger_head": {"seq": seq, "hash": head} if seq is not None else None,
-                            "imported_at": imported_at, "persons": int(persons),
-                            "totals": {k: {**zero, **held.get(k, {})} for k in region_kinds}})
-        all_kinds = list(dict.fromkeys([*kinds, *(k for r in regions for k in r["totals"])]))
-        total = {k: {f: sum(r["totals"].get(k, zero)[f] for r in regions) for f in build.FIGURES} for k in all_kinds}
-        return {"region": own["region"], "regions": regions, "total": total,
-                "own": {"totals": build.totals(own["units"], kinds), "ledger_head": own["ledger_head"]}}
+            return region_figures(conn, book.catalog)
 
     def region_figures(self, code: str) -> dict[str, Any]:
         """The held package's figures of one region (pools, units with quotas and posts, approvals, totals) with

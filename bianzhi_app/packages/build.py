@@ -19,8 +19,7 @@ from bianzhi_app.db.sql import rows
 from bianzhi_app.packages import fileformat
 from bianzhi_app.packages.keys import ENC_ALG, SIGN_ALG, BookKeys, PublicKeys, recipient
 from bianzhi_app.personal.crypto import PersonalKeys, seal
-
-FIGURES = ("approved", "used", "reserved", "vacancy", "overage")
+from bianzhi_app.queries.regions import totals  # one sum for the package and the city view
 
 
 def id_aad(code: str) -> bytes:
@@ -44,11 +43,6 @@ def approvals_in_force(conn: Any, catalog: Catalog, as_of: dt.date | None) -> li
     return [{"number": r[0], "unit": r[1], "kind": catalog.kind_by_id(r[2]).code, "count": int(r[3]),
              "remaining": int(r[4]), "method": r[5], "issued_on": str(r[6]),
              "valid_until": str(r[7]) if r[7] is not None else None} for r in found]
-
-
-def totals(units: list[dict[str, Any]], kinds: list[str]) -> dict[str, dict[str, int]]:
-    """Per kind, the sum over units of approved, used, reserved, vacancy and overage."""
-    return {k: {f: sum(int(u["quota"].get(k, {}).get(f, 0)) for u in units) for f in FIGURES} for k in kinds}
 
 
 def build(conn: Any, catalog: Catalog, personal: PersonalKeys, own: BookKeys, to: PublicKeys,

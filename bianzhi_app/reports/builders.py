@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.queries import ledger_entries, roster, status
+from bianzhi_app.queries.regions import has_subregions, region_figures
 from bianzhi_app.reports.common import (
     NO_JOB,
     POST_FIELDS,
@@ -157,6 +158,21 @@ def _grouped(units: list[dict[str, Any]], cells_of: Any, fields: tuple[str, ...]
     return rows
 
 
+def _with_regions(rows: list[FigureRow], figures: dict[str, Any], codes: list[str]) -> list[FigureRow]:
+    """A city's summary (issue 18, and issue 12's review by 县区): its own units with their 市本级合计, then a row
+    per subordinate region as its newest data package gives it (with the package's day), their 县区小计, and the
+    whole city's total."""
+    own = [FigureRow(r.role, "市本级合计", figures=r.figures) if r.role == "total" else r for r in rows]
+    region_rows = [FigureRow("region", f"{r['name']}({r['as_of']})" if r["as_of"] else f"{r['name']}(未报)",
+                             figures={c: dict(r["totals"].get(c, {})) for c in codes}) for r in figures["regions"]]
+    whole: dict[str, dict[str, int]] = {}
+    add_into(whole, rows[-1].figures, QUOTA_FIELDS)
+    for r in region_rows:
+        add_into(whole, r.figures, QUOTA_FIELDS)
+    return [*own, *region_rows, FigureRow("subtotal", "县区小计", figures=figures["total"]),
+            FigureRow("total", "全市合计", figures=whole)]
+
+
 def build_summary(conn: Connection, catalog: Catalog, options: ReportOptions, job: Job = NO_JOB) -> SummaryReport:
     """Figures per unit and kind, subtotals per category, the region total, the pool and what
     is left of it (only for the whole region)."""
@@ -167,6 +183,8 @@ def build_summary(conn: Connection, catalog: Catalog, options: ReportOptions, jo
         return {c: {f: u["quota"][c][f] for f in QUOTA_FIELDS} for c in codes}
 
     rows = _grouped(data["units"], cells, QUOTA_FIELDS, job, "汇总单位")
+    if not options.unit and options.as_of is None and has_subregions(conn):
+        rows = _with_regions(rows, region_figures(conn, catalog), codes)
     if not options.unit:
         blank: dict[str, int | None] = dict.fromkeys(QUOTA_FIELDS)
         rows.append(FigureRow("pool", "编制总额", figures={c: {**blank, "approved": data["pool"][c]["total"]}
