@@ -415,3 +415,29 @@ def test_the_citys_summary_report_has_a_row_per_county_and_the_whole_citys_total
     assert by_name["全市合计"][5:7] == [str(9 + approved), str(used)]
     names = [row[1] for row in table]
     assert names.index("市本级合计") < names.index(xingping) < names.index("县区小计") < names.index("全市合计")
+
+
+def test_the_citys_quarterly_review_is_grouped_by_county(world: dict) -> None:
+    """Issue 12 item 24: the quarterly review of a city lists each county (from its newest package, with its
+    day) and the whole city's total after its own figures — read back from the PDF's text."""
+    import pdfplumber
+
+    from bianzhi_app.ops.snapshots import Quarter
+
+    city = world["city"]
+    city.ok("package", "import", str(export(world, "610481")))
+    county = world["counties"]["610481"]["cli"].json("status")
+    approved = sum(u["quota"][k]["approved"] for u in county["units"] for k in u["quota"])
+    pdf = world["dir"] / "季度.pdf"
+    quarter = Quarter.last_ended(dt.date.today()).label
+    code, _out, err = city("report", "quarterly", "--quarter", quarter, "-o", str(pdf))
+    assert code == 0, err
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages).replace("\n", " ")
+        tables = [[(c or "").replace("\n", "") for c in row] for page in doc.pages
+                  for table in page.extract_tables() for row in table]
+    assert "分县区情况" in text
+    rows = {row[0]: row for row in tables if row and row[0]}
+    xingping = next(name for name in rows if name.startswith("兴平市("))
+    assert county["as_of"] in xingping and rows[xingping][2] == str(approved)  # 单位数, then 核定
+    assert rows["武功县(未报)"][2] == "0" and rows["全市合计"][2] == str(approved)

@@ -36,11 +36,12 @@ def region_figures(conn: Any, catalog: Catalog) -> dict[str, Any]:
     zero = dict.fromkeys(FIGURES, 0)
     regions = []
     for name, code, as_of, seq, head, figures, imported_at, persons in found:
-        held = json.loads(figures)["totals"] if figures else {}
+        package = json.loads(figures) if figures else {}
+        held = package.get("totals", {})
         region_kinds = list(dict.fromkeys([*kinds, *held]))
         regions.append({"name": name, "code": code, "as_of": as_of,
                         "ledger_head": {"seq": seq, "hash": head} if seq is not None else None,
-                        "imported_at": imported_at, "persons": int(persons),
+                        "imported_at": imported_at, "persons": int(persons), "units": len(package.get("units", [])),
                         "totals": {k: {**zero, **held.get(k, {})} for k in region_kinds}})
     all_kinds = list(dict.fromkeys([*kinds, *(k for r in regions for k in r["totals"])]))
     total = {k: {f: sum(r["totals"].get(k, zero)[f] for r in regions) for f in FIGURES} for k in all_kinds}

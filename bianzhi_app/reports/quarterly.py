@@ -27,6 +27,7 @@ from bianzhi_app.errors import InvalidInput
 from bianzhi_app.ledger import read_hash_alg
 from bianzhi_app.ops.snapshots import Quarter, SnapshotRecord, get_snapshot, parse_quarter, previous_snapshot
 from bianzhi_app.queries import region_info, status
+from bianzhi_app.queries.regions import has_subregions, region_figures
 from bianzhi_app.reports.builders import LedgerRow, ledger_rows
 from bianzhi_app.reports.common import NO_JOB, QUOTA_FIELDS, TITLES, Job, ReportMeta, ReportOptions, category_order
 
@@ -100,6 +101,7 @@ class QuarterlyReport:
     changes_by_op: list[tuple[str, int]] = field(default_factory=list)
     later_in_anchor: int = 0  # entries 1..N (N the printed head) that took effect after the quarter end
     after_snapshot: int = 0  # entries effective in the quarter recorded after the head (back-dated later)
+    by_region: list[Totals] = field(default_factory=list)  # a city's counties, from their newest packages
 
 
 def quarter_of(options: ReportOptions, today: dt.date) -> Quarter:
@@ -180,7 +182,20 @@ def build_quarterly(conn: Connection, catalog: Catalog, options: ReportOptions,
                       read_hash_alg(conn))
     later, after = anchor_counts(conn, int(head["seq"]), q.end)
     return QuarterlyReport(meta, q, frozen, previous, by_kind, by_category, total, alerts, expiring, rows,
-                           counts.most_common(), later, after)
+                           counts.most_common(), later, after, _regions(conn, catalog) if has_subregions(conn) else [])
+
+
+def _regions(conn: Connection, catalog: Catalog) -> list[Totals]:
+    """A city's review by 县区 (issue 12 item 24, issue 18): each county's totals as its newest data package gives
+    them, labelled with the package's day (a county that has not reported shows 未报 and zeros)."""
+    result = []
+    for r in region_figures(conn, catalog)["regions"]:
+        t = Totals(f"{r['name']}({r['as_of'] or '未报'})", units=r["units"])
+        for cells in r["totals"].values():
+            for f in QUOTA_FIELDS:
+                setattr(t, f, getattr(t, f) + int(cells.get(f, 0)))
+        result.append(t)
+    return result
 
 
 def expiring_at(conn: Connection, catalog: Catalog, end: dt.date, window_end: dt.date) -> list[ExpiringApproval]:

@@ -187,6 +187,12 @@ def render_quarterly(data: QuarterlyReport, target: Target, *, fonts: FontRegist
         story += [Spacer(1, 4), bar_chart(fonts, "各类别机构核定编制与实有人数", [t.label for t in data.by_category],
                                           [("核定", [t.approved for t in data.by_category], APPROVED_COLOUR),
                                            ("实有", [t.used for t in data.by_category], USED_COLOUR)], width)]
+    if data.by_region:  # a city: its counties as their newest packages give them, then the whole city
+        whole = Totals("全市合计", units=data.total.units + sum(t.units for t in data.by_region))
+        for f in ("approved", "used", "reserved", "vacancy", "overage"):
+            setattr(whole, f, getattr(data.total, f) + sum(getattr(t, f) for t in data.by_region))
+        story += [_para(fonts, "分县区情况（各县区按其最新上报的数据包，括号内为数据截至日；本级见上表合计）："),
+                  _totals_table(fonts, "县区", data.by_region, whole, width, with_pool=False)]
     story.append(_heading(fonts, f"三、超编及满编单位（共{len(data.alerts)}项）"))
     if data.alerts:
         per = (width - 88 * mm) / 6
