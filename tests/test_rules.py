@@ -28,7 +28,7 @@ def open_unit(region):
     month_ago = (dt.date.today() - dt.timedelta(days=30)).isoformat()
     region.ok("unit", "add", "区司法局", "--category", "政府工作部门", "--rank", "正科", "--no-approval-required",
               "--doc", DOC, "--on", month_ago)
-    region.ok("quota", "set", "区司法局", "xz", "12", "--doc", DOC)
+    region.ok("quota", "set", "区司法局", "xz", "12", "--doc", DOC, "--on", month_ago)
     return region
 
 

@@ -11,7 +11,8 @@ from bianzhi_app.catalog import APPROVAL_METHODS, check_choice
 from bianzhi_app.db.models import approvals, units
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
 from bianzhi_app.kernel import Change, Op, Tx
-from bianzhi_app.ops.common import find_unit, positive, quota_figures, shrink_allowance
+from bianzhi_app.ops.backdating import check_every_day_since
+from bianzhi_app.ops.common import check_not_before, find_unit, positive, quota_figures, shrink_allowance
 from bianzhi_app.rules import check_room
 
 NUMBER_FORM = re.compile(r"[0-9]{4}-[0-9]{4,}")
@@ -39,6 +40,7 @@ def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str,
     count = positive(count, "核准数")
     method = check_choice(method, APPROVAL_METHODS, "补充方式", "method")
     effective_on = tx.effective(on)
+    check_not_before(effective_on, u.created_on, f"{u.name}设立日期")
     if valid_until is None:
         valid_until = effective_on.replace(year=effective_on.year + 1) - dt.timedelta(days=1) \
             if not (effective_on.month == 2 and effective_on.day == 29) else effective_on + dt.timedelta(days=365)
@@ -56,6 +58,7 @@ def add_approval(tx: Tx, unit: str | int, kind: str, count: int, *, method: str,
     tx.conn.execute(insert(approvals).values(
         number=number, unit_id=u.id, kind_id=k.id, count=count, used_count=0, method=method, status="active",
         issued_on=effective_on, valid_until=valid_until, document_id=doc_id))
+    check_every_day_since(tx, u, k, effective_on)  # dated back: the reserved slots must have been free since
     after = quota_figures(tx, u.id, k.id)
     return tx.record(Op.APPROVAL_ADD, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
                      document_number=doc, before={k.code: before.as_dict()}, after={k.code: after.as_dict()},

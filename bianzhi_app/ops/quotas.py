@@ -10,7 +10,9 @@ from sqlalchemy import select
 from bianzhi_app.db.models import quota_history
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.kernel import Change, Op, Tx
+from bianzhi_app.ops.backdating import check_every_day_since
 from bianzhi_app.ops.common import (
+    check_not_before,
     find_unit,
     non_negative,
     pool_figures,
@@ -58,6 +60,7 @@ def set_quota(tx: Tx, unit: str | int, kind: str, approved: int, *, doc: str, on
     after = replace(after, allowance=after.shrunk_allowance())
     write_quota(tx, u.id, k.id, approved=approved, allowance=after.allowance, effective_on=effective_on,
                 seq=tx.head.seq + 1)
+    check_every_day_since(tx, u, k, effective_on)  # a cut dated back must fit every day since
     return tx.record(Op.QUOTA_SET, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
                      document_number=doc, before={k.code: before.as_dict()}, after={k.code: after.as_dict()})
 
@@ -76,6 +79,9 @@ def transfer_quota(tx: Tx, source: str | int, target: str | int, kind: str, coun
     count = positive(count, "划转编制数")
     effective_on = tx.effective(on)
     tx.document(doc)
+    for unit in (src, dst):  # not before either unit existed, nor before a later figure of either
+        check_not_before(effective_on, unit.created_on, f"{unit.name}设立日期")
+        _not_before_last_change(tx, unit.id, k.id, effective_on, f"{unit.name} {k.name}")
     src_before, dst_before = quota_figures(tx, src.id, k.id), quota_figures(tx, dst.id, k.id)
     if count > src_before.approved:
         raise InvalidInput(f"{src.name} {k.name} 核定{src_before.approved}名,不能划出{count}名", field="count")
@@ -89,6 +95,7 @@ def transfer_quota(tx: Tx, source: str | int, target: str | int, kind: str, coun
     dst_after = replace(dst_after, allowance=dst_after.shrunk_allowance())
     write_quota(tx, dst.id, k.id, approved=dst_after.approved, allowance=dst_after.allowance,
                 effective_on=effective_on, seq=seq)
+    check_every_day_since(tx, src, k, effective_on)
     src_after = quota_figures(tx, src.id, k.id)
     return tx.record(Op.QUOTA_TRANSFER, unit_id=src.id, unit_name=src.name, effective_on=effective_on,
                      document_number=doc, extra_units={dst.id},

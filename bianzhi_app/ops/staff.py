@@ -22,6 +22,7 @@ from bianzhi_app.errors import (
 )
 from bianzhi_app.idcodes import id_birth_date, mask_id
 from bianzhi_app.kernel import Change, Op, Tx
+from bianzhi_app.ops.backdating import check_every_day_since
 from bianzhi_app.ops.common import (
     ActiveSlot,
     PersonRef,
@@ -91,6 +92,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     slots: list[dict[str, Any]] = []
     seen_ids: dict[str, int] = {}
     changes: list[Change] = []
+    backdated: dict[tuple[int, int], tuple[UnitRef, Kind, dt.date]] = {}
     total = len(requests)
     for index, request in enumerate(requests):
         if cancelled is not None and index % 1000 == 0 and cancelled():
@@ -128,6 +130,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
             person_id = known["id"]
         slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": effective_on,
                       "end_date": None, "end_reason": None, "approval_id": chosen.id if chosen else None})
+        if effective_on < tx.today and not initial and effective_on < backdated.get(key, (unit, kind, tx.today))[2]:
+            backdated[key] = (unit, kind, effective_on)
         changes.append(tx.record(Op.PERSON_ENTER, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
                                  before={kind.code: before}, after={kind.code: quota_cache[key].as_dict()},
                                  person_ids={person_id}, result=person_id,
@@ -137,6 +141,8 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         if progress is not None and index % 1000 == 0:
             progress(index, total)
     _write_entries(tx, new_persons, approval_cache, slots)
+    for unit, kind, since in backdated.values():  # 补登: every day since must stay within the quota
+        check_every_day_since(tx, unit, kind, since)
     if progress is not None:
         progress(total, total)
     return changes
@@ -473,6 +479,7 @@ def transfer_person(tx: Tx, id_number: str | PersonRef, unit: str | int, *, kind
     if target.id == slot.unit_id:
         raise InvalidInput(f"{slot.name}已在{target.name},调入单位不能与调出单位相同", field="target")
     effective_on = tx.effective(on)
+    check_not_before(effective_on, target.created_on, f"{target.name}设立日期")
     source = find_unit(tx, slot.unit_id, active=False)
     old_kind = tx.catalog.kind_by_id(slot.kind_id)
     new_kind = tx.catalog.kind(kind) if kind else old_kind
@@ -487,6 +494,7 @@ def transfer_person(tx: Tx, id_number: str | PersonRef, unit: str | int, *, kind
             used_count=chosen.used_count + 1, status="used" if chosen.remaining == 1 else "active"))
     tx.conn.execute(insert(staffing).values(person_id=slot.person_id, unit_id=target.id, kind_id=new_kind.id,
                                             start_date=effective_on, approval_id=chosen.id if chosen else None))
+    check_every_day_since(tx, target, new_kind, effective_on)
     return tx.record(Op.PERSON_TRANSFER, unit_id=target.id, unit_name=target.name, effective_on=effective_on,
                      extra_units={source.id}, person_ids={slot.person_id},
                      before={source.name: {old_kind.code: src_before.as_dict()},
@@ -519,6 +527,7 @@ def change_kind(tx: Tx, id_number: str | PersonRef, kind: str, *, on: dt.date | 
     shrink_allowance(tx, unit.id, old_kind.id, effective_on)
     tx.conn.execute(insert(staffing).values(person_id=slot.person_id, unit_id=unit.id, kind_id=new_kind.id,
                                             start_date=effective_on))
+    check_every_day_since(tx, unit, new_kind, effective_on)
     return tx.record(Op.PERSON_CHANGE_KIND, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
                      document_number=doc, person_ids={slot.person_id},
                      before={old_kind.code: old_before.as_dict(), new_kind.code: new_before.as_dict()},

@@ -1,0 +1,91 @@
+"""Back-dating (issue 14): an operation dated D is checked against the book as it stood on D and on every later
+day. The case from the issue: quota 1; A enters on 2026-02-01 and leaves on 2026-11-01; then B entered `--on
+2026-03-01` was accepted and `status --as-of 2026-06-30` showed 核定1 实有2 超编1 while `check` passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bookhelpers import fingerprint, person_id
+
+from bianzhi_app.book import Book
+from bianzhi_app.errors import InvalidInput, QuotaExceeded
+from bianzhi_app.queries import status
+
+DOC = "杨编发〔2026〕8号"
+
+
+@pytest.fixture
+def dated(tmp_path: Path) -> Any:
+    """A book whose clock the test moves: 测试区 from 2026-01-05, 甲局 行政 1, 乙局 行政 2, no approvals needed."""
+    day = {"value": dt.date(2026, 1, 5)}
+    book = Book.open(tmp_path / "d.db", clock=lambda: dt.datetime.combine(day["value"], dt.time(10)).astimezone())
+    with book.batch() as b:
+        b.region.init(name="测试区", code="610403")
+        b.region.set_pool(kind="xz", total=10, doc=DOC)
+        b.units.add(name="甲局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.units.add(name="乙局", category="政府工作部门", rank="正科", doc=DOC, requires_approval=False)
+        b.quotas.set(unit="甲局", kind="xz", approved=1, doc=DOC)
+        b.quotas.set(unit="乙局", kind="xz", approved=2, doc=DOC)
+
+    def on(date: dt.date) -> None:
+        day["value"] = date
+
+    yield book, on, tmp_path / "d.db"
+    book.close()
+
+
+def figures(book: Book, unit: str, when: dt.date) -> dict[str, int]:
+    with book.read() as conn:
+        data = status(conn, book.catalog, as_of=when)
+    return next(u["quota"]["xz"] for u in data["units"] if u["name"] == unit)
+
+
+def test_a_back_dated_entry_may_not_make_any_later_day_over_quota(dated: Any) -> None:
+    book, on, path = dated
+    on(dt.date(2026, 2, 1))
+    book.staff.enter(unit="甲局", kind="xz", name="张甲", id_number=person_id(1))
+    on(dt.date(2026, 11, 1))
+    book.staff.leave(id_number=person_id(1), reason="调出")
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(QuotaExceeded) as refused:
+        book.staff.enter(unit="甲局", kind="xz", name="李乙", id_number=person_id(2), on=dt.date(2026, 3, 1))
+    assert "2026-03-01当天将超编" in str(refused.value) and "核定1名,实有2名" in str(refused.value)
+    assert fingerprint(path) == before  # refused: nothing changed
+    assert figures(book, "甲局", dt.date(2026, 6, 30))["used"] == 1
+    book.staff.enter(unit="甲局", kind="xz", name="李乙", id_number=person_id(2), on=dt.date(2026, 11, 1))  # free
+    assert figures(book, "甲局", dt.date(2026, 11, 1))["used"] == 1
+
+
+def test_a_back_dated_approval_transfer_and_quota_cut_are_checked_the_same_way(dated: Any) -> None:
+    book, on, path = dated
+    on(dt.date(2026, 2, 1))
+    book.staff.enter(unit="甲局", kind="xz", name="张甲", id_number=person_id(1))
+    book.staff.enter(unit="乙局", kind="xz", name="王丙", id_number=person_id(3))
+    book.staff.enter(unit="乙局", kind="xz", name="赵丁", id_number=person_id(4))
+    on(dt.date(2026, 11, 1))
+    book.staff.leave(id_number=person_id(1), reason="调出")
+    book.staff.leave(id_number=person_id(4), reason="辞职")
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(QuotaExceeded, match="2026-02-15当天将超编"):  # 甲局 was full on 2-15: nothing to reserve
+        book.approvals.add(unit="甲局", kind="xz", count=1, method="公开招录", doc=DOC, on=dt.date(2026, 2, 15))
+    with pytest.raises(QuotaExceeded, match="2026-03-01当天将超编"):  # 乙局 held two of two then
+        book.staff.enter(unit="乙局", kind="xz", name="钱戊", id_number=person_id(5), on=dt.date(2026, 3, 1))
+    with pytest.raises(QuotaExceeded, match="2026-03-01当天将超编"):  # a cut dated back below who was there
+        book.quotas.set(unit="乙局", kind="xz", approved=1, doc=DOC, on=dt.date(2026, 3, 1))
+    with pytest.raises(InvalidInput, match="设立日期"):  # before the units existed
+        book.quotas.transfer(source="乙局", target="甲局", kind="xz", count=1, doc=DOC, on=dt.date(2026, 1, 1))
+    with pytest.raises(InvalidInput, match="设立日期"):
+        book.staff.transfer(id_number=person_id(3), unit="甲局", on=dt.date(2026, 1, 2))
+    assert fingerprint(path) == before  # every refusal left the book as it was
+    book.staff.transfer(id_number=person_id(3), unit="甲局", on=dt.date(2026, 12, 1))  # 甲局 empty since 11-01
+    book.quotas.set(unit="乙局", kind="xz", approved=1, doc=DOC, on=dt.date(2026, 11, 15))  # one there then
+    with book.read() as conn:
+        from bianzhi_app.check import run_check
+
+        assert run_check(conn, book.catalog).ok
