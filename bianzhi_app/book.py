@@ -28,7 +28,7 @@ from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import upgrade
-from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
+from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, ServerUnavailable
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
@@ -136,6 +136,9 @@ class Book:
             engine.dispose()
             if plan.lock is not None:
                 plan.lock.release()
+            if isinstance(error, exc.OperationalError) and plan.path is None:
+                raise ServerUnavailable(f"无法连接数据库服务器「{engine.url.render_as_string()}」:"
+                                        f"{str(error.orig).strip()}") from error
             if isinstance(error, exc.DatabaseError):
                 mapped = storage_error(error, plan.path.parent if plan.path else None)
                 if mapped is not None:
@@ -285,7 +288,8 @@ class Book:
         except exc.IntegrityError as error:
             raise translate_integrity_error(error) from error
         except exc.OperationalError as error:
-            if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
+            if (isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
+                    or getattr(error.orig, "sqlstate", None) == "55P03"):  # PostgreSQL: lock_timeout
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
             self._raise_storage_error(error)
             raise

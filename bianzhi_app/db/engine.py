@@ -63,10 +63,13 @@ def _server_engine(url: str) -> Engine:
     before it commits; at READ COMMITTED each statement after the lock sees what the previous holder committed.
     The ledger chain therefore never forks and a lost race is the op's own refusal with fresh figures."""
     engine = create_engine(url, pool_pre_ping=True)
+    # One round trip: the wait is bounded as SQLite's busy_timeout (then Busy, exit 1), then the lock.
+    take_lock = (f"SELECT set_config('lock_timeout', '{BUSY_TIMEOUT_MS}', true), "
+                 f"pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+            connection.exec_driver_sql(take_lock)
 
     return engine

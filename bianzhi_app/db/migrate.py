@@ -34,9 +34,21 @@ def migrate_to(engine: Engine, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-        conn.commit()
+        server = conn.dialect.name == "postgresql"
+        if server:  # two programs opening an old server book at once: one migrates, the other then finds it done
+            from bianzhi_app.db.engine import PG_WRITE_LOCK
+
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_WRITE_LOCK})")
+            conn.commit()
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.commit()
+        finally:
+            if server:
+                conn.rollback()
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_WRITE_LOCK})")
+                conn.commit()
 
 
 def alembic_head() -> str:
