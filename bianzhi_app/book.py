@@ -288,7 +288,7 @@ class Book:
         except exc.IntegrityError as error:
             raise translate_integrity_error(error) from error
         except exc.OperationalError as error:
-            if (isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
+            if ((isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig))
                     or getattr(error.orig, "sqlstate", None) == "55P03"):  # PostgreSQL: lock_timeout
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
             self._raise_storage_error(error)
