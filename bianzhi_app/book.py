@@ -177,8 +177,14 @@ class Book:
 
     def backup(self, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Any:
         """A verified backup now (integrity_check, manifest with the ledger head, atomic rename) into
-        ``dest`` or the backup folder (then thinned); returns its BackupInfo.  Refuses with BackupFailed."""
+        ``dest`` or the backup folder (then thinned); returns its BackupInfo.  A server book's backup is a verified
+        copy into a SQLite file (`copying.backup_server_book`).  Refuses with BackupFailed."""
         from bianzhi_app.safety.session import backup_book
+
+        if self.path is None:
+            from bianzhi_app.copying import backup_server_book
+
+            return backup_server_book(self.engine, dest, reason=reason)
 
         return backup_book(self, dest, reason=reason)
 

@@ -185,3 +185,28 @@ def _verify(source: Engine, dest: Engine, result: CopyResult) -> None:
         raise CheckFailed(f"复制后的数据库与源不一致:{', '.join(different[:5])}")
     result.ledger_head = after["ledger"]
     result.security_head = after.get("security_log")
+
+
+def backup_server_book(engine: Engine, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Any:
+    """A server book's backup: a verified copy into a SQLite file (no PostgreSQL client tools needed), kept as a
+    backup of the file kind (``<database>-YYYYMMDD-HHMMSS.bak`` with its manifest: the ledger head, the server
+    without its password) in ``dest`` or the backup folder. Refuses with BackupFailed."""
+    import tempfile
+
+    from bianzhi_app.safety.backup import BackupFailed, make_backup
+    from bianzhi_app.safety.session import backup_dir
+
+    folder = Path(dest).expanduser().absolute() if dest is not None else backup_dir()
+    name = engine.url.database or "server"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".copy-") as work:
+            copy = Path(work) / f"{name}.db"
+            result = copy_book(engine, copy)
+            head = result.ledger_head
+            assert head is not None
+            return make_backup(copy, folder, manifest_extra={
+                "ledger_head": {"seq": head.seq, "hash": head.hash}, "reason": reason,
+                "book": engine.url.render_as_string(hide_password=True)})
+    except (CheckFailed, InvalidInput, OSError) as error:
+        raise BackupFailed(f"备份失败:服务器数据库未能复制为文件({error})") from error

@@ -62,3 +62,20 @@ def test_copy_on_the_command_line_both_ways_then_the_server_book_works(region, p
     rc, _out, err = server("copy", str(back), url)
     assert rc == 4 and "已有台账数据" in err
     pg_server.drop(url)
+
+
+def test_a_server_book_is_backed_up_as_a_verified_file(region, pg_server, tmp_path):
+    url = pg_server.new_database()
+    region.json("copy", str(region.db), url)
+    server = region.as_user(region.user)
+    server.db = url
+    backup = server.json("backup", str(tmp_path / "saved"))
+    assert backup["ledger_head"] == server.json("status")["ledger_head"]
+    assert backup["path"].endswith(".bak") and "book_" in backup["path"]
+    restored = region.admin
+    restored.db = tmp_path / "restored.db"
+    restored.ok("restore", backup["path"])
+    restored = region.as_user(region.user)
+    restored.db = tmp_path / "restored.db"
+    assert restored.json("status")["units"] == server.json("status")["units"]
+    pg_server.drop(url)
