@@ -18,7 +18,7 @@ def test_every_sqlite_trigger_has_its_twin_on_the_server(tmp_path, pg_url):
     conn.close()
     with Raw(pg_url) as raw:
         on_server = {r[0] for r in raw.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
-        partial = {r[0] for r in raw.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%'")}
+        partial = {r[0] for r in raw.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%WHERE%%'")}
         checks = {r[0] for r in raw.execute("SELECT conname FROM pg_constraint WHERE contype = 'c'")}
     assert on_file and on_file <= on_server, sorted(on_file - on_server)
     assert {"ix_staffing_one_open", "ix_appointments_one_open", "ix_units_name_active"} <= partial
