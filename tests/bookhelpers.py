@@ -123,7 +123,9 @@ class Raw:
             self.IntegrityError = sqlite3.IntegrityError
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        return self.conn.execute(sql.replace("?", "%s") if self.server else sql, params)
+        if self.server:
+            return self.conn.execute(sql.replace("?", "%s"), params or None)
+        return self.conn.execute(sql, params)
 
     def drop_trigger(self, name: str, table: str) -> None:
         self.conn.execute(f"DROP TRIGGER {name} ON {table}" if self.server else f"DROP TRIGGER {name}")
