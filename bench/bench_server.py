@@ -5,7 +5,7 @@ The county demo (from the cache) is copied into a fresh database on a PostgreSQL
 books hold the same data; both get a clerk account and a unit with room. The single-enter timings interleave the two
 books (background load falls on both alike). The server is a throw-away cluster started from the installed
 programs with its durable defaults (fsync on, as SQLite's synchronous=FULL), on 127.0.0.1, unless --url names one
-(a database the user may create databases in is not needed: --url is the book's database, which must be empty).
+(--url is the database of the server book, which must be empty).
 
     python bench/bench_server.py [--cache DIR] [--n 200] [--clients 8] [--seconds 10] [--url postgresql+psycopg://…]
 """
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--url", help="an empty PostgreSQL database for the server book (default: a throw-away cluster)")
+    parser.add_argument("--url", help="an empty PostgreSQL database for the server book (default: a new cluster)")
     args = parser.parse_args()
 
     import pgcluster
