@@ -70,6 +70,10 @@ def _server_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql(take_lock)
+            connection.exec_driver_sql(take_lock)  # READ COMMITTED: each statement after it sees the latest commit
+        else:
+            # A read is one snapshot, as a SQLite read transaction is: `check`, `status` and `copy` see no commit
+            # land between their statements (a read-only transaction at REPEATABLE READ never has to retry).
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
     return engine
