@@ -25,10 +25,12 @@ BACKENDS = ("sqlite", "postgresql")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "both_backends: run on a SQLite file and on a PostgreSQL database")
+    config.addinivalue_line("markers", "file_only: a file book's behaviour (restore) in a both_backends module")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+    marked = metafunc.definition.get_closest_marker
+    if "backend" in metafunc.fixturenames and marked("both_backends") and not marked("file_only"):
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
