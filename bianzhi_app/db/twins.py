@@ -1,7 +1,7 @@
 """Triggers in two dialects: each migration keeps its SQLite triggers and their PL/pgSQL twins side by side.
 
 A migration lists its SQLite trigger statements and, for PostgreSQL, one `PgTrigger` per SQLite trigger with the
-same name (tests/test_pg_twins.py checks the names pair up, so a new SQLite trigger cannot ship without its twin).
+same name (tests/test_server.py checks the names pair up, so a new SQLite trigger cannot ship without its twin).
 A twin raises SQLSTATE 23000 (integrity_constraint_violation) with the SQLite message, so both drivers report an
 IntegrityError with the same words, and the kernel's backstop translation maps both to the same refusal.
 
