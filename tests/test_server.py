@@ -1,5 +1,5 @@
-"""Every SQLite trigger of the schema has its PL/pgSQL twin (same name) on the server, and the server's backstops
-refuse with SQLite's words (bianzhi_app/db/twins.py)."""
+"""What only the server has to prove: every SQLite trigger of the schema has its PL/pgSQL twin (same name,
+bianzhi_app/db/twins.py), a read is one snapshot, and writers queue on the book's write lock."""
 
 import sqlite3
 
