@@ -49,3 +49,19 @@ def test_a_read_on_the_server_is_one_snapshot_and_a_write_waits_for_the_write_lo
         thread.join(timeout=30)
         assert order == ["first", "second"]
         assert other.head().seq == before + 2
+
+
+def test_a_write_that_waits_past_the_busy_timeout_is_busy_not_a_database_error(pg_url, monkeypatch):
+    import pytest
+
+    from bianzhi_app.book import Book
+    from bianzhi_app.db import engine as engine_module
+    from bianzhi_app.errors import Busy
+
+    with Book.open(pg_url, actor="测试员") as book:
+        book.region.init(name="杨陵区", code="610403")
+        monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
+        with Book.open(pg_url, actor="测试员") as other, book.transact():
+            with pytest.raises(Busy, match="等待超时"):
+                other.region.set_pool(kind="xz", total=10, doc="杨编发〔2026〕1号")
+        assert book.head().seq == 1
