@@ -1,5 +1,6 @@
 """Entering 100,000 persons through the ops layer in one transaction vs a raw sqlite3 executemany of
 the very same rows (persons, staffing periods, ledger entries) into an identical book. Target ≤ 3×.
+The ops layer seals each ID number and hashes it (issue 16); the baseline writes the sealed rows as they are.
 
     python bench/bench_bulk.py [--n 100000]
 """
@@ -55,20 +56,22 @@ def main() -> None:
         # The baseline writes exactly the rows the ops layer wrote.
         src = sqlite3.connect(ops_path)
         head = sqlite3.connect(raw_path).execute("SELECT MAX(seq) FROM ledger").fetchone()[0]
-        persons = src.execute("SELECT id, name, id_number, gender, birth_date FROM persons").fetchall()
+        person_columns = "id, name, id_region, id_tail, gender, birth_year, id_cipher, id_hash"
+        persons = src.execute(f"SELECT {person_columns} FROM persons").fetchall()
         slots = src.execute("SELECT person_id, unit_id, kind_id, start_date FROM staffing_periods").fetchall()
-        ledger = src.execute("SELECT seq, at, effective_on, actor, op, unit_id, unit_name, document_number, before, "
-                             "after, detail, prev_hash, hash FROM ledger WHERE seq > ?", (head,)).fetchall()
+        ledger_columns = ("seq, at, effective_on, actor, op, unit_id, unit_name, document_number, before, after, "
+                          "detail, prev_hash, hash, approver")
+        ledger = src.execute(f"SELECT {ledger_columns} FROM ledger WHERE seq > ?", (head,)).fetchall()
         src.close()
         raw = sqlite3.connect(raw_path, isolation_level=None)
         raw.execute("PRAGMA synchronous=FULL")
         raw.execute("PRAGMA foreign_keys=ON")
         with Timer() as raw_time:
             raw.execute("BEGIN IMMEDIATE")
-            raw.executemany("INSERT INTO persons VALUES (?, ?, ?, ?, ?)", persons)
+            raw.executemany(f"INSERT INTO persons ({person_columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", persons)
             raw.executemany("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) "
                             "VALUES (?, ?, ?, ?)", slots)
-            raw.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ledger)
+            raw.executemany(f"INSERT INTO ledger ({ledger_columns}) VALUES ({', '.join('?' * 14)})", ledger)
             raw.execute("COMMIT")
         raw.close()
     ratio = ops_time.seconds / raw_time.seconds

@@ -20,6 +20,7 @@ from bianzhi_app.accounts.roles import Permission
 from bianzhi_app.errors import BianzhiError, NotPermitted
 from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops import approvals, catalog_ops, posts, quotas, region, snapshots, staff, units
+from bianzhi_app.ops.common import PersonRef
 from bianzhi_app.ops.posts import AppointRequest
 from bianzhi_app.ops.staff import EnterRequest
 from bianzhi_app.ops.units import UnitRefusal, UnitRequest
@@ -225,7 +226,7 @@ class PostsArea(Area):
                            as_allowance=as_allowance)
 
     @operation(Permission.STAFF)
-    def appoint(self, *, id_number: str, post: str, doc: str | None = None, doc_title: str | None = None,
+    def appoint(self, *, id_number: str | PersonRef, post: str, doc: str | None = None, doc_title: str | None = None,
                 on: dt.date | None = None) -> Change:
         """Appoint a person on establishment to a post of their unit; refuses a full post limit."""
         return self._cited(posts.appoint, doc_title, doc, id_number, post, doc=doc, on=on)
@@ -238,7 +239,7 @@ class PostsArea(Area):
         return self._run(posts.appoint_many, requests, errors=errors, progress=progress)
 
     @operation(Permission.STAFF)
-    def dismiss(self, *, id_number: str, doc: str | None = None, doc_title: str | None = None,
+    def dismiss(self, *, id_number: str | PersonRef, doc: str | None = None, doc_title: str | None = None,
                 on: dt.date | None = None) -> Change:
         """End a person's post; refuses a person who holds none."""
         return self._cited(posts.dismiss, doc_title, doc, id_number, doc=doc, on=on)
@@ -291,19 +292,19 @@ class StaffArea(Area):
                          initial=initial)
 
     @operation(Permission.STAFF)
-    def leave(self, *, id_number: str, reason: str, doc: str | None = None, doc_title: str | None = None,
+    def leave(self, *, id_number: str | PersonRef, reason: str, doc: str | None = None, doc_title: str | None = None,
               on: dt.date | None = None) -> Change:
         """A person leaves establishment (出编), freeing the slot at once; refuses one not on establishment."""
         return self._cited(staff.leave_person, doc_title, doc, id_number, reason=reason, on=on, doc=doc)
 
     @operation(Permission.STAFF)
-    def transfer(self, *, id_number: str, unit: str | int, kind: str | None = None, approval: str | None = None,
-                 on: dt.date | None = None) -> Change:
+    def transfer(self, *, id_number: str | PersonRef, unit: str | int, kind: str | None = None,
+                 approval: str | None = None, on: dt.date | None = None) -> Change:
         """Move a person to another unit (调动); refuses no vacancy or no approval at the target."""
         return self._run(staff.transfer_person, id_number, unit, kind=kind, approval=approval, on=on)
 
     @operation(Permission.STAFF)
-    def change_kind(self, *, id_number: str, kind: str, doc: str | None = None, doc_title: str | None = None,
-                    on: dt.date | None = None) -> Change:
+    def change_kind(self, *, id_number: str | PersonRef, kind: str, doc: str | None = None,
+                    doc_title: str | None = None, on: dt.date | None = None) -> Change:
         """Move a person to another kind in the same unit; refuses no vacancy of that kind."""
         return self._cited(staff.change_kind, doc_title, doc, id_number, kind, doc=doc, on=on)

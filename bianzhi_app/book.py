@@ -32,6 +32,9 @@ from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, Se
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
+from bianzhi_app.personal import keyring
+from bianzhi_app.personal.area import PeopleArea
+from bianzhi_app.personal.crypto import PersonalKeys
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -66,6 +69,8 @@ class Book:
         with engine.connect() as conn:
             self.catalog = Catalog.load(conn)
             self.has_accounts = store.has_accounts(conn)
+            # A book without accounts keeps its data key in an open wrap; else the key comes with a sign-in.
+            self.personal: PersonalKeys | None = None if self.has_accounts else keyring.open_keys(conn)
         self.region = RegionArea(self)
         self.units = UnitsArea(self)
         self.quotas = QuotasArea(self)
@@ -75,6 +80,7 @@ class Book:
         self.accounts = AccountsArea(self)
         self.review = ReviewArea(self)
         self.audit = AuditArea(self)
+        self.people = PeopleArea(self)
 
     # Set by `open`; a Book built directly on an engine has none of the file-level safety.
     path: Path | None = None
@@ -86,7 +92,8 @@ class Book:
     def open(cls, target: str | os.PathLike[str], *, actor: str | None = None,
              clock: Callable[[], dt.datetime] | None = None, lock: bool = False, read_only: bool = False,
              check: bool = True, allow_unsafe_location: bool | None = None,
-             startup_check: str = "full", account: Credentials | None = None) -> Book:
+             startup_check: str = "full", account: Credentials | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Book:
         """Open (creating and migrating as needed) the book at a path or URL.
 
         For a SQLite file, first: refuses a network / cloud-sync / removable location (UnsafeLocation,
@@ -98,11 +105,12 @@ class Book:
         runs ``safety.startup.startup_check`` itself in the background. "full" (the default) also runs the
         bounded quick_check before opening. Refuses any other value (ValueError).
         ``account``: sign in at once (refuses with NotSignedIn, closing the book); see `sign_in`.
+        ``progress``: (done, total) while a migration seals the persons' ID numbers (see `from_prepared`).
         The same in two steps: ``bianzhi_app.opening.prepare(...)`` then ``.open()``.
         """
         prepared = prepare(target, actor=actor, lock=lock, read_only=read_only, check=check,
                            allow_unsafe_location=allow_unsafe_location, startup_check=startup_check)
-        book = cls.from_prepared(prepared, clock=clock)
+        book = cls.from_prepared(prepared, clock=clock, progress=progress)
         if account is not None:
             try:
                 book.sign_in(account.name, account.password)
@@ -112,10 +120,12 @@ class Book:
         return book
 
     @classmethod
-    def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None) -> Book:
-        """The Book on a file that passed `opening.prepare`: engine, pending migrations, the barrier after
-        taking the lock. Refuses (InvalidInput, StorageError …) as `Book.open` does, releasing the lock;
-        a PreparedBook opens once (ValueError the second time)."""
+    def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> Book:
+        """The Book on a file that passed `opening.prepare`: engine, pending migrations (after a pinned, verified
+        backup; all in one transaction; ``progress`` gets (done, total) persons while 0005 seals their ID numbers,
+        from the calling thread), the barrier after taking the lock. Refuses (InvalidInput, StorageError …) as
+        `Book.open` does, releasing the lock; a PreparedBook opens once (ValueError the second time)."""
         from bianzhi_app.safety import session
         from bianzhi_app.safety.storage import storage_error
 
@@ -127,7 +137,7 @@ class Book:
                 session.require_current_schema(engine, target)
             else:
                 _backup_before_migration(engine, plan.path)
-                upgrade(engine)
+                upgrade(engine, progress)
             if plan.lock is not None:
                 with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
                     pass  # barrier: a CLI write that began before our lock file existed has now finished
@@ -215,6 +225,9 @@ class Book:
         now = self.clock()
         with self.read() as conn:
             outcome = store.sign_in(conn, name=name, password=password, now=now)
+            personal = None
+            if outcome.account is not None and outcome.kek is not None:
+                personal = keyring.account_keys(conn, outcome.account.id, outcome.kek)
         if not self.read_only:
             with self.transact() as tx:
                 store.record_sign_in(tx.conn, outcome, now)
@@ -223,6 +236,7 @@ class Book:
         assert outcome.account is not None
         self.account = outcome.account
         self.actor = outcome.account.name
+        self.personal = personal
         return outcome.account
 
     def require(self, permission: Permission) -> None:
@@ -288,7 +302,8 @@ class Book:
                 with conn.begin():
                     if self._write_guard is not None:
                         self._write_guard()  # under SQLite's write lock: refuse if a window holds the book
-                    tx = Tx(conn, self.catalog, actor or self.actor, self.clock, approver=approver)
+                    tx = Tx(conn, self.catalog, actor or self.actor, self.clock, approver=approver,
+                            personal=self.personal)
                     yield tx
                     tx.flush()
         except exc.IntegrityError as error:

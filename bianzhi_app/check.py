@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, inspect, select
 
@@ -24,7 +24,11 @@ from bianzhi_app.db.models import (
     staffing,
     units,
 )
+from bianzhi_app.errors import BianzhiError
 from bianzhi_app.ledger import HASHED_FIELDS, verify_chain
+
+if TYPE_CHECKING:
+    from bianzhi_app.personal.crypto import PersonalKeys
 
 
 @dataclass
@@ -37,8 +41,11 @@ class CheckReport:
         return not self.problems
 
 
-def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True) -> CheckReport:
-    """Collect every problem found; the first one is what the CLI prints (exit 6)."""
+def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True,
+              personal: PersonalKeys | None = None) -> CheckReport:
+    """Collect every problem found; the first one is what the CLI prints (exit 6). The 建账 digests cover the
+    full ID numbers: ``personal`` (the signed-in session's keys; a book without accounts uses its open key)
+    opens them; without keys those digests are left unchecked."""
     report = CheckReport()
     pragma = "integrity_check" if full_integrity else "quick_check"
     if conn.dialect.name == "sqlite":
@@ -54,7 +61,11 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
     _check_pool(conn, catalog, report)
     established = _check_chain(conn, report)
     if established:
-        _check_established(conn, catalog, established, report)
+        from bianzhi_app.personal import keyring
+
+        keys = personal or keyring.open_keys(conn)
+        if keys is not None:
+            _check_established(conn, catalog, established, report, keys)
     if inspect(conn).has_table("security_log"):
         problem = seclog.verify_log(conn)
         if problem is not None:
@@ -130,7 +141,7 @@ def _check_chain(conn: Connection, report: CheckReport) -> list[dict[str, Any]]:
 
 
 def _check_established(conn: Connection, catalog: Catalog, entries: list[dict[str, Any]],
-                       report: CheckReport) -> None:
+                       report: CheckReport, keys: PersonalKeys) -> None:
     """Each 建账 entry's digest against the persons it names (their id range), as the book holds them now:
     name and ID number, and the first staffing period and the 建账 appointment (immutable by trigger).
     One pass over those persons, in id order; a hand-edited person shows here."""
@@ -146,7 +157,7 @@ def _check_established(conn: Connection, catalog: Catalog, entries: list[dict[st
                     select(appointments.c.person_id, appointments.c.post_kind_id)
                     .where(appointments.c.id.between(span[0], span[1]))):
                 posts[person_id] = catalog.post_kind_by_id(post_kind_id).code
-    query = (select(persons.c.id, persons.c.id_number, persons.c.name, staffing.c.kind_id, staffing.c.start_date)
+    query = (select(persons.c.id, persons.c.id_cipher, persons.c.name, staffing.c.kind_id, staffing.c.start_date)
              .join(staffing, staffing.c.person_id == persons.c.id)
              .where(persons.c.id.between(ranges[0][0][0], ranges[-1][0][1]))
              .order_by(persons.c.id, staffing.c.id))
@@ -169,7 +180,11 @@ def _check_established(conn: Connection, catalog: Catalog, entries: list[dict[st
             break
         if row.id < ranges[at][0][0]:
             continue
-        digest.update(roster_line(row.id, row.id_number, row.name, catalog.kind_by_id(row.kind_id).code,
+        try:
+            id_number = keys.decrypt_id(row.id_cipher)
+        except BianzhiError:
+            id_number = "?"  # a changed sealed value: the digest no longer matches, which is reported
+        digest.update(roster_line(row.id, id_number, row.name, catalog.kind_by_id(row.kind_id).code,
                                   row.start_date, posts.get(row.id)))
     while at < len(ranges):
         close(at)

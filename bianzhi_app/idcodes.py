@@ -68,6 +68,15 @@ def id_from_15(old: str) -> str:
     return first17 + id_check_digit(first17)
 
 
+def canonical_id(text: str) -> str:
+    """The form every look-up and the keyed hash use: `normalize_code` (lower-case x folded), and a 15-digit
+    number converted to its 18 digits. Not validated: see `id_problem`."""
+    code = normalize_code(text)
+    if len(code) == 15 and code.isdigit():
+        return id_from_15(code)
+    return code
+
+
 def mask_id(id_number: str) -> str:
     """110105********002X: keep the region code and the last four characters."""
     if len(id_number) < 10:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, exc, insert, select, update
 
@@ -29,6 +29,9 @@ from bianzhi_app.errors import (
     RefusedError,
 )
 from bianzhi_app.ledger import LedgerHead, canonical_json, entry_hash, read_head
+
+if TYPE_CHECKING:
+    from bianzhi_app.personal.crypto import PersonalKeys
 
 
 class Op(StrEnum):
@@ -98,8 +101,9 @@ class Tx:
     """One open write transaction: the connection, the actor and the ledger writer."""
 
     def __init__(self, conn: Connection, catalog: Catalog, actor: str, clock: Callable[[], dt.datetime],
-                 approver: str | None = None):
+                 approver: str | None = None, personal: PersonalKeys | None = None):
         self.conn = conn
+        self.personal = personal  # the book's unwrapped keys: sealing and hashing ID numbers
         self.catalog = catalog
         self.actor = actor
         self.approver = approver  # the reviewer who approved the change this transaction applies
@@ -109,6 +113,14 @@ class Tx:
         self.changes: list[Change] = []
         self._pending: list[dict[str, Any]] = []
         self._documents: dict[str, int] = {}
+
+    def keys(self) -> PersonalKeys:
+        """The keys that seal and hash ID numbers; refuses (NotSignedIn) when nobody who holds them signed in."""
+        if self.personal is None:
+            from bianzhi_app.errors import NotSignedIn
+
+            raise NotSignedIn("须先登录才能处理身份证号(个人信息的密钥随登录解开)", field="account")
+        return self.personal
 
     def effective(self, on: dt.date | None) -> dt.date:
         """The date an operation takes effect: today, or a past date; never the future."""
@@ -212,15 +224,15 @@ def normalize_doc_number(number: str | None) -> str:
 
 # Each backstop of the schema (0001_initial) → the error class, field and words of the op's own check of
 # that rule: a refusal reads the same whether the op, SQLite or PostgreSQL caught it (names as each reports them:
-# SQLite "CHECK constraint failed: quota_within_limit", "UNIQUE constraint failed: persons.id_number"; PostgreSQL
-# 'violates check constraint "quota_within_limit"', 'violates unique constraint "persons_id_number_key"').
+# SQLite "CHECK constraint failed: quota_within_limit", "UNIQUE constraint failed: persons.id_hash"; PostgreSQL
+# 'violates check constraint "quota_within_limit"', 'violates unique constraint "ix_persons_id_hash"').
 _BACKSTOPS: tuple[tuple[tuple[str, ...], type[RefusedError], str, str], ...] = (
     (("quota_within_limit",), QuotaExceeded, "count", "实有与在途超出核定编制数"),
     (("pool_within_total",), PoolExceeded, "count", "各单位核定编制超出编制总额"),
     (("posts_within_limit",), PostLimitExceeded, "post", "实配超出领导职数"),
     (("ix_staffing_one_open", "staffing_periods.person_id"), OnePersonOneSlot, "id_number",
      "一人一编:该人员已占用编制"),
-    (("persons.id_number", "persons_id_number_key"), OnePersonOneSlot, "id_number", "一人一编:该身份证号已登记为他人"),
+    (("persons.id_hash", "ix_persons_id_hash"), OnePersonOneSlot, "id_number", "一人一编:该身份证号已登记为他人"),
 )
 
 

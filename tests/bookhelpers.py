@@ -176,7 +176,7 @@ def with_accounts(path: Path, *, review: bool = False) -> Path:
 # What signing in writes (each command signs in, and the security log records it): not the book's data.
 SIGN_IN_LOG = ("security_log",)
 # The accounts, the policy and the proposals besides: what a proposal or an account change may write.
-ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals")
+ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals", "key_wraps")
 
 
 def fingerprint(path: Any, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:
@@ -286,3 +286,17 @@ def valid_id(first17: str) -> str:
 def person_id(n: int, year: int = 1990) -> str:
     """A distinct valid ID number for test person n."""
     return valid_id(f"610403{year}0101{n:03d}")
+
+
+RAW_PERSON = ("INSERT INTO persons (name, id_region, id_tail, gender, birth_year, id_cipher, id_hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def raw_person(name: str, id_number: str, keys: Any = None) -> tuple[str, tuple[Any, ...]]:
+    """A person row written by raw SQL past the ops (for the backstop tests): the statement and its parameters.
+    With ``keys`` (the book's) the sealed number and the keyed hash are the real ones, else stand-ins."""
+    import os
+
+    sealed = keys.encrypt_id(id_number) if keys is not None else os.urandom(46)
+    hashed = keys.id_hash(id_number) if keys is not None else os.urandom(32)
+    return RAW_PERSON, (name, id_number[:6], id_number[-4:], "男", int(id_number[6:10]), sealed, hashed)

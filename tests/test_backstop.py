@@ -1,7 +1,7 @@
 """The database is the backstop: raw SQL cannot break the counters, and `check` finds tampering."""
 
 import pytest
-from bookhelpers import DOC, Raw, fingerprint, person_id
+from bookhelpers import DOC, Raw, fingerprint, person_id, raw_person
 
 both = pytest.mark.both_backends
 
@@ -26,9 +26,8 @@ def test_raw_insert_of_a_staffing_row_into_a_full_unit_fails(full_unit, db_path)
     before = fingerprint(db_path)
     conn = raw(db_path)
     unit_id = conn.execute("SELECT id FROM units WHERE name='区司法局'").fetchone()[0]
-    conn.execute("INSERT INTO persons (name, id_number, gender, birth_date) VALUES ('偷偷', ?, '男', '1990-01-01')",
-                 (person_id(9),))
-    pid = conn.execute("SELECT id FROM persons WHERE id_number=?", (person_id(9),)).fetchone()[0]
+    conn.execute(*raw_person("偷偷", person_id(9)))
+    pid = conn.execute("SELECT id FROM persons WHERE name='偷偷'").fetchone()[0]
     with pytest.raises(conn.IntegrityError, match="quota_within_limit"):
         conn.execute("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) VALUES (?, ?, 1, "
                      "'2026-01-01')", (pid, unit_id))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, fingerprint, person_id
+from bookhelpers import DOC, fingerprint, person_id, raw_person
 
 from bianzhi_app.book import Book
 from bianzhi_app.errors import (
@@ -76,7 +76,7 @@ def ids(book: Book, person: int) -> tuple[int, int, int]:
     with book.read() as conn:
         row = driver_sql(
             conn, "SELECT p.id, s.unit_id, s.kind_id FROM persons p JOIN staffing_periods s ON s.person_id = p.id "
-            "AND s.end_date IS NULL WHERE p.id_number = ?", (person_id(person),)).one()
+            "AND s.end_date IS NULL WHERE p.id_hash = ?", (book.personal.id_hash(person_id(person)),)).one()
     return row[0], row[1], row[2]
 
 
@@ -108,10 +108,9 @@ def test_quota_backstop_on_a_staffing_row_is_quota_exceeded(book: Book) -> None:
                                                            id_number=person_id(9)))
     backstop = refused_by_backstop(
         book,
-        ("INSERT INTO persons (name, id_number, gender, birth_date) VALUES ('偷偷', ?, '男', '1990-01-01')",
-         (person_id(9),)),
+        raw_person("偷偷", person_id(9), book.personal),
         ("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) "
-         "SELECT id, ?, 1, '2026-01-01' FROM persons WHERE id_number = ?", (unit_id(book, UNIT), person_id(9))))
+         "SELECT id, ?, 1, '2026-01-01' FROM persons WHERE name = '偷偷'", (unit_id(book, UNIT),)))
     same_error(op_error, backstop, QuotaExceeded)
 
 
@@ -151,8 +150,7 @@ def test_one_person_one_slot_backstop_is_one_person_one_slot(book: Book) -> None
 
 def test_a_second_person_row_with_the_same_id_number_is_one_person_one_slot(book: Book) -> None:
     """Rule 4, second half: an ID number belongs to one person."""
-    backstop = refused_by_backstop(book, ("INSERT INTO persons (name, id_number, gender, birth_date) "
-                                          "VALUES ('冒名', ?, '男', '1990-01-01')", (person_id(0),)))
+    backstop = refused_by_backstop(book, raw_person("冒名", person_id(0), book.personal))  # the same keyed hash
     assert type(backstop) is OnePersonOneSlot and backstop.field == "id_number"
 
 

@@ -14,7 +14,7 @@ def test_demo_county_is_realistic_and_consistent(demo_book):
         report = run_check(conn, book.catalog)
         assert report.ok, report.problems
         data = status(conn, book.catalog)
-        people = list(roster(conn, book.catalog))
+        people = list(roster(conn, book.catalog, keys=book.personal, full_id=True))
         open_approvals = approval_rows(conn, book.catalog)
     names = {u["name"] for u in data["units"]}
     assert 140 <= len(data["units"]) <= 170

@@ -63,11 +63,13 @@ def test_search_means_the_same_for_the_window_and_the_reports(region: Cli, db_pa
         reader.close()
     with Book.open(db_path) as book, book.read() as conn:
         streamed = list(q.roster(conn, book.catalog, search="王"))
-        by_id = list(q.roster(conn, book.catalog, search=person_id(4)[:8]))
+        by_region = list(q.roster(conn, book.catalog, search=person_id(4)[:6]))
+        by_id = list(q.roster(conn, book.catalog, search=person_id(4)))  # a full number: region and last four
     assert [r.name for r in window] == [r["name"] for r in streamed]
     assert sorted(r["name"] for r in streamed) == ["王一", "王二", "王六", "王四"]
     assert "王" not in "".join(r["name"][1:] for r in streamed)  # the start of a name, not anywhere in it
-    assert {r["id_number"][:8] for r in by_id} == {person_id(4)[:8]}
+    assert {r["id_number"][:6] for r in by_region} == {person_id(4)[:6]} and len(by_region) > 1
+    assert [r["id_number"] for r in by_id] == [person_id(4)[:6] + "********" + person_id(4)[-4:]]  # masked
 
 
 def test_cli_ledger_is_the_windows_ledger_oldest_first(region: Cli, db_path: Path) -> None:

@@ -156,7 +156,7 @@ def test_transfer_and_change_kind(open_unit, db_path):
     err = refused(cli, db_path, "person", "transfer", person_id(1), "区水利局")
     assert err.startswith("区水利局 行政编制 核定1名,实有1名") and err.endswith("不能调入")
     cli.ok("person", "change-kind", person_id(1), "sy")
-    roster = {p["id_number"]: p for p in cli.json("roster")["persons"]}
+    roster = {p["id_number"]: p for p in cli.json("roster", "--full-id")["persons"]}
     assert roster[person_id(0)]["unit"] == "区水利局"
     assert roster[person_id(1)]["kind"] == "sy"
 

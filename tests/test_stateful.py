@@ -656,7 +656,9 @@ class BookMachine(Checked, RuleBasedStateMachine):
         m = self.model
         kinds = {v: k for k, v in self.kind_ids.items()}
         posts = {v: p for p, v in self.post_ids.items()}
-        who = {person_id(n): n for n in PEOPLE}  # compared by test number: no ID number in a failure message
+        keys = self.book.personal
+        assert keys is not None
+        who = {keys.id_hash(person_id(n)): n for n in PEOPLE}  # compared by test number: no ID number in a message
         with self.book.read() as conn:
             def sql(text: str) -> list[Any]:
                 return conn.exec_driver_sql(text).all()
@@ -670,10 +672,10 @@ class BookMachine(Checked, RuleBasedStateMachine):
             pools = {kinds.get(r[0], r[0]): (r[1], r[2]) for r in sql(
                 "SELECT kind_id, total, allocated FROM region_pools") if r[0] in kinds or any(r[1:])}
             slots = {who[r[0]]: (r[1], kinds[r[2]]) for r in sql(
-                "SELECT p.id_number, s.unit_id, s.kind_id FROM staffing_periods s JOIN persons p ON p.id = s.person_id"
+                "SELECT p.id_hash, s.unit_id, s.kind_id FROM staffing_periods s JOIN persons p ON p.id = s.person_id"
                 " WHERE s.end_date IS NULL")}
             holds = {who[r[0]]: (r[1], posts[r[2]]) for r in sql(
-                "SELECT p.id_number, a.unit_id, a.post_kind_id FROM appointments a JOIN persons p ON p.id = a.person_id"
+                "SELECT p.id_hash, a.unit_id, a.post_kind_id FROM appointments a JOIN persons p ON p.id = a.person_id"
                 " WHERE a.end_date IS NULL")}
             approvals = {r[0]: (r[1], kinds[r[2]], r[3], r[4], r[5]) for r in sql(
                 "SELECT number, unit_id, kind_id, count, used_count, status FROM usage_approvals")}

@@ -74,13 +74,19 @@ def test_roster_search_by_name_prefix_and_id_number(book):  # type: ignore[no-un
     with book.read() as conn:
         assert [r.name for r in q.roster_page(conn, q.RosterFilter(search="王"))] == ["王伟"]  # 王芳 left
         assert [r.name for r in q.roster_page(conn, q.RosterFilter(search=make_id(3)[:-1].lower() + "x"))] == []
-        assert [r.name for r in q.roster_page(conn, q.RosterFilter(search=make_id(3)))] == ["李娜"]
-        assert len(q.roster_page(conn, q.RosterFilter(search="6104031985"))) == 11
+        assert [r.name for r in q.roster_page(conn, q.RosterFilter(search=make_id(3)))] == ["李娜"]  # region+tail
+        assert len(q.roster_page(conn, q.RosterFilter(search="610403"))) == 11  # a region code's start
+        assert q.roster_page(conn, q.RosterFilter(search="6104031985")) == []  # the middle digits are sealed
+        exact = q.RosterFilter(search=make_id(3)).with_keys(book.personal)
+        assert exact.id_hash is not None and [r.name for r in q.roster_page(conn, exact)] == ["李娜"]
+        row = q.roster_page(conn, exact)[0]
+        assert row.id_number == make_id(3)[:6] + "********" + make_id(3)[-4:]
+        assert book.personal.decrypt_id(row.id_cipher) == make_id(3)
 
 
 @pytest.mark.parametrize("sort", q.ROSTER_SORTS)
 @pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("term", ["王", "李", "6104031985", make_id(5)])
+@pytest.mark.parametrize("term", ["王", "李", "610403", make_id(5)])
 def test_roster_search_pages_the_same_whether_it_walks_or_reads_the_range(book, monkeypatch, sort, descending,
                                                                            term):  # type: ignore[no-untyped-def]
     """A common prefix walks the page's order and filters (DENSE_MATCHES), a rare one reads its index range:
@@ -90,9 +96,13 @@ def test_roster_search_pages_the_same_whether_it_walks_or_reads_the_range(book, 
         finance = q.person_slot(conn, make_id(11))["unit_id"]
         for unit_id in (None, finance):
             flt = q.RosterFilter(search=term, sort=sort, descending=descending, unit_id=unit_id)
-            field = "id_number" if q.looks_like_id(term) else "name"
-            expected = [r for r in everyone if getattr(r, field).startswith(term)
-                        and (unit_id is None or r.unit_id == unit_id)]
+            if len(term) == 18:
+                def matches(r, term=term):  # type: ignore[no-untyped-def]
+                    return r.id_region == term[:6] and r.id_tail == term[-4:]
+            else:
+                def matches(r, term=term):  # type: ignore[no-untyped-def]
+                    return (r.id_region if q.looks_like_id(term) else r.name).startswith(term)
+            expected = [r for r in everyone if matches(r) and (unit_id is None or r.unit_id == unit_id)]
             monkeypatch.setattr(roster_queries, "DENSE_MATCHES", 1)
             walked = all_pages(conn, flt, size=2)
             monkeypatch.setattr(roster_queries, "DENSE_MATCHES", 10**9)
@@ -109,8 +119,8 @@ def test_roster_search_walks_only_for_a_common_prefix_out_of_the_pages_order(boo
     with book.read() as conn:
         assert walks("李") is False  # 1 person: the range
         assert walks("李", unit_id=1) is True  # one unit's persons are fewer than any range
-        assert walks("6104031985", "p.id_number") is True  # 12 persons: walk
-        assert walks("6104031985", "p.id_number", sort="id_number") is False  # the range is in the page's order
+        assert walks("610403", "p.id_region") is True  # 12 persons: walk
+        assert walks("610403", "p.id_region", sort="id_number") is False  # the range is in the page's order
 
 
 def test_roster_filters_by_unit_and_post(book):  # type: ignore[no-untyped-def]

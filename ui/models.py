@@ -98,7 +98,7 @@ class RosterModel(PagedModel):
         post_names = {k.id: tr(k.name) for k in catalog.post_kinds}
         columns: list[Column] = [
             (tr("姓名"), lambda r: r.name), (tr("性别"), lambda r: r.gender),
-            (tr("身份证号"), lambda r: r.id_number), (tr("出生日期"), lambda r: r.birth_date),
+            (tr("身份证号"), lambda r: r.id_number), (tr("出生年份"), lambda r: r.birth_year),
             (tr("单位"), lambda r: r.unit), (tr("编制类型"), lambda r: kinds.get(r.kind_id)),
             (tr("职务"), lambda r: post_names.get(r.post_kind_id)), (tr("入编日期"), lambda r: r.entered_on)]
         super().__init__(session, columns, parent)

@@ -169,6 +169,12 @@ class Session(QObject):
         return dt.datetime.now().astimezone().date()
 
     @property
+    def personal_keys(self) -> Any:
+        """The signed-in Book's keys (PersonalKeys) once it is open, else None: a search by a full ID number
+        is then exact (its keyed hash); before, it matches the region code and last four."""
+        return self._book.personal if self._book is not None else None
+
+    @property
     def book(self) -> Book:
         """The open Book. Right after start, the main thread waits (a fraction of a second) for the worker
         to open it; a background thread opens it itself. Raises the error that stopped it from opening."""

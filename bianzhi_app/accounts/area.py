@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 
 from bianzhi_app.accounts import review, seclog, store
-from bianzhi_app.accounts.passwords import hash_secret, new_recovery_key, normalize_recovery_key, verify_secret
+from bianzhi_app.accounts.passwords import make_secret, new_recovery_key, normalize_recovery_key, unlock_secret
 from bianzhi_app.accounts.roles import Permission, Role, parse_roles
 from bianzhi_app.accounts.seclog import Event
 from bianzhi_app.db.models import recovery_keys
 from bianzhi_app.errors import InvalidInput, NotPermitted, NotSignedIn, StateRefused
 from bianzhi_app.kernel import Change
+from bianzhi_app.personal import keyring
 
 if TYPE_CHECKING:
     from bianzhi_app.book import Book
+    from bianzhi_app.personal.crypto import PersonalKeys
 
 
 class AccountsArea:
@@ -40,14 +42,18 @@ class AccountsArea:
 
     def create_first(self, *, name: str, password: str) -> str:
         """The first admin of a book without accounts (a new book, or one from before accounts); returns
-        the recovery key, to be shown once. Refuses a book that has accounts."""
+        the recovery key, to be shown once. The book's data key moves from its open wrap to the admin's and the
+        recovery key's. Refuses a book that has accounts."""
         with self._book.transact() as tx:
             if store.has_accounts(tx.conn):
                 raise StateRefused("此台账已设有账户;新增账户须由系统管理员登录后办理", field="account")
+            keys = keyring.open_keys(tx.conn)
             store.add_account(tx.conn, name=name, roles=frozenset({Role.ADMIN}), password=password,
-                              must_change=False, by=name.strip(), now=self._now(), detail={"first": True})
-            key = _new_recovery_key(tx.conn, self._now())
+                              must_change=False, by=name.strip(), now=self._now(), keys=keys, detail={"first": True})
+            key = _new_recovery_key(tx.conn, self._now(), keys)
+            keyring.drop_open(tx.conn)
         self._book.has_accounts = True
+        self._book.personal = None  # from now on the key comes with a sign-in
         return key
 
     def recover_admin(self, *, recovery_key: str, name: str, password: str) -> str:
@@ -55,23 +61,26 @@ class AccountsArea:
         when every admin password is lost. Returns the new recovery key (the old one no longer works)."""
         with self._book.transact() as tx:
             stored = tx.conn.execute(select(recovery_keys.c.key_hash).order_by(recovery_keys.c.id.desc())).first()
-            if stored is None or not verify_secret(normalize_recovery_key(recovery_key), stored.key_hash):
+            kek = None if stored is None else unlock_secret(normalize_recovery_key(recovery_key), stored.key_hash)
+            if kek is None:
                 seclog.append(tx.conn, account=name[:64] or "?", event=Event.SIGN_IN_FAILED, at=self._now(),
                               detail={"reason": "recovery_key"})
                 failed = NotSignedIn("恢复密钥不正确", field="recovery_key")
             else:
                 failed = None
+                keys = keyring.recovery_keys(tx.conn, kek)
                 existing = {a.name: a for a in store.list_accounts(tx.conn)}
                 if name in existing:
                     if existing[name].roles != frozenset({Role.ADMIN}):
                         raise StateRefused(f"账户「{name}」不是系统管理员;请另起一个账户名", field="account")
                     store.set_password(tx.conn, name=name, password=password, by=name, now=self._now(),
-                                       must_change=False)
+                                       must_change=False, keys=keys)
                     store.unlock(tx.conn, name=name, by=name, now=self._now())
                 else:
                     store.add_account(tx.conn, name=name, roles=frozenset({Role.ADMIN}), password=password,
-                                      must_change=False, by=name, now=self._now(), detail={"recovery": True})
-                key = _new_recovery_key(tx.conn, self._now())
+                                      must_change=False, by=name, now=self._now(), keys=keys,
+                                      detail={"recovery": True})
+                key = _new_recovery_key(tx.conn, self._now(), keys)
         if failed is not None:
             raise failed
         return key
@@ -82,7 +91,7 @@ class AccountsArea:
         parsed = parse_roles(roles)
         with self._book.transact() as tx:
             return store.add_account(tx.conn, name=name, roles=parsed, password=password, must_change=must_change,
-                                     by=self._by(), now=self._now())
+                                     by=self._by(), now=self._now(), keys=self._book.personal)
 
     def list(self) -> list[store.AccountRecord]:
         self._book.require(Permission.ACCOUNTS)
@@ -103,8 +112,10 @@ class AccountsArea:
         self._admin_change(store.set_roles, name=name, roles=parsed)
 
     def reset_password(self, *, name: str, password: str) -> None:
-        """Set a new password that the account must change at its next sign-in."""
-        self._admin_change(store.set_password, name=name, password=password, must_change=True)
+        """Set a new password that the account must change at its next sign-in (the data key is re-wrapped for it
+        with the admin session's key; the admin still may not reveal ID numbers)."""
+        self._admin_change(store.set_password, name=name, password=password, must_change=True,
+                           keys=self._book.personal)
 
     def _admin_change(self, function: Any, **kwargs: Any) -> None:
         self._book.require(Permission.ACCOUNTS)
@@ -122,7 +133,7 @@ class AccountsArea:
             else:
                 failed = False
                 store.set_password(tx.conn, name=account.name, password=new, by=account.name, now=self._now(),
-                                   must_change=False)
+                                   must_change=False, keys=self._book.personal)
         if failed:
             raise NotSignedIn("当前密码不正确", field="password")
         self._book.account = store.Account(account.id, account.name, account.roles, must_change=False)
@@ -138,9 +149,14 @@ class AccountsArea:
             return store.set_policy(tx.conn, name=name, value=value, by=self._by(), now=self._now())
 
 
-def _new_recovery_key(conn: Any, now: dt.datetime) -> str:
+def _new_recovery_key(conn: Any, now: dt.datetime, keys: PersonalKeys | None) -> str:
+    """A new recovery key (its verifier stored) with the data key wrapped for it, replacing the old wrap."""
     key = new_recovery_key()
-    conn.execute(insert(recovery_keys).values(key_hash=hash_secret(key), created_at=now.isoformat(timespec="seconds")))
+    verifier, kek = make_secret(key)
+    conn.execute(insert(recovery_keys).values(key_hash=verifier, created_at=now.isoformat(timespec="seconds")))
+    if keys is None:
+        raise StateRefused("个人信息密钥未解开,不能生成恢复密钥", field="recovery_key")
+    keyring.wrap(conn, keys, kek, now, account_id=None)
     return key
 
 

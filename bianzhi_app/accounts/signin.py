@@ -8,10 +8,10 @@ it found (failure counter, lockout, the security log) — the one place the rule
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from bianzhi_app.accounts.passwords import burn_time, verify_secret
+from bianzhi_app.accounts.passwords import burn_time, unlock_secret
 from bianzhi_app.accounts.roles import Permission, Role, allows, decode_roles
 from bianzhi_app.accounts.seclog import Event
 from bianzhi_app.db.sql import rows
@@ -94,6 +94,7 @@ class SignInOutcome:
     account_id: int | None = None
     updates: dict[str, Any] | None = None
     events: tuple[tuple[str, Event, dict[str, Any]], ...] = ()
+    kek: bytes | None = field(default=None, repr=False)  # unwraps the book's data key (signed in only)
 
 
 _COLUMNS = "id, roles, password_hash, disabled, locked_until, failed_count, must_change, password_changed_at"
@@ -117,7 +118,8 @@ def sign_in(conn: Any, *, name: str, password: str, now: dt.datetime) -> SignInO
         until = "由系统管理员解锁" if locked_until == LOCKED_FOR_GOOD else f"至{locked_until[11:16]}"
         return SignInOutcome(None, NotSignedIn(f"账户「{typed}」已锁定({until});请稍后再试或联系系统管理员",
                                                field="account"), events=((*failed_event, {"reason": "locked"}),))
-    if not verify_secret(password, password_hash):
+    kek = unlock_secret(password, password_hash)
+    if kek is None:
         failed = int(failed_count) + 1
         events = [(*failed_event, {"reason": "password", "failures": failed})]
         message = f"账户名或密码不正确(已连续失败{failed}次,{policy.lockout_attempts}次将锁定账户)"
@@ -133,4 +135,4 @@ def sign_in(conn: Any, *, name: str, password: str, now: dt.datetime) -> SignInO
         expired = now - dt.datetime.fromisoformat(changed_at) > dt.timedelta(days=policy.password_max_days)
     account = Account(int(row_id), typed, decode_roles(roles), bool(must_change) or expired)
     return SignInOutcome(account, None, int(row_id), {"failed_count": 0, "locked_until": None},
-                         ((typed, Event.SIGN_IN, {"expired": True} if expired else {}),))
+                         ((typed, Event.SIGN_IN, {"expired": True} if expired else {}),), kek)

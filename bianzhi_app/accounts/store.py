@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from bianzhi_app.accounts import seclog
-from bianzhi_app.accounts.passwords import check_strength, hash_secret, verify_secret
+from bianzhi_app.accounts.passwords import check_strength, make_secret, verify_secret
 from bianzhi_app.accounts.roles import Role, decode_roles, encode_roles
 from bianzhi_app.accounts.seclog import Event
 from bianzhi_app.accounts.signin import (  # the sign-in check in plain SQL (the window runs it before SQLAlchemy)
@@ -29,6 +29,9 @@ from bianzhi_app.accounts.signin import has_accounts as has_accounts
 from bianzhi_app.accounts.signin import sign_in as sign_in
 from bianzhi_app.db.models import accounts_t, password_history, policy_t
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
+
+if TYPE_CHECKING:
+    from bianzhi_app.personal.crypto import PersonalKeys
 
 PASSWORD_HISTORY = 5  # the last five passwords are not reused
 
@@ -128,17 +131,29 @@ def _admins_left(conn: Connection, *, without: str) -> int:
         accounts_t.c.name != without)).scalar_one())
 
 
+def _wrap(conn: Connection, keys: PersonalKeys | None, kek: bytes, account_id: int, now: dt.datetime) -> None:
+    """Wrap the book's data key for the account with the KEK of its new password (the one place it is done)."""
+    from bianzhi_app.personal import keyring
+
+    if keys is None:
+        raise StateRefused("本次登录未解开个人信息密钥,不能为账户设置密码", field="account")
+    keyring.wrap(conn, keys, kek, now, account_id=account_id)
+
+
 def add_account(conn: Connection, *, name: str, roles: frozenset[Role], password: str, must_change: bool,
-                by: str, now: dt.datetime, detail: dict[str, Any] | None = None) -> AccountRecord:
+                by: str, now: dt.datetime, keys: PersonalKeys | None, detail: dict[str, Any] | None = None
+                ) -> AccountRecord:
+    """Add an account and wrap the book's data key (``keys``, held by the session) for its password."""
     name = validate_name(name)
     if conn.execute(select(accounts_t.c.id).where(accounts_t.c.name == name)).first() is not None:
         raise StateRefused(f"账户「{name}」已存在", field="account")
     check_strength(password, min_length=read_policy(conn).password_min_length)
-    hashed = hash_secret(password)
+    hashed, kek = make_secret(password)
     account_id = conn.execute(insert(accounts_t).values(
         name=name, roles=encode_roles(roles), password_hash=hashed, password_changed_at=_stamp(now),
         must_change=must_change, failed_count=0, locked_until=None, disabled=False, created_at=_stamp(now),
     )).inserted_primary_key[0]  # type: ignore[index]
+    _wrap(conn, keys, kek, int(account_id), now)
     conn.execute(insert(password_history).values(account_id=account_id, password_hash=hashed,
                                                  changed_at=_stamp(now)))
     seclog.append(conn, account=by, event=Event.ACCOUNT_ADDED, at=now,
@@ -177,19 +192,20 @@ def unlock(conn: Connection, *, name: str, by: str, now: dt.datetime) -> None:
 
 
 def set_password(conn: Connection, *, name: str, password: str, by: str, now: dt.datetime,
-                 must_change: bool) -> None:
-    """Set an account's password (its own change, or an admin's reset with ``must_change``); refuses a weak
-    one or one of the last five."""
+                 must_change: bool, keys: PersonalKeys | None) -> None:
+    """Set an account's password (its own change, or an admin's reset with ``must_change``) and re-wrap the
+    book's data key (``keys``, held by the session) for it; refuses a weak one or one of the last five."""
     row = _row(conn, name)
     check_strength(password, min_length=read_policy(conn).password_min_length)
     recent = conn.execute(select(password_history.c.password_hash).where(password_history.c.account_id == row.id)
                           .order_by(password_history.c.id.desc()).limit(PASSWORD_HISTORY)).scalars().all()
     if any(verify_secret(password, old) for old in recent):
         raise InvalidInput(f"新密码不能与最近{PASSWORD_HISTORY}次用过的密码相同", field="password")
-    hashed = hash_secret(password)
+    hashed, kek = make_secret(password)
     conn.execute(update(accounts_t).where(accounts_t.c.id == row.id).values(
         password_hash=hashed, password_changed_at=_stamp(now), must_change=must_change,
         failed_count=0, locked_until=None))
+    _wrap(conn, keys, kek, int(row.id), now)
     conn.execute(insert(password_history).values(account_id=row.id, password_hash=hashed, changed_at=_stamp(now)))
     detail = {"name": name} if by == name else {"name": name, "reset": True}
     seclog.append(conn, account=by, event=Event.PASSWORD_CHANGED, at=now, detail=detail)

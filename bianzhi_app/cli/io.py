@@ -63,10 +63,15 @@ def cmd_export(args: argparse.Namespace) -> None:
     from bianzhi_app.io.export import export_book
 
     progress = _progress(args)
+    if args.full_id:
+        args.permission = Permission.REVEAL
     with open_book(args) as book:
-        counts = export_book(book, args.file, progress=progress)
-        # the security log keeps who took the data out: the file's name and row counts, never an ID number
-        book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
+        # with --full-id the export is logged (who, how many, why) before the file is written
+        counts = export_book(book, args.file, progress=progress, full_id=args.full_id,
+                             reason=args.reason or "命令行 export --full-id")
+        if not args.full_id:
+            # the security log keeps who took the data out: the file's name and row counts, never an ID number
+            book.audit.record(event=Event.EXPORT, detail={"file": Path(args.file).name, **counts})
     if progress is not None:
         sys.stderr.write("\n")
     out(args, {"ok": True, "file": args.file, **counts},
@@ -98,5 +103,9 @@ def register(cli: Registry) -> None:
                     "导出单位、编制、职数、在编人员和在途用编核准为Excel(.xlsx)(记入安全审计日志)",
                     writes=True, permission=Permission.READ)
     p.add_argument("file", metavar="文件", help=".xlsx 文件路径")
+    p.add_argument("--full-id", action="store_true",
+                   help="导出完整身份证号和出生日期(须经办人或审核人角色;记入安全审计日志;标注保密);"
+                        "不加时身份证号脱敏,不能作为人员重新导入")
+    p.add_argument("--reason", metavar="事由", help="导出完整身份证号的事由(记入安全审计日志)")
     p = cli.command("template", cmd_template, "生成空白导入模板(.xlsx)", writes=False, permission=Access.NO_BOOK)
     p.add_argument("file", metavar="文件", help=".xlsx 文件路径")

@@ -22,8 +22,12 @@ def cmd_report(args: argparse.Namespace) -> None:
     from bianzhi_app.reports.common import ReportOptions
     from bianzhi_app.reports.render import render_report
 
+    full_id = args.full_id and args.kind == "roster"
+    if full_id:  # a reveal is written to the security log, and needs the role that may see full numbers
+        args.writes, args.permission = True, Permission.REVEAL
     options = ReportOptions(unit=args.unit, as_of=args.as_of, quarter=args.quarter, approval=args.approval,
-                            full_id=args.full_id, since=args.since, until=args.until)
+                            full_id=full_id, reason=args.reason or "命令行 report roster --full-id",
+                            since=args.since, until=args.until)
     shown = {"at": 0}
 
     def progress(done: int, total: int, what: str) -> None:
@@ -81,7 +85,9 @@ def register(cli: Registry) -> None:
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
     p.add_argument("--quarter", metavar="季度", help="季度,如 2026Q3(quarterly;ledger 的期间)")
     p.add_argument("--approval", metavar="NUMBER", help="用编核准编号(notice)")
-    p.add_argument("--full-id", action="store_true", help="花名册显示完整身份证号")
+    p.add_argument("--full-id", action="store_true",
+                   help="花名册显示完整身份证号(须经办人或审核人角色;记入安全审计日志;每页标注保密)")
+    p.add_argument("--reason", metavar="事由", help="打印完整身份证号的事由(记入安全审计日志)")
     p.add_argument("--since", type=DateArg, metavar="日期", help="起始日期(ledger 台账;audit 安全审计日志)")
     p.add_argument("--until", type=DateArg, metavar="日期", help="台账截止日期(ledger)")
     p = cli.command("snapshot", cmd_snapshot, "封存季末编制数据(每季度一次)", writes=True, permission=Permission.STAFF)

@@ -41,13 +41,18 @@ def cmd_status(args: argparse.Namespace) -> None:
     out(args, data, "\n".join(lines))
 
 
-def cmd_roster(args: argparse.Namespace) -> None:
-    from bianzhi_app.queries import check_as_of, roster
+CONFIDENTIAL = "内部资料 注意保密 含公民身份号码"
+DEFAULT_REASON = "命令行 roster --full-id"
 
-    with open_book(args) as book, book.read() as conn:
-        if args.as_of is not None:
-            check_as_of(conn, args.as_of)
-        rows = roster(conn, book.catalog, as_of=args.as_of, unit=args.unit)
+
+def cmd_roster(args: argparse.Namespace) -> None:
+    if args.full_id:  # a reveal is written to the security log, and needs the role that may see full numbers
+        args.writes, args.permission = True, Permission.REVEAL
+    with open_book(args) as book:
+        rows = book.people.roster(as_of=args.as_of, unit=args.unit, full_id=args.full_id,
+                                  reason=args.reason or DEFAULT_REASON)
+        if args.full_id:
+            sys.stderr.write(f"【{CONFIDENTIAL}】完整身份证号的查看已记入安全审计日志。\n")
         if args.json:
             stream_json("persons", ({k: r[k] for k in ("name", "id_number", "unit", "kind", "post", "entered_on")}
                                     for r in rows))
@@ -84,7 +89,7 @@ def cmd_check(args: argparse.Namespace) -> None:
     from bianzhi_app.check import run_check
 
     with open_book(args) as book, book.read() as conn:
-        report = run_check(conn, book.catalog)
+        report = run_check(conn, book.catalog, personal=book.personal)
     if not report.ok:
         if args.json:
             out(args, {"ok": False, "problems": report.problems, "entries_checked": report.entries_checked})
@@ -99,7 +104,11 @@ def register(cli: Registry) -> None:
                     permission=Permission.READ)
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
-    p = cli.command("roster", cmd_roster, "实名制花名册(在编人员)", writes=False, permission=Permission.READ)
+    p = cli.command("roster", cmd_roster, "实名制花名册(在编人员;身份证号脱敏显示)", writes=False,
+                    permission=Permission.READ)
+    p.add_argument("--full-id", action="store_true",
+                   help="显示完整身份证号(须经办人或审核人角色;记入安全审计日志)")
+    p.add_argument("--reason", metavar="事由", help="显示完整身份证号的事由(记入安全审计日志)")
     p.add_argument("--unit", metavar="UNIT", help="只看此单位(" + UNIT_HELP + ")")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
     p = cli.command("ledger", cmd_ledger, "编制变动台账", writes=False, permission=Permission.READ)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
@@ -18,37 +19,68 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine) -> bool:
-    """Run pending migrations; return whether anything ran. Alembic is imported only then."""
-    if current_revision(engine) == SCHEMA_HEAD:
+Progress = Callable[[int, int], None]
+
+
+def upgrade(engine: Engine, progress: Progress | None = None) -> bool:
+    """Run pending migrations; return whether anything ran. Alembic is imported only then. ``progress`` gets
+    (done, total) from a migration that walks many rows (0005 seals every person's ID number)."""
+    before = current_revision(engine)
+    if before == SCHEMA_HEAD:
         return False
-    migrate_to(engine, "head")
+    migrate_to(engine, "head", progress=progress)
+    if before is not None and before < "0005" and engine.dialect.name == "sqlite":
+        compact(engine)  # clear ID numbers and password hashes must not linger in free pages or the WAL
     return True
 
 
-def migrate_to(engine: Engine, revision: str) -> None:
-    """Run the migrations up to `revision` ("head" for all); tests also build books at older ones."""
+def migrate_to(engine: Engine, revision: str, *, progress: Progress | None = None) -> None:
+    """Run the migrations up to `revision` ("head" for all) in one transaction; tests also build books at older
+    ones. On SQLite the foreign keys are off meanwhile (a table under others can be rebuilt, as SQLite's
+    ALTER TABLE procedure says) and checked before the commit."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["progress"] = progress
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
         server = conn.dialect.name == "postgresql"
         if server:  # two programs opening an old server book at once: one migrates, the other then finds it done
             from bianzhi_app.db.engine import PG_WRITE_LOCK
 
             conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_WRITE_LOCK})")
             conn.commit()
+        if sqlite:  # outside any transaction, where the pragma takes effect
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(3)
+                if broken:
+                    conn.rollback()
+                    raise RuntimeError(f"migration left rows that break foreign keys: {broken}")
             conn.commit()
         finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
             if server:
                 conn.rollback()
                 conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_WRITE_LOCK})")
                 conn.commit()
+
+
+def compact(engine: Engine) -> None:
+    """VACUUM (with secure_delete on, freed pages were zeroed; this also rewrites the pages that held them) and
+    truncate the WAL, so what a migration removed is in no page of the file or its WAL. SQLite only: on the
+    server, PostgreSQL's own VACUUM reclaims dead rows and the file is not the user's to carry."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA secure_delete=ON")  # type: ignore[union-attr]
+        raw.execute("VACUUM")  # type: ignore[union-attr]
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
 
 
 def alembic_head() -> str:

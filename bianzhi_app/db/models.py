@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -144,12 +144,18 @@ class UsageApproval(Base):
 
 
 class Person(Base):
+    """A person; the ID number only sealed (id_cipher) and as its keyed hash (id_hash, unique: 一人一编).
+    In clear: the region code, the last four (what the mask shows), sex and birth year (0005)."""
+
     __tablename__ = "persons"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_region: Mapped[str] = mapped_column(String(6))
+    id_tail: Mapped[str] = mapped_column(String(4))
     gender: Mapped[str] = mapped_column(String(2))
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    birth_year: Mapped[int] = mapped_column(Integer)
+    id_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
 
 
 class StaffingPeriod(Base):
@@ -245,6 +251,27 @@ class RecoveryKey(Base):
     created_at: Mapped[str] = mapped_column(String(32))
 
 
+class BookCrypto(Base):
+    """The algorithms of the book's personal data (one row, id 1)."""
+
+    __tablename__ = "book_crypto"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cipher: Mapped[str] = mapped_column(String(20))
+    mac: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class KeyWrap(Base):
+    """The data key wrapped for an account, for the recovery key (account_id NULL), or open (no accounts)."""
+
+    __tablename__ = "key_wraps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
 class Proposal(Base):
     """A 机构编制事项 proposed by a clerk, waiting for a reviewer (待审事项)."""
 
@@ -301,3 +328,5 @@ policy_t = cast(Table, PolicySetting.__table__)
 recovery_keys = cast(Table, RecoveryKey.__table__)
 proposals = cast(Table, Proposal.__table__)
 security_log = cast(Table, SecurityEvent.__table__)
+book_crypto = cast(Table, BookCrypto.__table__)
+key_wraps = cast(Table, KeyWrap.__table__)

@@ -318,7 +318,7 @@ class DemoBuilder:
 
         requests: list[AppointRequest] = []
         for p in plans:
-            ids = tx.conn.execute(select(persons.c.id_number).join(staffing, staffing.c.person_id == persons.c.id)
+            ids = tx.conn.execute(select(persons.c.id_cipher).join(staffing, staffing.c.person_id == persons.c.id)
                                   .join(units_t, units_t.c.id == staffing.c.unit_id)
                                   .where(units_t.c.name == p.name, units_t.c.status == "active",
                                          staffing.c.end_date.is_(None))
@@ -329,7 +329,7 @@ class DemoBuilder:
                 for _ in range(take):
                     if not pool:
                         return requests
-                    requests.append(AppointRequest(pool.pop(0), post, on=self.day0))
+                    requests.append(AppointRequest(tx.keys().decrypt_id(pool.pop(0)), post, on=self.day0))
         return requests
 
     def history(self, plans: list[UnitPlan]) -> None:
@@ -351,16 +351,19 @@ class DemoBuilder:
             from bianzhi_app.db.models import persons, staffing
             from bianzhi_app.db.models import units as units_t
 
-            people = conn.execute(select(persons.c.id_number, persons.c.birth_date, units_t.c.name)
+            people = conn.execute(select(persons.c.id_cipher, persons.c.birth_year, units_t.c.name)
                                   .join(staffing, staffing.c.person_id == persons.c.id)
                                   .join(units_t, units_t.c.id == staffing.c.unit_id)
                                   .where(staffing.c.end_date.is_(None))).all()
         vacancies = {p.name: {k: p.quotas[k] - p.fill[k] for k in p.quotas} for p in plans if not p.over}
+        keys = book.personal
+        assert keys is not None  # a demo is built before its accounts: the book's open key
         leavers = rng.sample(people, k=len(people) * 3 // 100)
         for person in leavers:
-            reason = "退休" if person.birth_date.year <= 1966 else rng.choice(("调出", "辞职", "调出", "退休"))
+            reason = "退休" if person.birth_year <= 1966 else rng.choice(("调出", "辞职", "调出", "退休"))
             day = self.random_day(self.day0 + dt.timedelta(days=1), last_day)
-            add(day, lambda b, i=person.id_number, r=reason, d=day: b.staff.leave(id_number=i, reason=r, on=d))
+            leaver = keys.decrypt_id(person.id_cipher)
+            add(day, lambda b, i=leaver, r=reason, d=day: b.staff.leave(id_number=i, reason=r, on=d))
         open_units = [name for name, v in vacancies.items() if any(n >= 2 for n in v.values())]
         for name in rng.sample(open_units, k=len(open_units) // 4):
             kind = max(vacancies[name], key=lambda k: vacancies[name][k])
@@ -380,7 +383,8 @@ class DemoBuilder:
         movers = rng.sample(people, k=max(1, len(people) // 200))
         for person in movers:
             day = self.random_day(self.day0 + dt.timedelta(days=1), last_day)
-            add(day, lambda b, i=person.id_number, d=day: self.transfer_somewhere(b, i, d, open_units))
+            mover = keys.decrypt_id(person.id_cipher)
+            add(day, lambda b, i=mover, d=day: self.transfer_somewhere(b, i, d, open_units))
         top = self.short
         by_name = {p.name: p for p in plans if not p.over}
         quota_day = self.random_day(self.day0 + dt.timedelta(days=30), last_day)

@@ -28,6 +28,7 @@ from bianzhi_app.errors import (
     NotFound,
     PoolExceeded,
 )
+from bianzhi_app.idcodes import mask_id
 from bianzhi_app.io.approval_sheet import ApprovalRow, ApprovalSheet
 from bianzhi_app.io.pool_sheet import PoolSheet
 from bianzhi_app.io.workbook import ParsedWorkbook, PersonRow, Problem, UnitRow, unknown_units
@@ -473,22 +474,24 @@ def _parents_first(rows: list[UnitRow], known: set[str]) -> list[UnitRow]:
 
 def _open_slots(tx: Tx, id_numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
     """ID number → (unit name, kind code) of the persons on establishment among ``id_numbers``."""
-    wanted = sorted(set(id_numbers))
+    keys = tx.keys()
+    by_hash = {keys.id_hash(code): code for code in set(id_numbers)}
+    wanted = sorted(by_hash)
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(wanted), CHUNK):
-        rows = tx.conn.execute(select(persons.c.id_number, units.c.name, staffing.c.kind_id)
+        rows = tx.conn.execute(select(persons.c.id_hash, units.c.name, staffing.c.kind_id)
                                .join(staffing, staffing.c.person_id == persons.c.id)
                                .join(units, units.c.id == staffing.c.unit_id)
-                               .where(persons.c.id_number.in_(wanted[start:start + CHUNK]),
+                               .where(persons.c.id_hash.in_(wanted[start:start + CHUNK]),
                                       staffing.c.end_date.is_(None))).all()
         for r in rows:
-            found[r.id_number] = (r.name, tx.catalog.kind_by_id(r.kind_id).code)
+            found[by_hash[r.id_hash]] = (r.name, tx.catalog.kind_by_id(r.kind_id).code)
     return found
 
 
 def _person_field(p: PersonRow, error: BianzhiError, kind_name: str) -> tuple[str, str]:
     """The column a refusal of an entry concerns, and the value shown there."""
     column = _PERSON_COLUMNS.get(error.field or "", "id")
-    value = {"id": p.id_number, "name": p.name, "unit": p.unit, "kind": kind_name,
+    value = {"id": mask_id(p.id_number), "name": p.name, "unit": p.unit, "kind": kind_name,
              "entered": p.entered_on.isoformat() if p.entered_on else ""}[column]
     return column, value

@@ -142,20 +142,46 @@ def _writing(path: str | os.PathLike[str]) -> Iterator[_Writer]:
         raise
 
 
+def _reveal_for_export(book: Any, path: str | os.PathLike[str], reason: str | None) -> Any:
+    """Check and log an export with full ID numbers; the session's keys that open them."""
+    from bianzhi_app.accounts.roles import Permission
+    from bianzhi_app.accounts.seclog import Event
+    from bianzhi_app.personal.area import clean_reason
+
+    book.require(Permission.REVEAL)
+    keys = book.people.keys()
+    text = clean_reason(reason)
+    with book.read() as conn:
+        count = conn.execute(select(func.count()).select_from(staffing).where(staffing.c.end_date.is_(None))
+                             ).scalar_one()
+    book.people.record_reveal(event=Event.EXPORT, what="export", count=count, reason=text,
+                              scope={"full_id": True, "file": Path(path).name})
+    return keys
+
+
 def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+CONFIDENTIAL = "【内部资料 注意保密 含公民身份号码】"
+
+
 def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress | None = None,
-                cancel: Callable[[], bool] | None = None) -> dict[str, int]:
+                cancel: Callable[[], bool] | None = None, full_id: bool = False,
+                reason: str | None = None) -> dict[str, int]:
     """Export units (quotas, post limits), persons on establishment, the region pool and the open
     usage approvals (在途) to ``path``.
 
     ``book`` is an open :class:`bianzhi_app.book.Book`; everything is read in one snapshot.
     ``progress(done, total, stage)`` is called every few thousand rows, ``cancel()`` as often
     (True → :class:`Cancelled`, no file written). Returns {"units": n, "persons": n, "approvals": n}.
+    ID numbers are masked and birth dates left out, unless ``full_id``: then the account must be allowed to
+    reveal (NotPermitted), a ``reason`` is needed (InvalidInput), the export is logged (who, how many, why)
+    before the file is written, and the persons sheet's title carries the confidentiality marking. A masked
+    export does not import back as persons (the numbers are incomplete): an export for re-import is full.
     """
     catalog = book.catalog
+    keys = _reveal_for_export(book, path, reason) if full_id else None
     kinds = [k.code for k in catalog.kinds]
     post_codes = [p.code for p in catalog.post_kinds]
     with _writing(path) as writer, book.read() as conn:
@@ -189,12 +215,13 @@ def export_book(book: Any, path: str | os.PathLike[str], *, progress: Progress |
                           *(u["quota"][k]["used"] for k in kinds), row.functions])
             done += 1
             tick("导出单位")
-        persons = writer.sheet(L.PERSONS_SHEET, f"{region['name']}实名制在编人员(截至{today})",
+        marking = CONFIDENTIAL if keys is not None else ""
+        persons = writer.sheet(L.PERSONS_SHEET, f"{marking}{region['name']}实名制在编人员(截至{today})",
                                L.PERSON_COLUMNS, L.PERSON_WIDTHS)
         kind_names = {k.code: k.name for k in catalog.kinds}
         post_names = {p.code: p.name for p in catalog.post_kinds}
-        for r in queries.roster(conn, catalog):
-            persons.append([r["name"], r["id_number"], r["gender"], _day(r["birth_date"]), r["unit"],
+        for r in queries.roster(conn, catalog, keys=keys, full_id=keys is not None):
+            persons.append([r["name"], r["id_number"], r["gender"], _day(r.get("birth_date")), r["unit"],
                             kind_names[r["kind"]], post_names[r["post"]] if r["post"] else None,
                             _day(r["entered_on"])])
             done += 1

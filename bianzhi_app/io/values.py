@@ -194,6 +194,9 @@ def _date_from_number(number: float, what: str) -> dt.date:
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 
 
+MASKED = "身份证号已脱敏(中间位为*),不能据此登记人员;请使用「导出 --full-id」(含完整身份证号)的工作簿"
+
+
 def parse_id(value: object, today: dt.date | None = None) -> str | None:
     """An ID number cell → the 18-character number (upper-case X); None when empty.
 
@@ -215,6 +218,8 @@ def parse_id(value: object, today: dt.date | None = None) -> str | None:
         text = normalize_code(unicodedata.normalize("NFKC", display(value))).lstrip("'")
         if _SCIENTIFIC.fullmatch(text):  # 1.10105E+17 pasted as text
             raise CellError(PRECISION_LOST)
+        if "*" in text:  # a masked number, from an export without --full-id
+            raise CellError(MASKED)
     if len(text) == 15 and text.isdigit():
         text = id_from_15(text)
     problem = id_problem(text, today)

@@ -25,7 +25,7 @@ import python_calamine
 
 from bianzhi_app import errors
 from bianzhi_app.errors import InvalidInput
-from bianzhi_app.idcodes import id_birth_date, id_gender, normalize_code, uscc_problem
+from bianzhi_app.idcodes import id_birth_date, id_gender, mask_id, normalize_code, uscc_problem
 from bianzhi_app.io import values as v
 from bianzhi_app.io.files import load_sheet, open_workbook
 from bianzhi_app.io.headers import FIELD_NAMES, SCAN_ROWS, Layout, Row, detect, repeats_header
@@ -283,6 +283,8 @@ class _SheetReader:
         for excel_row, row in self._rows(item):
             def problem(fld: str, reason: str, row: Row = row, excel_row: int = excel_row) -> None:
                 value = v.display(row[cols[fld]]) if fld in cols else ""
+                if fld == "id":  # a problem report never repeats a full ID number
+                    value = mask_id(normalize_code(value))
                 problems.append(Problem(sheet, excel_row, labels.get(fld, ""), value, reason))
 
             def cell(fld: str, row: Row = row) -> object:

@@ -19,8 +19,9 @@ from bianzhi_app.db.models import (
     units,
 )
 from bianzhi_app.errors import InvalidInput, NotFound, StateRefused
-from bianzhi_app.idcodes import id_problem, mask_id, normalize_code
+from bianzhi_app.idcodes import canonical_id, id_problem, mask_id
 from bianzhi_app.kernel import Tx
+from bianzhi_app.personal.crypto import mask
 from bianzhi_app.queries.figures import live_pool, live_post, live_quota
 from bianzhi_app.rules import QuotaFigures
 
@@ -118,12 +119,23 @@ def unit_post_snapshot(tx: Tx, unit_id: int) -> dict[str, dict[str, int]]:
 
 
 def clean_id_number(raw: str) -> str:
-    """Normalise and validate an ID number; refuse it with the reason."""
-    id_number = normalize_code(raw)
+    """Normalise (lower-case x, full-width digits, 15 digits → 18) and validate an ID number; refuse it with
+    the reason (naming it masked only)."""
+    id_number = canonical_id(raw)
     problem = id_problem(id_number)
     if problem:
         raise InvalidInput(f"身份证号「{mask_id(id_number)}」无效:{problem}", field="id_number")
     return id_number
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person named by their id in the book instead of the full ID number: what the window passes for the
+    person selected in a masked list, so an operation needs no reveal. ``id_number=PersonRef(42)`` wherever an
+    operation takes an ID number of someone already in the book (leave, transfer, change kind, appoint,
+    dismiss)."""
+
+    person_id: int
 
 
 @dataclass(frozen=True)
@@ -137,17 +149,23 @@ class ActiveSlot:
     start_date: dt.date
 
 
-def find_active_person(tx: Tx, raw_id: str) -> ActiveSlot:
-    """The open slot of a person by ID number; refuses one not on establishment."""
-    id_number = clean_id_number(raw_id)
-    row = tx.conn.execute(
-        select(persons.c.id, persons.c.name, staffing.c.id.label("sid"), staffing.c.unit_id,
-               staffing.c.kind_id, staffing.c.start_date)
-        .select_from(persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id)
-                                       & staffing.c.end_date.is_(None)))
-        .where(persons.c.id_number == id_number)).first()
-    if row is None:
-        raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
+def find_active_person(tx: Tx, raw_id: str | PersonRef) -> ActiveSlot:
+    """The open slot of a person by full ID number (normalised, then by its keyed hash) or by `PersonRef`;
+    refuses one unknown or not on establishment. The slot's ``id_number`` is the mask."""
+    query = (select(persons.c.id, persons.c.name, persons.c.id_region, persons.c.id_tail, staffing.c.id.label("sid"),
+                    staffing.c.unit_id, staffing.c.kind_id, staffing.c.start_date)
+             .select_from(persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id)
+                                            & staffing.c.end_date.is_(None))))
+    if isinstance(raw_id, PersonRef):
+        row = tx.conn.execute(query.where(persons.c.id == raw_id.person_id)).first()
+        if row is None:
+            raise NotFound(f"未找到编号为{raw_id.person_id}的人员", field="id_number")
+    else:
+        id_number = clean_id_number(raw_id)
+        row = tx.conn.execute(query.where(persons.c.id_hash == tx.keys().id_hash(id_number))).first()
+        if row is None:
+            raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
+    id_number = mask(row.id_region, row.id_tail)
     if row.sid is None:
         raise StateRefused(f"{row.name}({mask_id(id_number)})目前不在编,不能办理此项变动", field="id_number")
     return ActiveSlot(row.id, row.name, id_number, row.sid, row.unit_id, row.kind_id, row.start_date)

@@ -11,9 +11,10 @@ from sqlalchemy import insert, select
 
 from bianzhi_app.db.models import appointments, persons, staffing
 from bianzhi_app.errors import BianzhiError, NotFound, StateRefused
-from bianzhi_app.idcodes import mask_id, normalize_code
+from bianzhi_app.idcodes import canonical_id, mask_id
 from bianzhi_app.kernel import Change, Op, Tx, require_document
 from bianzhi_app.ops.common import (
+    PersonRef,
     UnitRef,
     check_not_before,
     clean_id_number,
@@ -22,6 +23,7 @@ from bianzhi_app.ops.common import (
     find_unit,
     post_figures,
 )
+from bianzhi_app.personal.crypto import mask
 from bianzhi_app.rules import check_post_room
 
 CHUNK = 500
@@ -29,7 +31,7 @@ CHUNK = 500
 
 @dataclass
 class AppointRequest:
-    id_number: str
+    id_number: str | PersonRef
     post: str
     on: dt.date | None = None
     doc: str | None = None
@@ -42,9 +44,11 @@ class _Holder:
     slot_id: int | None
     unit_id: int
     start_date: dt.date
+    masked: str
 
 
-def appoint(tx: Tx, id_number: str, post: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+def appoint(tx: Tx, id_number: str | PersonRef, post: str, *, on: dt.date | None = None,
+            doc: str | None = None) -> Change:
     """Appoint one person (任职); see ``appoint_many`` for what it refuses."""
     return appoint_many(tx, [AppointRequest(id_number, post, on, doc)])[0]
 
@@ -69,12 +73,13 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
         if progress is not None and index % CHUNK == 0:
             progress(index, total)
         try:
-            id_number = clean_id_number(r.id_number)
-            slot = holders.get(id_number)
+            person = r.id_number if isinstance(r.id_number, PersonRef) else clean_id_number(r.id_number)
+            slot = holders.get(person)
             if slot is None:
-                raise NotFound(f"未找到身份证号为{mask_id(id_number)}的人员", field="id_number")
+                raise NotFound(f"未找到编号为{person.person_id}的人员" if isinstance(person, PersonRef)
+                               else f"未找到身份证号为{mask_id(person)}的人员", field="id_number")
             if slot.slot_id is None:
-                raise StateRefused(f"{slot.name}({mask_id(id_number)})目前不在编,不能办理此项变动", field="id_number")
+                raise StateRefused(f"{slot.name}({slot.masked})目前不在编,不能办理此项变动", field="id_number")
             p = tx.catalog.post_kind(r.post)
             effective_on = tx.effective(r.on)
             check_not_before(effective_on, slot.start_date, f"{slot.name}入编日期")
@@ -107,7 +112,7 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
                                  document_number=r.doc, person_ids={slot.person_id},
                                  before={p.code: {"limit": limit, "used": used}},
                                  after={p.code: {"limit": limit, "used": used + 1}},
-                                 detail={"person_id": slot.person_id, "name": slot.name, "id": mask_id(id_number),
+                                 detail={"person_id": slot.person_id, "name": slot.name, "id": slot.masked,
                                          "post": p.code}))
     if rows:
         tx.conn.execute(insert(appointments), rows)
@@ -116,30 +121,45 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
     return changes
 
 
-def _holders(tx: Tx, requests: Sequence[AppointRequest]) -> tuple[dict[str, _Holder], dict[int, int]]:
-    """ID number → the person and their open slot (slot_id None when not on establishment), and
+def _holders(tx: Tx, requests: Sequence[AppointRequest]
+             ) -> tuple[dict[str | PersonRef, _Holder], dict[int, int]]:
+    """ID number (or PersonRef) → the person and their open slot (slot_id None when not on establishment), and
     person id → the post kind they hold, for the persons named in ``requests``."""
-    wanted = sorted({normalize_code(r.id_number) for r in requests})
-    found: dict[str, _Holder] = {}
+    numbers = {canonical_id(r.id_number) for r in requests if not isinstance(r.id_number, PersonRef)}
+    refs = {r.id_number for r in requests if isinstance(r.id_number, PersonRef)}
+    by_hash: dict[bytes, str | PersonRef] = {}
+    if numbers:
+        keys = tx.keys()
+        by_hash = {keys.id_hash(code): code for code in numbers}
+    by_ref: dict[int, str | PersonRef] = {ref.person_id: ref for ref in refs}
+    found: dict[str | PersonRef, _Holder] = {}
     held: dict[int, int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        rows = tx.conn.execute(
-            select(persons.c.id, persons.c.name, persons.c.id_number, staffing.c.id.label("sid"),
-                   staffing.c.unit_id, staffing.c.start_date)
-            .select_from(persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id)
-                                           & staffing.c.end_date.is_(None)))
-            .where(persons.c.id_number.in_(wanted[start:start + CHUNK]))).all()
-        for row in rows:
-            found.setdefault(row.id_number, _Holder(row.id, row.name, row.sid, row.unit_id, row.start_date))
-        ids = [row.id for row in rows]
+    columns = (persons.c.id, persons.c.name, persons.c.id_hash, persons.c.id_region, persons.c.id_tail,
+               staffing.c.id.label("sid"), staffing.c.unit_id, staffing.c.start_date)
+    joined = persons.outerjoin(staffing, (staffing.c.person_id == persons.c.id) & staffing.c.end_date.is_(None))
+    for column, lookup in ((persons.c.id_hash, by_hash), (persons.c.id, by_ref)):
+        wanted = sorted(lookup)  # type: ignore[type-var]
+        for start in range(0, len(wanted), CHUNK):
+            rows = tx.conn.execute(select(*columns).select_from(joined)
+                                   .where(column.in_(wanted[start:start + CHUNK]))).all()
+            for row in rows:
+                key = lookup[row.id_hash if column is persons.c.id_hash else row.id]  # type: ignore[index]
+                found.setdefault(key, _Holder(row.id, row.name, row.sid, row.unit_id, row.start_date,
+                                              mask(row.id_region, row.id_tail)))
+            _held_posts(tx, [row.id for row in rows], held)
+    return found, held
+
+
+def _held_posts(tx: Tx, ids: list[int], held: dict[int, int]) -> None:
+    """Person id → the post kind held, for ``ids``, into ``held``."""
+    if ids:
         for person_id, post_kind_id in tx.conn.execute(
                 select(appointments.c.person_id, appointments.c.post_kind_id)
                 .where(appointments.c.person_id.in_(ids), appointments.c.end_date.is_(None))):
             held.setdefault(person_id, post_kind_id)
-    return found, held
 
 
-def dismiss(tx: Tx, id_number: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+def dismiss(tx: Tx, id_number: str | PersonRef, *, on: dt.date | None = None, doc: str | None = None) -> Change:
     """End a person's post. Refuses a person holding none."""
     slot = find_active_person(tx, id_number)
     effective_on = tx.effective(on)

@@ -20,10 +20,11 @@ from bianzhi_app.errors import (
     NotFound,
     OnePersonOneSlot,
 )
-from bianzhi_app.idcodes import id_birth_date, id_gender, mask_id
+from bianzhi_app.idcodes import id_birth_date, mask_id
 from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ops.common import (
     ActiveSlot,
+    PersonRef,
     UnitRef,
     check_not_before,
     clean_id_number,
@@ -81,7 +82,9 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
     """
     units_cache, quota_cache = _prefetch_units(tx, requests)
     approval_cache: dict[tuple[int, int], list[_Approval]] = {}
-    existing = _existing_persons(tx, [r.id_number for r in requests])
+    keys = tx.keys()
+    hashes: dict[str, bytes] = {}
+    existing = _existing_persons(tx, [r.id_number for r in requests], hashes)
     next_person_id = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
     new_persons: list[dict[str, Any]] = []
     slots: list[dict[str, Any]] = []
@@ -94,7 +97,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         try:
             unit = _unit(tx, units_cache, request.unit)
             kind = tx.catalog.kind(request.kind)
-            name, id_number, effective_on, birth, known = _check_person(tx, unit, request.name, request.id_number,
+            name, id_number, effective_on, _birth, known = _check_person(tx, unit, request.name, request.id_number,
                                                                         request.on, existing, seen_ids)
             key = (unit.id, kind.id)
             figures = quota_cache.get(key)
@@ -119,8 +122,7 @@ def enter_persons(tx: Tx, requests: Sequence[EnterRequest], *, errors: list[tupl
         if known is None:
             person_id = next_person_id
             next_person_id += 1
-            new_persons.append({"id": person_id, "name": name, "id_number": id_number,
-                                "gender": id_gender(id_number), "birth_date": birth})
+            new_persons.append({"id": person_id, "name": name, **keys.person_columns(id_number, hashes.get(id_number))})
         else:
             person_id = known["id"]
         slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": effective_on,
@@ -230,22 +232,37 @@ def _unit(tx: Tx, cache: dict[str, UnitRef], ref: str | int) -> UnitRef:
     return cache[key]
 
 
-def _existing_persons(tx: Tx, id_numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Persons already in the book among the batch's ID numbers, with their open slot if any."""
-    from bianzhi_app.db.models import units
-    from bianzhi_app.idcodes import normalize_code
+def existing_by_hash(tx: Tx, id_numbers: Iterable[str]) -> tuple[dict[bytes, str], list[Any]]:
+    """Look persons up by full ID number (normalised, then hashed with the book's key): the hash of each
+    wanted number, and the rows (id, name, id_hash) found, read in chunks on the unique index."""
+    from bianzhi_app.idcodes import canonical_id
 
-    wanted = sorted({normalize_code(n) for n in id_numbers})
-    found: dict[str, dict[str, Any]] = {}
+    keys = tx.keys()
+    by_hash = {keys.id_hash(code): code for code in {canonical_id(n) for n in id_numbers}}
+    wanted = sorted(by_hash)
+    found: list[Any] = []
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        rows = tx.conn.execute(select(persons.c.id, persons.c.name, persons.c.id_number)
-                               .where(persons.c.id_number.in_(chunk))).all()
+        found += tx.conn.execute(select(persons.c.id, persons.c.name, persons.c.id_hash)
+                                 .where(persons.c.id_hash.in_(wanted[start:start + CHUNK]))).all()
+    return by_hash, found
+
+
+def _existing_persons(tx: Tx, id_numbers: Iterable[str], hashes: dict[str, bytes] | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """Persons already in the book among the batch's ID numbers, with their open slot if any; ``hashes`` (when
+    given) gets each number's keyed hash, so a new person's row reuses it."""
+    from bianzhi_app.db.models import units
+
+    by_hash, rows_found = existing_by_hash(tx, id_numbers)
+    if hashes is not None:
+        hashes.update((code, hashed) for hashed, code in by_hash.items())
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(rows_found), CHUNK):
+        rows = rows_found[start:start + CHUNK]
         for row in rows:
-            found[row.id_number] = {"id": row.id, "name": row.name, "open": False, "unit": None, "last_end": None}
-        if not rows:
-            continue
-        by_id = {found[r.id_number]["id"]: found[r.id_number] for r in rows}
+            found[by_hash[row.id_hash]] = {"id": row.id, "name": row.name, "open": False, "unit": None,
+                                           "last_end": None}
+        by_id = {found[by_hash[r.id_hash]]["id"]: found[by_hash[r.id_hash]] for r in rows}
         periods = tx.conn.execute(select(staffing.c.person_id, staffing.c.end_date, units.c.name)
                                   .join(units, units.c.id == staffing.c.unit_id)
                                   .where(staffing.c.person_id.in_(list(by_id)))).all()
@@ -338,6 +355,7 @@ class IncumbentLoader:
 
     def __init__(self, tx: Tx, id_numbers: Iterable[str]):
         self.tx = tx
+        self.keys = tx.keys()
         in_book = tx.conn.execute(select(persons.c.id).limit(1)).first() is not None
         self.existing = _existing_persons(tx, id_numbers) if in_book else {}
         self.next_person = (tx.conn.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
@@ -361,7 +379,7 @@ class IncumbentLoader:
         for index, p in enumerate(incumbents):
             try:
                 kind = self.kinds.get(p.kind) or self.kinds.setdefault(p.kind, tx.catalog.kind(p.kind))
-                name, id_number, on, birth, known = _check_person(tx, unit, p.name, p.id_number, p.entered_on,
+                name, id_number, on, _birth, known = _check_person(tx, unit, p.name, p.id_number, p.entered_on,
                                                                   self.existing, self.seen)
                 if known is not None:
                     raise OnePersonOneSlot(f"{name}({mask_id(id_number)})已在台账中登记,建账只登记新人员,"
@@ -378,8 +396,7 @@ class IncumbentLoader:
                     refused(index, "post", error)
             person_id, self.next_person = self.next_person, self.next_person + 1
             self.seen[id_number] = len(self.seen)
-            self.persons.append({"id": person_id, "name": name, "id_number": id_number,
-                                 "gender": id_gender(id_number), "birth_date": birth})
+            self.persons.append({"id": person_id, "name": name, **self.keys.person_columns(id_number)})
             # open, without approval: the columns left out are NULL
             self.slots.append({"person_id": person_id, "unit_id": unit.id, "kind_id": kind.id, "start_date": on})
             roll.counts[kind.id] = roll.counts.get(kind.id, 0) + 1
@@ -419,7 +436,7 @@ def _end_slot(tx: Tx, slot: ActiveSlot, on: dt.date, reason: str) -> str | None:
     return tx.catalog.post_kind_by_id(ended[1]).code if ended else None
 
 
-def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = None,
+def leave_person(tx: Tx, id_number: str | PersonRef, *, reason: str, on: dt.date | None = None,
                  doc: str | None = None) -> Change:
     """A person leaves establishment (出编); the slot is free at once (rule 10) and any post ends.
     ``doc`` (optional) is the document behind it (a retirement or transfer notice), kept with the entry.
@@ -444,7 +461,7 @@ def leave_person(tx: Tx, id_number: str, *, reason: str, on: dt.date | None = No
                              "kind": kind.code, "reason": reason, "post_ended": post})
 
 
-def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None = None,
+def transfer_person(tx: Tx, id_number: str | PersonRef, unit: str | int, *, kind: str | None = None,
                     approval: str | None = None, on: dt.date | None = None) -> Change:
     """Move a person to another unit in one step (调动); any post ends.
 
@@ -480,7 +497,8 @@ def transfer_person(tx: Tx, id_number: str, unit: str | int, *, kind: str | None
                              "approval": chosen.number if chosen else None, "post_ended": post})
 
 
-def change_kind(tx: Tx, id_number: str, kind: str, *, on: dt.date | None = None, doc: str | None = None) -> Change:
+def change_kind(tx: Tx, id_number: str | PersonRef, kind: str, *, on: dt.date | None = None,
+                doc: str | None = None) -> Change:
     """Move a person to another kind of establishment in the same unit. Refuses the same kind, or
     no vacancy of the new kind (rule 1: kinds never pool)."""
     slot = find_active_person(tx, id_number)

@@ -1,10 +1,15 @@
 """The roster (实名制花名册): persons on establishment, now or on a past day, paged by key.
 
 One function, `roster_page`, serves the window's paged list, the command line, the printed roster and
-the export: the same filter, the same search (the start of a name, or of an ID number when the text
-looks like one), the same post (the one held in the person's own unit). `roster` streams every page
-for the command line and the reports. Pages are read by key, never OFFSET, so the 50th screen of a
-1,500,000-person province costs what the first does.
+the export: the same filter, the same search, the same post (the one held in the person's own unit).
+`roster` streams every page for the command line and the reports. Pages are read by key, never OFFSET,
+so the 50th screen of a 1,500,000-person province costs what the first does.
+
+ID numbers are sealed in the book (issue 16): a row carries the clear region code and last four (its
+`id_number` is the mask 610403********102X), sex, birth year and the sealed number, which only the
+holder of the book's keys opens (`roster(..., keys=…, full_id=True)`). A search is the start of a name;
+or, when the text looks like an ID number, a full number (by its keyed hash when the filter carries it,
+else by its region code and last four) or the start of a region code (up to six digits).
 """
 
 from __future__ import annotations
@@ -12,11 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.sql import day, mappings, rows
-from bianzhi_app.idcodes import normalize_code
+from bianzhi_app.idcodes import canonical_id, id_birth_date, normalize_code
+
+if TYPE_CHECKING:
+    from bianzhi_app.personal.crypto import PersonalKeys
+
+MASK = "********"
 
 PAGE = 200
 _TOP = "\U0010ffff"  # sorts after every character: `name >= t AND name < t + _TOP` is a prefix match on an index
@@ -24,7 +34,8 @@ _TOP = "\U0010ffff"  # sorts after every character: `name >= t AND name < t + _T
 # The page order of each sort, as the key columns of the keyset (the last is unique among open slots).
 ROSTER_SORTS = ("person", "name", "id_number", "entered", "unit")
 INDEXED_SORTS = ("person", "name", "id_number")  # cheap without a unit filter on a province
-_ROSTER_KEYS = {"person": ("s.person_id",), "name": ("p.name", "p.id"), "id_number": ("p.id_number", "p.id"),
+_ROSTER_KEYS = {"person": ("s.person_id",), "name": ("p.name", "p.id"),
+                "id_number": ("p.id_region", "p.id_tail", "p.id"),
                 "entered": ("s.start_date", "s.person_id"), "unit": ("s.unit_id", "s.start_date", "s.person_id")}
 
 
@@ -37,25 +48,44 @@ class RosterFilter:
     sort: str = "person"
     descending: bool = False
     as_of: dt.date | None = None  # None: now
+    id_hash: bytes | None = None  # the keyed hash of a full ID number searched for (`with_keys`)
+
+    def with_keys(self, keys: PersonalKeys | None) -> RosterFilter:
+        """This filter with the keyed hash of its search when the search is a full ID number and ``keys``
+        (the signed-in session's) are given: an exact look-up on the unique index."""
+        code = canonical_id(self.search.strip()) if self.search.strip() else ""
+        if keys is None or len(code) != 18 or not looks_like_id(code):
+            return self
+        from dataclasses import replace
+
+        return replace(self, id_hash=keys.id_hash(code))
 
 
 @dataclass(frozen=True, slots=True)
 class RosterRow:
     person_id: int
     name: str
-    id_number: str
+    id_region: str
+    id_tail: str
     gender: str
-    birth_date: dt.date
+    birth_year: int
     unit_id: int
     unit: str
     kind_id: int
     post_kind_id: int | None
     entered_on: dt.date
+    id_cipher: bytes = b""  # the sealed ID number: `PersonalKeys.decrypt_id` opens it
+
+    @property
+    def id_number(self) -> str:
+        """The masked ID number (610403********102X): all a list shows."""
+        return f"{self.id_region}{MASK}{self.id_tail}"
 
     def key(self, sort: str) -> tuple[Any, ...]:
         """The keyset position of this row in a page of the given sort."""
         values = {"s.person_id": self.person_id, "p.id": self.person_id, "p.name": self.name,
-                  "p.id_number": self.id_number, "s.start_date": self.entered_on, "s.unit_id": self.unit_id}
+                  "p.id_region": self.id_region, "p.id_tail": self.id_tail, "s.start_date": self.entered_on,
+                  "s.unit_id": self.unit_id}
         return tuple(values[column] for column in _ROSTER_KEYS[sort])
 
 
@@ -101,9 +131,19 @@ def _conditions(conn: Any, flt: RosterFilter, params: dict[str, Any], *, walk: b
         where = ["s.start_date <= :as_of AND (s.end_date IS NULL OR s.end_date > :as_of)"]
         post_open = "a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date > :as_of)"
     term = flt.search.strip()
-    if term:
-        column = "p.id_number" if looks_like_id(term) else "p.name"
-        params["low"] = normalize_code(term) if column == "p.id_number" else term
+    code = canonical_id(term) if term and looks_like_id(term) else ""
+    if len(code) == 18:  # a full ID number: by its keyed hash, or (no keys: a plain reader) region and last four
+        if flt.id_hash is not None:
+            where.append("p.id_hash = :id_hash")
+            params["id_hash"] = flt.id_hash
+        else:
+            where.append("p.id_region = :id_region AND p.id_tail = :id_tail")
+            params.update(id_region=code[:6], id_tail=code[-4:])
+    elif code and len(code) > 6:
+        where.append("0 = 1")  # the middle digits are sealed: only a full number or a region code is searched
+    elif term:
+        column = "p.id_region" if code else "p.name"
+        params["low"] = code or term
         params["high"] = params["low"] + _TOP
         if walk and _walk_instead(conn, flt, column, params["low"], params["high"]):
             column = "+" + column  # unary plus: SQLite then cannot use the column's index for the range
@@ -148,47 +188,66 @@ def roster_page(conn: Any, flt: RosterFilter, after: tuple[Any, ...] | None = No
         where.append(f"({', '.join(keys)}) {'<' if flt.descending else '>'} ({', '.join(names)})")
         params.update({name[1:]: _stored(value) for name, value in zip(names, after, strict=True)})
     order = " DESC" if flt.descending else ""
-    sql = ("SELECT p.id, p.name, p.id_number, p.gender, p.birth_date, s.unit_id, u.name, s.kind_id,"
-           " a.post_kind_id, s.start_date"
+    sql = ("SELECT p.id, p.name, p.id_region, p.id_tail, p.gender, p.birth_year, s.unit_id, u.name, s.kind_id,"
+           " a.post_kind_id, s.start_date, p.id_cipher"
            " FROM staffing_periods s JOIN persons p ON p.id = s.person_id JOIN units u ON u.id = s.unit_id"
            " LEFT OUTER JOIN appointments a ON a.person_id = s.person_id AND a.unit_id = s.unit_id"
            f" AND {post_open}"
            f" WHERE {' AND '.join(where)} ORDER BY {', '.join(k + order for k in keys)} LIMIT :limit")
-    return [RosterRow(r[0], r[1], r[2], r[3], day(r[4]), r[5], r[6], r[7], r[8], day(r[9]))  # type: ignore[arg-type]
-            for r in rows(conn, sql, params)]
+    return [RosterRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], day(r[10]),  # type: ignore[arg-type]
+                      bytes(r[11])) for r in rows(conn, sql, params)]
 
 
 def roster(conn: Any, catalog: Catalog, *, as_of: dt.date | None = None, unit: str | int | None = None,
-           search: str = "", page: int = 2000) -> Iterator[dict[str, Any]]:
+           search: str = "", page: int = 2000, keys: PersonalKeys | None = None,
+           full_id: bool = False) -> Iterator[dict[str, Any]]:
     """Every person of `roster_page` (by unit, then entry), streamed a page at a time, as the dicts of
-    the command line's `roster --json` and the reports. Refuses an unknown unit (NotFound)."""
+    the command line's `roster --json` and the reports: ``id_number`` masked and ``birth_year``; with
+    ``full_id`` (the caller checked the permission and logs the reveal) and ``keys``, ``id_number`` in full
+    and ``birth_date``. ``keys`` also makes a search by a full ID number exact. Refuses an unknown unit
+    (NotFound); ``full_id`` without keys (ValueError)."""
     from bianzhi_app.queries.establishment import resolve_unit_id
 
+    if full_id and keys is None:
+        raise ValueError("full_id needs the book's keys")
     unit_id = resolve_unit_id(conn, unit) if unit not in (None, "") else None
-    flt = RosterFilter(search=search, unit_id=unit_id, sort="unit", as_of=as_of)
+    flt = RosterFilter(search=search, unit_id=unit_id, sort="unit", as_of=as_of).with_keys(keys)
     after: tuple[Any, ...] | None = None
     while True:
         found = roster_page(conn, flt, after, page)
         for r in found:
-            yield {"person_id": r.person_id, "name": r.name, "id_number": r.id_number, "gender": r.gender,
-                   "birth_date": r.birth_date.isoformat(), "unit": r.unit, "unit_id": r.unit_id,
-                   "kind": catalog.kind_by_id(r.kind_id).code,
-                   "post": catalog.post_kind_by_id(r.post_kind_id).code if r.post_kind_id else None,
-                   "entered_on": r.entered_on.isoformat()}
+            item = {"person_id": r.person_id, "name": r.name, "id_number": r.id_number, "gender": r.gender,
+                    "birth_year": r.birth_year, "unit": r.unit, "unit_id": r.unit_id,
+                    "kind": catalog.kind_by_id(r.kind_id).code,
+                    "post": catalog.post_kind_by_id(r.post_kind_id).code if r.post_kind_id else None,
+                    "entered_on": r.entered_on.isoformat()}
+            if full_id and keys is not None:
+                item["id_number"] = full = keys.decrypt_id(r.id_cipher)
+                birth = id_birth_date(full)
+                item["birth_date"] = birth.isoformat() if birth else ""
+            yield item
         if len(found) < page:
             return
         after = found[-1].key(flt.sort)
 
 
-def person_slot(conn: Any, id_number: str) -> dict[str, Any] | None:
-    """A person by ID number with their open slot and post (None when unknown)."""
+def person_slot(conn: Any, id_number: str, *, keys: PersonalKeys | None = None) -> dict[str, Any] | None:
+    """A person by full ID number with their open slot and post (None when unknown). With ``keys`` the keyed
+    hash finds them exactly; without (a plain reader before sign-in) the region code and last four do, and
+    only a single match is returned."""
+    code = canonical_id(id_number)
+    params: dict[str, Any]
+    if keys is not None and len(code) == 18:
+        where, params = "p.id_hash = :h", {"h": keys.id_hash(code)}
+    else:
+        where, params = "p.id_region = :r AND p.id_tail = :t", {"r": code[:6], "t": code[-4:]}
     found = mappings(conn, "SELECT p.id AS person_id, p.name, s.unit_id, u.name AS unit, s.kind_id, a.post_kind_id"
                            " FROM persons p"
                            " LEFT OUTER JOIN staffing_periods s ON s.person_id = p.id AND s.end_date IS NULL"
                            " LEFT OUTER JOIN units u ON u.id = s.unit_id"
                            " LEFT OUTER JOIN appointments a ON a.person_id = p.id AND a.end_date IS NULL"
-                           " WHERE p.id_number = :code", {"code": normalize_code(id_number)})
-    if not found:
+                           f" WHERE {where} LIMIT 2", params)
+    if len(found) != 1:
         return None
     row = found[0]
     row["on_establishment"] = row["unit_id"] is not None

@@ -51,7 +51,8 @@ ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 DETAIL_WORDS = {"name": "账户", "id_number": "身份证号", "unit": "单位", "file": "文件", "path": "文件",
                 "report": "报表", "format": "格式", "kind": "类别", "units": "单位数", "persons": "人数",
                 "approvals": "用编核准数", "count": "数量", "rows": "行数", "number": "编号", "reason": "原因",
-                "proposer": "提出人", "seq": "台账序号"}
+                "proposer": "提出人", "seq": "台账序号",
+                "what": "内容", "full_id": "完整身份证号", "as_of": "截至"}
 
 
 @dataclass(frozen=True)

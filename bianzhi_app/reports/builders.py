@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from bianzhi_app.catalog import Catalog
-from bianzhi_app.idcodes import mask_id
 from bianzhi_app.queries import ledger_entries, roster, status
 from bianzhi_app.reports.common import (
     NO_JOB,
@@ -196,14 +195,15 @@ def build_roster(conn: Connection, catalog: Catalog, options: ReportOptions, job
     the ID numbers are masked and the birth dates left out (the mask hides digits 7-14)."""
     data = _status(conn, catalog, options)
     rows = []
-    for i, r in enumerate(roster(conn, catalog, as_of=options.as_of, unit=options.unit)):
+    full = options.full_id and options.keys is not None  # keys: set once the reveal was checked and logged
+    for i, r in enumerate(roster(conn, catalog, as_of=options.as_of, unit=options.unit, keys=options.keys,
+                                 full_id=full)):
         if i % 2000 == 0:
             job.step(i, 0, "读取花名册")
-        birth = r["birth_date"] if options.full_id else ""
-        rows.append(RosterRow(r["unit"], r["name"], r["gender"], birth, kind_name(catalog, r["kind"]),
-                              post_name(catalog, r["post"]) if r["post"] else "", r["entered_on"],
-                              r["id_number"] if options.full_id else mask_id(r["id_number"])))
-    return RosterReport(meta_from_status(conn, TITLES["roster"], data), rows, options.full_id)
+        rows.append(RosterRow(r["unit"], r["name"], r["gender"], r.get("birth_date", "") if full else "",
+                              kind_name(catalog, r["kind"]), post_name(catalog, r["post"]) if r["post"] else "",
+                              r["entered_on"], r["id_number"]))
+    return RosterReport(meta_from_status(conn, TITLES["roster"], data), rows, full)
 
 
 def ledger_rows(conn: Connection, catalog: Catalog, since: dt.date, until: dt.date, unit: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -39,9 +39,11 @@ class ReportOptions:
     quarter: str | None = None
     approval: str | None = None
     full_id: bool = False
+    reason: str | None = None  # why full ID numbers are printed (logged with the reveal)
     since: dt.date | None = None
     until: dt.date | None = None
     today: dt.date | None = None  # the book's clock; set by build_report
+    keys: Any = field(default=None, repr=False, compare=False)  # PersonalKeys for full_id; set by build_report
 
 
 @dataclass(frozen=True)

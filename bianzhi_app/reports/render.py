@@ -90,12 +90,43 @@ def build_report(book_or_conn: Any, kind: str, options: ReportOptions | None = N
         conn = book_or_conn
         catalog = Catalog.load(conn)
         check_as_of(options.as_of, dt.date.today())
+        if kind == "roster" and options.full_id:  # a bare connection: only a book without accounts (open key)
+            from bianzhi_app.personal import keyring
+
+            keys = keyring.open_keys(conn)
+            if keys is None:
+                from bianzhi_app.errors import NotSignedIn
+
+                raise NotSignedIn("完整身份证号须登录后经办人或审核人才能打印", field="account")
+            options = replace(options, keys=keys)
         return build(conn, catalog, _with_today(options, dt.date.today()), job)
     book = book_or_conn
     today = book.clock().date()
     check_as_of(options.as_of, today)
+    if kind == "roster" and options.full_id:
+        options = _revealed(book, options)
     with book.read() as conn:
         return build(conn, book.catalog, _with_today(options, today), job)
+
+
+def _revealed(book: Any, options: ReportOptions) -> ReportOptions:
+    """A roster with full ID numbers: the role that may reveal, a reason, and the reveal logged (how many)
+    before the report is built; the session's keys then open the numbers."""
+    from bianzhi_app.accounts.roles import Permission
+    from bianzhi_app.personal.area import clean_reason
+    from bianzhi_app.queries import roster_count
+    from bianzhi_app.queries.establishment import resolve_unit_id
+    from bianzhi_app.queries.persons import RosterFilter
+
+    book.require(Permission.REVEAL)
+    keys = book.people.keys()
+    reason = clean_reason(options.reason)
+    with book.read() as conn:
+        unit_id = resolve_unit_id(conn, options.unit) if options.unit else None
+        count = roster_count(conn, RosterFilter(unit_id=unit_id, as_of=options.as_of))
+    scope = {"unit": options.unit} if options.unit else {}
+    book.people.record_reveal(what="report roster", count=count, reason=reason, scope=scope)
+    return replace(options, keys=keys)
 
 
 def _with_today(options: ReportOptions, today: dt.date) -> ReportOptions:

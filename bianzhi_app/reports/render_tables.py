@@ -115,7 +115,7 @@ def render_posts(data: PostsReport, target: Target, *, fonts: FontRegistry, on_p
     return _build(target, data.meta, [table], landscape=True, fonts=fonts, on_page=on_page, note="单位：名")
 
 
-CONFIDENTIAL = "内部资料 注意保密"
+CONFIDENTIAL = "内部资料 注意保密 含公民身份号码"
 
 
 def render_roster(data: RosterReport, target: Target, *, fonts: FontRegistry, on_page: PageHook = None) -> int:

@@ -35,13 +35,20 @@ def test_export_format(region: Cli, tmp_path: Path) -> None:
     cancelled = cli.json("approval", "add", "区农业农村局", "xz", "1", "--method", "调任", "--doc", "杨编发〔2026〕3号",
                          "--on", "2026-01-11")["number"]
     cli.ok("approval", "cancel", cancelled)
-    path = tmp_path / "out.xlsx"
-    assert cli.json("export", str(path)) == {"ok": True, "file": str(path), "units": 2, "persons": 1, "approvals": 1}
+    plain = tmp_path / "plain.xlsx"
+    assert cli.json("export", str(plain)) == {"ok": True, "file": str(plain), "units": 2, "persons": 1,
+                                              "approvals": 1}
+    ws = openpyxl.load_workbook(plain)["人员"]
+    assert str(ws["A1"].value).startswith("杨陵区实名制在编人员")  # no marking: nothing confidential in it
+    assert ws["B3"].value == person_id(1)[:6] + "********" + person_id(1)[-4:] and ws["D3"].value is None
+    path = tmp_path / "out.xlsx"  # for re-import: the full numbers, on record
+    assert cli.json("export", str(path), "--full-id", "--reason", "上报核对") == {
+        "ok": True, "file": str(path), "units": 2, "persons": 1, "approvals": 1}
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["单位", "人员", "编制总额", "用编核准"]
     ws = wb["人员"]
     assert ws.freeze_panes == "A3"
-    assert str(ws["A1"].value).startswith("杨陵区实名制在编人员")
+    assert str(ws["A1"].value).startswith("【内部资料 注意保密 含公民身份号码】杨陵区实名制在编人员")
     assert [c.value for c in ws[2]] == ["姓名", "身份证号", "性别", "出生日期", "所在单位", "编制类型", "领导职务",
                                         "入编时间"]
     assert all(c.font.b for c in ws[2])
@@ -79,7 +86,7 @@ def test_round_trip_gives_the_same_figures_and_roster(demo_book: Path, tmp_path:
     source = Cli(with_accounts(demo_book), capsys)
     assert open_approvals(demo_book), "the demo book should have open approvals (在途)"
     path = tmp_path / "demo.xlsx"
-    source.ok("export", str(path))
+    source.ok("export", str(path), "--full-id")  # a plain export masks the numbers: it does not import back
     target = Cli(tmp_path / "copy.db", capsys)
     code, out, err = target("--json", "import", str(path), "--initial")
     assert code == 0, err
@@ -94,8 +101,8 @@ def test_round_trip_gives_the_same_figures_and_roster(demo_book: Path, tmp_path:
 
     assert figures(target) == figures(source)
     assert any(q["reserved"] for u in target.json("status")["units"] for q in u["quota"].values())
-    roster = sorted(json.dumps(p, sort_keys=True) for p in source.json("roster")["persons"])
-    assert sorted(json.dumps(p, sort_keys=True) for p in target.json("roster")["persons"]) == roster
+    roster = sorted(json.dumps(p, sort_keys=True) for p in source.json("roster", "--full-id")["persons"])
+    assert sorted(json.dumps(p, sort_keys=True) for p in target.json("roster", "--full-id")["persons"]) == roster
     assert open_approvals(tmp_path / "copy.db") == open_approvals(demo_book)
     assert target.ok("check")
 

@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from bookhelpers import DOC, Cli, person_id
+from bookhelpers import DOC, Cli, person_id, signed_in
 from test_import import DOC2, initial_file, run_import, workbook
 from test_workbook import make_id
 
@@ -37,8 +37,12 @@ def entries(cli: Cli, op: str | None = None) -> list[dict]:
 
 
 def ids_in_book(cli: Cli) -> dict[str, int]:
-    with sqlite3.connect(cli.db) as conn:
-        return {number: pid for pid, number in conn.execute("SELECT id, id_number FROM persons")}
+    """ID number → person id, the numbers opened with a signed-in session's key (the book holds them sealed)."""
+    with signed_in(cli.db) as book, book.read() as conn:
+        keys = book.personal
+        assert keys is not None
+        found = conn.exec_driver_sql("SELECT id, id_cipher FROM persons")
+        return {keys.decrypt_id(sealed): pid for pid, sealed in found}
 
 
 def test_one_establish_entry_per_unit_and_none_per_person(region: Cli, tmp_path: Path) -> None:
@@ -109,7 +113,7 @@ def test_check_finds_a_hand_edited_person_and_accepts_later_changes(region: Cli,
     cli.ok("person", "enter", "区档案馆", "sy", "--name", "戊", "--id", person_id(9))
     assert cli.ok("check")
     with sqlite3.connect(cli.db) as conn:
-        conn.execute("UPDATE persons SET name = '某' WHERE id_number = ?", (person_id(2),))
+        conn.execute("UPDATE persons SET name = '某' WHERE id = ?", (ids_in_book(cli)[person_id(2)],))
     code, out, err = cli("check")
     assert code == 6
     assert "建账记录不符" in out + err and "区委办公室" in out + err

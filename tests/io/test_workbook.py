@@ -30,6 +30,11 @@ D = dt.date
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
+def masked(id_number: str) -> str:
+    """A problem report repeats an ID number only masked."""
+    return id_number[:6].upper() + "********" + id_number[-4:].upper()
+
+
 def make_id(birth: str, seq: str = "12", male: bool = True, region: str = "610403") -> str:
     first17 = region + birth + seq + ("1" if male else "2")
     return first17 + id_check_digit(first17)
@@ -256,9 +261,9 @@ def test_row_problems_name_sheet_row_column_and_reason(tmp_path: Path) -> None:
          "统一社会信用代码校验位错误(应为" + make_uscc("91610403MA6X0Y123")[-1] + ",实为4)"),
         ("单位", 7, "H(正职职数)", "1.5", "领导职数应为整数"),
         ("单位", 7, "I(副职职数)", "-1", "领导职数不能为负数"),
-        ("人员", 3, "B(身份证号)", "110105194912310021", "身份证号校验位错误(应为X,实为1)"),
-        ("人员", 4, "B(身份证号)", BAD_BIRTH_ID, "身份证号中的出生日期19490231不存在"),
-        ("人员", 5, "B(身份证号)", ZHANG.lower(), "身份证号与第2行(张三)重复"),
+        ("人员", 3, "B(身份证号)", masked("110105194912310021"), "身份证号校验位错误(应为X,实为1)"),
+        ("人员", 4, "B(身份证号)", masked(BAD_BIRTH_ID), "身份证号中的出生日期19490231不存在"),
+        ("人员", 5, "B(身份证号)", masked(ZHANG), "身份证号与第2行(张三)重复"),
         ("人员", 6, "F(编制类型)", "合同制",
          "编制类型「合同制」无法识别,应为行政编制、政法专项编制、事业编制、机关工勤编制"),
         ("人员", 7, "G(职务)", "局长",
@@ -269,13 +274,13 @@ def test_row_problems_name_sheet_row_column_and_reason(tmp_path: Path) -> None:
         ("人员", 11, "F(编制类型)", "", "编制类型不能为空"),
         ("人员", 12, "D(出生日期)", "1985-03-13", "出生日期与身份证号不符(身份证号为1985-03-12)"),
         ("人员", 13, "C(性别)", "女", "性别与身份证号不符(身份证号为男性)"),
-        ("人员", 14, "B(身份证号)", "110105194912310000", PRECISION_LOST),
+        ("人员", 14, "B(身份证号)", masked("110105194912310000"), PRECISION_LOST),
         ("人员", 16, "D(出生日期)", "19490231", "出生日期「19490231」不存在"),
         ("人员", 16, "H(入编时间)", "去年", "入编时间「去年」无法识别,应写作2026-01-05"),
         ("人员", 17, "C(性别)", "未知", "性别「未知」无法识别,应为男或女"),
         ("人员", 17, "H(入编时间)", "1987.1",
          "入编时间「1987.1」以数字格式存储,无法确定月份,请写作1985-01-01这样的日期"),
-        ("人员(二)", 2, "B(身份证号)", ZHANG, "身份证号与「人员」表第2行(张三)重复"),
+        ("人员(二)", 2, "B(身份证号)", masked(ZHANG), "身份证号与「人员」表第2行(张三)重复"),
     }
     assert len(got) == len(parsed.problems)
     row15 = problems_of(parsed, "人员", 15)
@@ -348,7 +353,7 @@ def test_header_may_start_in_a_later_column_and_single_row_unit_headers(tmp_path
     put(units, 1, ["机构名称", "规格", "核定行政编制", "机关工勤编制", "正职", "副职", "内设机构正职"])
     put(units, 2, ["区财政局", "副科", 10, 1, 1, 2, 3])
     parsed = read_workbook(save(wb, tmp_path))
-    assert parsed.problems == [Problem("花名册", 4, "C(身份证号码)", "110105194912310021",
+    assert parsed.problems == [Problem("花名册", 4, "C(身份证号码)", masked("110105194912310021"),
                                        "身份证号校验位错误(应为X,实为1)")]
     assert parsed.persons == [
         PersonRow("花名册", 5, "李四", ZHANG, "男", D(1985, 3, 12), "区财政局", "xz", None, D(2020, 1, 1))]
@@ -567,7 +572,7 @@ def test_legacy_xls(tmp_path: Path) -> None:
         PersonRow("人员", 4, "王五", "440524198001010013", "男", D(1980, 1, 1), "区财政局", "sy", None,
                   D(2026, 1, 5)),
     ]
-    assert parsed.problems == [Problem("人员", 5, "B(身份证号)", "110105194912310000", PRECISION_LOST)]
+    assert parsed.problems == [Problem("人员", 5, "B(身份证号)", masked("110105194912310000"), PRECISION_LOST)]
 
 
 # ---------------------------------------------------------------- cell values

@@ -156,7 +156,7 @@ def test_roster_lists_the_persons_and_prints_rare_names(render: Callable[..., An
 
 
 def test_roster_full_id_option(render: Callable[..., Any]) -> None:
-    result = render("roster", "roster-full", unit="区委办公室", full_id=True)
+    result = render("roster", "roster-full", unit="区委办公室", full_id=True, reason="核对")
     ids = [r[8] for r in rows_of(result.path) if r[0].isdigit()]
     assert ids and all(re.fullmatch(r"\d{17}[\dX]", i) for i in ids)
 

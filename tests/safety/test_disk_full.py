@@ -10,8 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, fingerprint
+from bookhelpers import DOC, PASSWORD, TEST_USER, Cli, fingerprint
 
+from bianzhi_app.accounts.store import Credentials
 from bianzhi_app.book import Book
 from bianzhi_app.ops.region import set_pool
 from bianzhi_app.ops.staff import EnterRequest, enter_persons
@@ -56,7 +57,7 @@ def test_write_on_a_full_disk_fails_cleanly(region: Cli, db_path: Path, tmpfs_fa
     folder = tmpfs_factory("small", "size=2m")
     book_path = _settled_copy(db_path, folder / "book.db")
     before = fingerprint(book_path)
-    with Book.open(book_path) as book:
+    with Book.open(book_path, account=Credentials(TEST_USER, PASSWORD)) as book:  # the key that seals the IDs
         book.run(set_pool, "xz", 101, doc=DOC)  # the -wal and -shm exist now
         before = fingerprint(book_path)
         filler = _fill(folder)

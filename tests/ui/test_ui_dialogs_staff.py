@@ -35,8 +35,8 @@ def test_enter_shows_live_figures_and_enters(qtbot, window, book_path):  # type:
     confirm(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert scalar(book_path, "SELECT u.name FROM staffing_periods s JOIN persons p ON p.id = s.person_id "
-                             "JOIN units u ON u.id = s.unit_id WHERE p.id_number = :i AND s.end_date IS NULL",
-                  i=NEW_ID) == "区农业农村局"
+                             "JOIN units u ON u.id = s.unit_id WHERE p.id_hash = :id_hash AND s.end_date IS NULL",
+                  id_number=NEW_ID) == "区农业农村局"
 
 
 def test_enter_checks_id_number_as_typed(qtbot, window, book_path):  # type: ignore[no-untyped-def]

@@ -42,7 +42,8 @@ def test_import_preview_shows_bad_id_and_imports_only_valid_rows(qtbot, window, 
     wizard = open_wizard(qtbot, window, workbook(tmp_path / "new.xlsx"))
     assert wizard.steps.currentIndex() == 1 and wizard.problems.rowCount() == 1
     sheet, row, column, value, reason = (wizard.problems.item(0, c).text() for c in range(5))
-    assert (sheet, row, value) == ("人员", "3", BAD_ID) and column.startswith("B") and "身份证号" in column
+    assert (sheet, row, value) == ("人员", "3", BAD_ID[:6] + "********" + BAD_ID[-4:])  # named masked
+    assert column.startswith("B") and "身份证号" in column
     assert "校验" in reason and "1处问题" in wizard.summary.text()
     assert not wizard.import_button.isEnabled() and wizard.valid_button.isVisible()
     assert snapshot(book_path) == before  # the check is a dry run
@@ -60,8 +61,8 @@ def test_import_preview_shows_bad_id_and_imports_only_valid_rows(qtbot, window, 
     qtbot.mouseClick(wizard.valid_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window.session)
     assert wizard.result.committed and "入编1" in wizard.summary.text()
-    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_number = :i", i=GOOD_ID) == 1
-    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_number = :i", i=BAD_ID) == 0
+    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_hash = :id_hash", id_number=GOOD_ID) == 1
+    assert scalar(book_path, "SELECT COUNT(*) FROM persons WHERE id_hash = :id_hash", id_number=BAD_ID) == 0
     assert scalar(book_path, "SELECT op FROM ledger ORDER BY seq DESC LIMIT 1") == "person.enter"
     qtbot.waitUntil(lambda: len(window.roster.model.rows) == len(PERSONS) + 1)
     assert window.head_label.text().endswith(window.session.head().short)
@@ -107,8 +108,10 @@ def test_roster_export_writes_the_filtered_list(qtbot, window, save_to):  # type
     assert ws["A1"].value.startswith("在编人员名单") and ws.freeze_panes == "A3"
     assert [c.value for c in ws[2]][:3] == ["姓名", "性别", "身份证号"] and ws["C2"].font.b
     assert ws.max_row == 3 and ws["A3"].value == "丙三"
-    assert ws["C3"].value == PERSONS["丙三"][2] and ws["C3"].data_type == "s" and ws["C3"].number_format == "@"
-    assert ws["H3"].is_date and ws["D3"].is_date
+    number = PERSONS["丙三"][2]
+    assert ws["C3"].value == number[:6] + "********" + number[-4:]  # the list shows the mask, and so does its export
+    assert ws["C3"].data_type == "s" and ws["C3"].number_format == "@"
+    assert ws["H3"].is_date and ws["D2"].value == "出生年份" and ws["D3"].value == int(number[6:10])
 
 
 def test_every_list_exports_what_it_shows(qtbot, window, book_path, save_to):  # type: ignore[no-untyped-def]
@@ -142,7 +145,8 @@ def test_whole_book_export_and_template_from_the_file_menu(qtbot, window, save_t
 
     window.actions["export_book"].trigger()
     wait_idle(qtbot, window.session)
-    parsed = read_workbook(save_to[-1])
-    assert parsed.problems == [] and len(parsed.persons) == len(PERSONS)
+    parsed = read_workbook(save_to[-1])  # masked numbers (the window's full-number export comes with 显示完整号码)
+    assert len(parsed.problems) == len(PERSONS) and all("已脱敏" in p.reason for p in parsed.problems)
+    assert len(parsed.units) > 0
     window.actions["template"].trigger()
     assert openpyxl.load_workbook(save_to[-1]).sheetnames == ["说明", "单位", "人员", "编制总额", "用编核准"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
 from test_ui_dialogs_staff import confirm, open_dialog, unit_id
-from uihelpers import NEW_ID, scalar, type_text, wait_idle
+from uihelpers import NEW_ID, PERSONS, scalar, type_text, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,8 +115,11 @@ def test_roster_pages_searches_and_sorts(qtbot, window):  # type: ignore[no-unty
     qtbot.waitUntil(lambda: len(model.rows) == 1)
     assert model.rows[0].name == "丙三"
     window.roster.search.clear()
-    qtbot.keyClicks(window.roster.search, "610403198501010")
+    qtbot.keyClicks(window.roster.search, "610403")  # a region code's start (the middle digits are sealed)
     qtbot.waitUntil(lambda: len(model.rows) == 7)
+    window.roster.search.clear()
+    qtbot.keyClicks(window.roster.search, PERSONS["丙三"][2].lower())  # a full number: its keyed hash, exact
+    qtbot.waitUntil(lambda: [r.name for r in model.rows] == ["丙三"])
     window.roster.search.clear()
     qtbot.waitUntil(lambda: model.filter.search == "")
     window.roster.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)

@@ -72,7 +72,13 @@ def snapshot(path: Path) -> dict[str, Any]:
 
 
 def scalar(path: Path, sql: str, **params: Any) -> Any:
+    """One value; a parameter ``id_number`` is bound as its keyed hash ``:id_hash`` (the book holds the numbers
+    sealed; the window's test books have no accounts, so their key is open)."""
     with Book.open(path) as book, book.read() as conn:
+        if "id_number" in params:
+            assert book.personal is not None
+            params = {**params}
+            params["id_hash"] = book.personal.id_hash(params.pop("id_number"))
         return conn.execute(text(sql), params).scalar()
 
 

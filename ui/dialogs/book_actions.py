@@ -232,7 +232,7 @@ class BookActions(QObject):
         def work(job: Job) -> Any:
             job.progress(0, 0, tr("检查数据库"))
             with book.read() as conn:
-                return run_check(conn, book.catalog, full_integrity=True)
+                return run_check(conn, book.catalog, full_integrity=True, personal=book.personal)
 
         def done(report: Any) -> None:
             if job.cancelled():

@@ -88,9 +88,10 @@ def _columns(model: Any, kinds: dict[int, str]) -> tuple[list[ExportColumn], lis
 
 
 def roster_source(model: Any, title: str) -> ExportSource:
-    """A RosterModel's list (its filter and sort): ID numbers as text, birth and entry dates as dates."""
+    """A RosterModel's list (its filter and sort): ID numbers (masked) as text, birth years as numbers, entry
+    dates as dates."""
     flt = model.filter
-    columns, getters = _columns(model, {2: "text", 3: "date", 7: "date"})
+    columns, getters = _columns(model, {2: "text", 3: "number", 7: "date"})
     return ExportSource(title, columns, _paged(lambda conn, after, n: q.roster_page(conn, flt, after, n),
                                                lambda row: row.key(flt.sort), getters))
 

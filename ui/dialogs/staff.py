@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox
 
 from bianzhi_app import queries as q
 from bianzhi_app.catalog import LEAVE_REASONS
+from bianzhi_app.idcodes import mask_id
 from bianzhi_app.rules import check_post_room, check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
 from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit, IdEdit
@@ -70,9 +71,9 @@ class PersonDialog(OpDialog):
         problem = self.id_edit.problem()
         if problem:
             return None, problem
-        found = q.person_slot(conn, self.id_edit.code())
+        found = q.person_slot(conn, self.id_edit.code(), keys=self.session.personal_keys)
         if found is None:
-            return None, tr("未找到身份证号为{0}的人员").format(self.id_edit.code())
+            return None, tr("未找到身份证号为{0}的人员").format(mask_id(self.id_edit.code()))
         if not found["on_establishment"]:
             return found, tr("{0}目前不在编").format(found["name"])
         return found, None

@@ -77,9 +77,10 @@ class RosterPage(QWidget):
     def apply_filter(self) -> None:
         kind, post = self.kind.kind(), self.post.kind()
         unit_text = self.unit.currentText().strip()
-        self.model.set_filter(replace(self.model.filter, search=self.search.text(),
-                                      unit_id=self.unit.unit_id() if unit_text else None,
-                                      kind_id=kind.id if kind else None, post_kind_id=post.id if post else None))
+        flt = replace(self.model.filter, search=self.search.text(), id_hash=None,
+                      unit_id=self.unit.unit_id() if unit_text else None,
+                      kind_id=kind.id if kind else None, post_kind_id=post.id if post else None)
+        self.model.set_filter(flt.with_keys(self.session.personal_keys))
         self.loaded = True
 
     def enable_sorting(self) -> None:
@@ -131,9 +132,9 @@ class RosterPage(QWidget):
         return roster_export_source(self)
 
     def selected_id_number(self) -> str | None:
-        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
-        row = self.model.row_at(rows[0].row()) if rows else None
-        return row.id_number if row else None
+        """The selected person's full ID number for a dialog's preset: None, since the list holds only the mask
+        (the later 显示完整号码 work presets by person instead)."""
+        return None
 
     def refresh_persons_all(self) -> None:
         """Reload the loaded pages (called when an operation changed persons or units)."""

@@ -1049,6 +1049,11 @@ Real-name establishment management</translation>
         <translation>Birth date</translation>
     </message>
     <message>
+        <location filename="../models.py" line="101"/>
+        <source>出生年份</source>
+        <translation>Birth year</translation>
+    </message>
+    <message>
         <location filename="../models.py" line="179"/>
         <source>序号</source>
         <translation>Seq</translation>
