@@ -1,10 +1,11 @@
 """`copy SRC DEST` (docs/CLI.md "Office server"): a whole book between a file and a server, either way, verified by
-`check` and the ledger head on both sides; a file that went to the server and back is the same file, row for row."""
+`check` and the ledger head on both sides; a file that went to the server and back is the same file, row for row,
+and its sealed ID numbers open on each side with any account's password."""
 
 import json
 
 import pytest
-from bookhelpers import DOC, Raw, fingerprint, person_id
+from bookhelpers import ADMIN, DOC, PASSWORD, TEST_USER, Raw, fingerprint, person_id, signed_in
 
 from bianzhi_app.copying import copy_book
 from bianzhi_app.db.engine import make_engine
@@ -78,4 +79,42 @@ def test_a_server_book_is_backed_up_as_a_verified_file(region, pg_server, tmp_pa
     restored = region.as_user(region.user)
     restored.db = tmp_path / "restored.db"
     assert restored.json("status")["units"] == server.json("status")["units"]
+    pg_server.drop(url)
+
+
+def test_sealed_ids_go_to_the_server_and_back_and_open_with_every_accounts_password(region, pg_server, tmp_path):
+    """The data key travels wrapped (book_crypto, key_wraps): the server copy and the file copied back from it
+    open with each account's password and show the same roster, masked, and a clerk the same full numbers."""
+    people = {"甲": person_id(1), "乙": person_id(2, 1975), "丙": person_id(3, 1988)}
+    region.ok("unit", "add", "区司法局", "--category", "政府工作部门", "--rank", "正科", "--no-approval-required",
+              "--doc", DOC)
+    region.ok("quota", "set", "区司法局", "xz", "4", "--doc", DOC)
+    for name, number in people.items():
+        region.ok("person", "enter", "区司法局", "xz", "--name", name, "--id", number.lower())
+    region.admin.ok("user", "add", "chaxun", "--role", "viewer", "--no-change-required",
+                    env={"BIANZHI_NEW_PASSWORD": PASSWORD})
+    url = pg_server.new_database()
+    source = make_engine(region.db)
+    copy_book(source, url)
+    source.dispose()
+    server = make_engine(url)
+    back = tmp_path / "back.db"
+    copy_book(server, back)
+    server.dispose()
+    assert fingerprint(back, skip=()) == fingerprint(region.db, skip=())
+
+    def roster(target, user, **options):  # type: ignore[no-untyped-def]
+        with signed_in(target, user) as book:
+            assert book.personal is not None, (target, user)
+            return sorted((r["name"], r["id_number"], r["unit"]) for r in book.people.roster(**options))
+
+    masked = roster(region.db, ADMIN)
+    assert masked == sorted((n, f"{i[:6]}********{i[-4:]}", "区司法局") for n, i in people.items())
+    for target in (url, back):
+        for user in (ADMIN, TEST_USER, "chaxun"):
+            assert roster(target, user) == masked, (target, user)
+        assert roster(target, TEST_USER, full_id=True, reason="复制核对") == sorted(
+            (n, i, "区司法局") for n, i in people.items())
+        with signed_in(target) as book:  # a look-up by the full number finds the person through the keyed hash
+            assert book.people.find(id_number=people["乙"].lower())["name"] == "乙"  # type: ignore[index]
     pg_server.drop(url)
