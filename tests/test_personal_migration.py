@@ -192,7 +192,8 @@ def test_server_migration_alters_persons_in_place_and_keeps_the_foreign_keys(mig
                                                " table_name = 'persons' AND is_nullable = 'YES'")}
         assert not nullable
         references = sorted(r[0] for r in conn.execute(
-            "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND confrelid = 'persons'::regclass"))
+            "SELECT conrelid::regclass::text FROM pg_constraint"
+            " WHERE contype = 'f' AND confrelid = 'persons'::regclass"))
         assert references == ["appointments", "staffing_periods"]
         assert conn.execute("SELECT count(DISTINCT id_hash) FROM persons").fetchone() == (total,)
         kinds = sorted(r[0] for r in conn.execute("SELECT kind FROM key_wraps"))

@@ -158,8 +158,8 @@ def _seal_in_place(conn, keys, total, progress, id_from_15, normalize_code) -> N
         done, last = done + len(batch), batch[-1][0]
         if progress is not None:
             progress(done, total)
-    for column in ("id_region", "id_tail", "birth_year", "id_cipher", "id_hash"):
-        op.alter_column("persons", column, nullable=False)
+    for name in ("id_region", "id_tail", "birth_year", "id_cipher", "id_hash"):
+        op.alter_column("persons", name, nullable=False)
     op.drop_column("persons", "id_number")
     op.drop_column("persons", "birth_date")
     op.create_index("ix_persons_id_hash", "persons", ["id_hash"], unique=True)
