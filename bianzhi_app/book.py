@@ -29,7 +29,7 @@ from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import refuse_unknown_revision, upgrade
-from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn
+from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, ServerUnavailable
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
@@ -156,6 +156,9 @@ class Book:
             engine.dispose()
             if plan.lock is not None:
                 plan.lock.release()
+            if isinstance(error, exc.OperationalError) and plan.path is None:
+                raise ServerUnavailable(f"无法连接数据库服务器「{engine.url.render_as_string()}」:"
+                                        f"{str(error.orig).strip()}") from error
             if isinstance(error, exc.DatabaseError):
                 mapped = storage_error(error, plan.path.parent if plan.path else None)
                 if mapped is not None:
@@ -211,8 +214,14 @@ class Book:
 
     def backup(self, dest: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Any:
         """A verified backup now (integrity_check, manifest with the ledger head, atomic rename) into
-        ``dest`` or the backup folder (then thinned); returns its BackupInfo.  Refuses with BackupFailed."""
+        ``dest`` or the backup folder (then thinned); returns its BackupInfo.  A server book's backup is a verified
+        copy into a SQLite file (`copying.backup_server_book`).  Refuses with BackupFailed."""
         from bianzhi_app.safety.session import backup_book
+
+        if self.path is None:
+            from bianzhi_app.copying import backup_server_book
+
+            return backup_server_book(self.engine, dest, reason=reason)
 
         return backup_book(self, dest, reason=reason)
 
@@ -334,7 +343,8 @@ class Book:
         except UnicodeEncodeError as error:  # a lone surrogate that no field check named reached SQLite
             raise InvalidInput("输入中含有无法保存的字符(孤立的代理码位),未作任何改动") from error
         except exc.OperationalError as error:
-            if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
+            if ((isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig))
+                    or getattr(error.orig, "sqlstate", None) == "55P03"):  # PostgreSQL: lock_timeout
                 raise Busy("数据库正被其他程序写入,等待超时;请稍后重试") from error
             self._raise_storage_error(error)
             raise

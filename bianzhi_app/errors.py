@@ -105,6 +105,12 @@ class Busy(BianzhiError):
     exit_code = 1
 
 
+class ServerUnavailable(BianzhiError):
+    """The database server of a server book cannot be reached (or refused the connection)."""
+
+    exit_code = 1
+
+
 class Cancelled(BianzhiError):
     """The user cancelled a long operation; nothing was changed."""
 

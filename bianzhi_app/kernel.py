@@ -263,7 +263,9 @@ def normalize_doc_number(number: str | None) -> str:
 
 
 # Each backstop of the schema (0001_initial) → the error class, field and words of the op's own check of
-# that rule: a refusal reads the same whether the op or SQLite caught it.
+# that rule: a refusal reads the same whether the op, SQLite or PostgreSQL caught it (names as each reports them:
+# SQLite "CHECK constraint failed: quota_within_limit", "UNIQUE constraint failed: persons.id_hash"; PostgreSQL
+# 'violates check constraint "quota_within_limit"', 'violates unique constraint "ix_persons_id_hash"').
 _BACKSTOPS: tuple[tuple[tuple[str, ...], type[RefusedError], str, str], ...] = (
     (("quota_within_limit",), QuotaExceeded, "count", "实有与在途超出核定编制数"),
     (("pool_within_total",), PoolExceeded, "count", "各单位核定编制超出编制总额"),
@@ -276,9 +278,11 @@ _BACKSTOPS: tuple[tuple[tuple[str, ...], type[RefusedError], str, str], ...] = (
 
 def translate_integrity_error(error: exc.IntegrityError) -> BianzhiError:
     """The database backstop fired: give the same error class (and field) the op's own check raises."""
-    text = str(error.orig)
+    text = str(error.orig).strip()
+    diag = getattr(error.orig, "diag", None)  # psycopg: the constraint's name, also when the message is translated
+    constraint = getattr(diag, "constraint_name", None) or ""
     for names, error_class, field, what in _BACKSTOPS:
-        if any(name in text for name in names):
+        if any(name in text or name == constraint for name in names):
             return error_class(f"数据库约束拒绝了此项变动({what}):{text}", field=field)
     return RefusedError(f"数据库约束拒绝了此项变动:{text}")
 

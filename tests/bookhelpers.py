@@ -82,7 +82,69 @@ def environment(values: dict[str, str | None]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def is_server(target: Any) -> bool:
+    """True for a PostgreSQL book (its URL); False for a SQLite file (a path or a sqlite URL)."""
+    return str(target).startswith("postgresql")
+
+
+def target_of(target: Any) -> Any:
+    """A book's path or URL: a Book gives its engine's URL (with the password), anything else is itself."""
+    engine = getattr(target, "engine", None)
+    if engine is not None:
+        return engine.url.render_as_string(hide_password=False)
+    return target
+
+
+def _sqlite_file(target: Any) -> str:
+    text = str(target)
+    if "://" in text:
+        from sqlalchemy.engine import make_url
+
+        return make_url(text).database or ""
+    return text
+
+
+class Raw:
+    """A raw autocommit connection past the book's code (sqlite3 or psycopg): ``execute`` takes ``?`` placeholders
+    on both, ``IntegrityError`` is the driver's, ``drop_trigger`` removes a backstop to tamper with the book."""
+
+    def __init__(self, target: Any):
+        target = target_of(target)
+        self.server = is_server(target)
+        if self.server:
+            import psycopg
+
+            self.conn: Any = psycopg.connect(str(target).replace("postgresql+psycopg://", "postgresql://"),
+                                             autocommit=True)
+            self.IntegrityError: type[Exception] = psycopg.IntegrityError
+        else:
+            self.conn = sqlite3.connect(_sqlite_file(target), isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.IntegrityError = sqlite3.IntegrityError
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if self.server:
+            return self.conn.execute(sql.replace("?", "%s"), params or None)
+        return self.conn.execute(sql, params)
+
+    def drop_trigger(self, name: str, table: str) -> None:
+        self.conn.execute(f"DROP TRIGGER {name} ON {table}" if self.server else f"DROP TRIGGER {name}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Raw:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def has_accounts(path: Path | str) -> bool:
+    if is_server(path):
+        with Raw(path) as raw:
+            return bool(raw.execute("SELECT to_regclass('accounts') IS NOT NULL").fetchone()[0]
+                        and raw.execute("SELECT 1 FROM accounts").fetchone())
     if not Path(path).is_file() or Path(path).stat().st_size == 0:
         return False
     conn = sqlite3.connect(path)
@@ -117,11 +179,15 @@ SIGN_IN_LOG = ("security_log",)
 ACCOUNT_TABLES = (*SIGN_IN_LOG, "accounts", "password_history", "policy", "recovery_keys", "proposals", "key_wraps")
 
 
-def fingerprint(path: Path | str, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:
+def fingerprint(path: Any, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:
     """A hash of every row of every table (and the schema) but those in ``skip``: equal means the book is
     unchanged. By default the security log is left out (every command's sign-in is logged there);
-    ``skip=ACCOUNT_TABLES`` compares the establishment data only, ``skip=()`` everything."""
-    conn = sqlite3.connect(str(path))
+    ``skip=ACCOUNT_TABLES`` compares the establishment data only, ``skip=()`` everything. ``path``: a file, a
+    URL (SQLite or PostgreSQL) or a Book."""
+    path = target_of(path)
+    if is_server(path):
+        return _server_fingerprint(str(path), skip)
+    conn = sqlite3.connect(_sqlite_file(path))
     try:
         digest = hashlib.sha256()
         skipped = tuple(f'INSERT INTO "{table}" ' for table in skip)
@@ -131,6 +197,23 @@ def fingerprint(path: Path | str, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str
         return digest.hexdigest()
     finally:
         conn.close()
+
+
+def _server_fingerprint(url: str, skip: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    with Raw(url) as raw:
+        tables = [r[0] for r in raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                            "ORDER BY tablename").fetchall()]
+        for (line,) in raw.execute("SELECT tgname || ':' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal "
+                                   "ORDER BY tgname").fetchall():
+            digest.update(line.encode("utf-8"))
+        for table in tables:
+            digest.update(table.encode("utf-8"))
+            if table in skip:
+                continue
+            for line in sorted(repr(row) for row in raw.execute(f'SELECT * FROM "{table}"').fetchall()):
+                digest.update(line.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def signed_in(path: Path | str, user: str = TEST_USER, **options: Any) -> Book:
@@ -179,7 +262,7 @@ class Cli:
             except SystemExit as exit_:
                 code = int(exit_.code or 0)
         out = self.capsys.readouterr()
-        if code == 0 and making and Path(self.db).is_file():
+        if code == 0 and making and (is_server(self.db) or Path(self.db).is_file()):
             with_accounts(self.db)
         return code, out.out, out.err
 

@@ -1,15 +1,92 @@
-"""Shared fixtures: real SQLite books in tmp_path, the CLI run in-process."""
+"""Shared fixtures: real SQLite books in tmp_path, the CLI run in-process; the same on a real PostgreSQL server.
+
+A test (or module, by ``pytestmark``) marked ``both_backends`` runs twice, ``[sqlite]`` and ``[postgresql]``:
+its ``db_path`` is then a file or the URL of a fresh database on the session's PostgreSQL cluster (CREATE DATABASE
+from a template already at the schema's head). The cluster is started by tests/pgcluster.py (or
+BIANZHI_TEST_PG names one); when it cannot start, those tests fail, they never skip.
+"""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgcluster
 import pytest
 from bookhelpers import DOC, Cli
 
 from bianzhi_app.book import Book
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run on a SQLite file and on a PostgreSQL database")
+    config.addinivalue_line("markers", "file_only: a file book's behaviour (restore) in a both_backends module")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marked = metafunc.definition.get_closest_marker
+    if "backend" in metafunc.fixturenames and marked("both_backends") and not marked("file_only"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+class PgServer:
+    """The session's PostgreSQL cluster and the template database every test database is copied from."""
+
+    TEMPLATE = "bianzhi_template"
+
+    def __init__(self, cluster: pgcluster.Cluster):
+        self.cluster = cluster
+        self._numbers = itertools.count(1)
+        with pgcluster.admin(cluster) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {self.TEMPLATE}")
+            conn.execute(f"CREATE DATABASE {self.TEMPLATE}")
+        from bianzhi_app.db.engine import make_engine
+        from bianzhi_app.db.migrate import upgrade
+
+        engine = make_engine(cluster.url_for(self.TEMPLATE))
+        upgrade(engine)
+        engine.dispose()
+
+    def new_database(self, template: str | None = None) -> str:
+        """A fresh database (a copy of ``template``, by default the empty book at the schema's head); its URL."""
+        import os
+
+        name = f"book_{os.getpid()}_{next(self._numbers)}"
+        with pgcluster.admin(self.cluster) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template or self.TEMPLATE}")
+        return self.cluster.url_for(name)
+
+    def drop(self, url: str) -> None:
+        with pgcluster.admin(self.cluster) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    cluster = pgcluster.start()
+    try:
+        yield PgServer(cluster)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL book (schema at head, no region yet), dropped after the test."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """"sqlite" unless the test is marked both_backends (then each of BACKENDS in turn)."""
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,7 +100,10 @@ def _backups_never_in_the_data_folder(tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's book lives: a file in tmp_path, or (backend postgresql) a fresh database's URL."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
     return tmp_path / "book.db"
 
 

@@ -1,9 +1,9 @@
 """The database is the backstop: raw SQL cannot break the counters, and `check` finds tampering."""
 
-import sqlite3
-
 import pytest
-from bookhelpers import DOC, fingerprint, person_id, raw_person
+from bookhelpers import DOC, Raw, fingerprint, person_id, raw_person
+
+both = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -18,18 +18,17 @@ def full_unit(region):
 
 
 def raw(db_path):
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
+    return Raw(db_path)
 
 
+@both
 def test_raw_insert_of_a_staffing_row_into_a_full_unit_fails(full_unit, db_path):
     before = fingerprint(db_path)
     conn = raw(db_path)
     unit_id = conn.execute("SELECT id FROM units WHERE name='区司法局'").fetchone()[0]
     conn.execute(*raw_person("偷偷", person_id(9)))
     pid = conn.execute("SELECT id FROM persons WHERE name='偷偷'").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError, match="quota_within_limit"):
+    with pytest.raises(conn.IntegrityError, match="quota_within_limit"):
         conn.execute("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) VALUES (?, ?, 1, "
                      "'2026-01-01')", (pid, unit_id))
     conn.execute("DELETE FROM persons WHERE id=?", (pid,))
@@ -37,38 +36,41 @@ def test_raw_insert_of_a_staffing_row_into_a_full_unit_fails(full_unit, db_path)
     assert fingerprint(db_path) == before
 
 
+@both
 def test_raw_sql_cannot_take_a_second_slot_or_rewrite_history(full_unit, db_path):
     conn = raw(db_path)
     pid, unit_id = conn.execute("SELECT person_id, unit_id FROM staffing_periods LIMIT 1").fetchone()
     conn.execute("UPDATE quotas SET approved = 10 WHERE unit_id = ? AND kind_id = 1", (unit_id,))
-    with pytest.raises(sqlite3.IntegrityError, match=r"staffing_periods\.person_id"):
+    with pytest.raises(conn.IntegrityError, match=r"staffing_periods\.person_id|ix_staffing_one_open"):
         conn.execute("INSERT INTO staffing_periods (person_id, unit_id, kind_id, start_date) VALUES (?, ?, 1, "
                      "'2026-01-01')", (pid, unit_id))
     for statement in ("DELETE FROM staffing_periods", "UPDATE staffing_periods SET unit_id = 99",
                       "DELETE FROM quotas", "DELETE FROM persons"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(conn.IntegrityError):
             conn.execute(statement)
-    with pytest.raises(sqlite3.IntegrityError, match="pool_within_total"):
+    with pytest.raises(conn.IntegrityError, match="pool_within_total"):
         conn.execute("UPDATE quotas SET approved = 500 WHERE unit_id = ? AND kind_id = 1", (unit_id,))
     conn.close()
 
 
+@both
 def test_ledger_refuses_update_delete_and_a_broken_chain(full_unit, db_path):
     conn = raw(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(conn.IntegrityError, match="append-only"):
         conn.execute("UPDATE ledger SET actor = 'x' WHERE seq = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(conn.IntegrityError, match="append-only"):
         conn.execute("DELETE FROM ledger WHERE seq = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="extend the chain"):
+    with pytest.raises(conn.IntegrityError, match="extend the chain"):
         conn.execute("INSERT INTO ledger (seq, at, effective_on, actor, op, before, after, detail, prev_hash, hash) "
                      "VALUES (999, 'x', '2026-01-01', 'x', 'x', '{}', '{}', '{}', 'bad', 'bad')")
     conn.close()
 
 
+@both
 def test_check_finds_a_tampered_ledger_row_at_its_seq(full_unit, db_path):
     assert full_unit.json("check")["ok"]
     conn = raw(db_path)
-    conn.execute("DROP TRIGGER ledger_no_update")
+    conn.drop_trigger("ledger_no_update", "ledger")
     conn.execute("UPDATE ledger SET document_number = '杨编发〔2026〕99号' WHERE seq = 4")
     conn.close()
     rc, _out, err = full_unit("check")
@@ -76,9 +78,10 @@ def test_check_finds_a_tampered_ledger_row_at_its_seq(full_unit, db_path):
     assert "台账第4条的内容与其哈希不符" in err
 
 
+@both
 def test_check_finds_a_tampered_counter(full_unit, db_path):
     conn = raw(db_path)
-    conn.execute("DROP TRIGGER quota_approved")
+    conn.drop_trigger("quota_approved", "quotas")
     conn.execute("UPDATE quotas SET used = 1 WHERE used = 2")
     conn.close()
     rc, _out, err = full_unit("check")
@@ -86,9 +89,10 @@ def test_check_finds_a_tampered_counter(full_unit, db_path):
     assert "计数不符:区司法局 行政编制 实有计数为1,按人员记录重算为2" in err
 
 
+@both
 def test_check_finds_a_missing_ledger_entry(full_unit, db_path):
     conn = raw(db_path)
-    conn.execute("DROP TRIGGER ledger_no_delete")
+    conn.drop_trigger("ledger_no_delete", "ledger")
     conn.execute("DELETE FROM ledger WHERE seq = 3")
     conn.close()
     rc, _out, err = full_unit("check")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from bookhelpers import person_id
 
 from bianzhi_app.book import Book
@@ -15,10 +16,11 @@ def comparable(data):
     return {k: v for k, v in data.items() if k not in ("ledger_head", "as_of", "as_of_ledger_head")}
 
 
-def test_every_past_day_is_rebuilt_exactly(tmp_path):
+@pytest.mark.both_backends
+def test_every_past_day_is_rebuilt_exactly(db_path):
     start = dt.date.today() - dt.timedelta(days=10)
     day = {"value": start}
-    book = Book.open(tmp_path / "h.db", clock=lambda: dt.datetime.combine(day["value"], dt.time(10)).astimezone())
+    book = Book.open(db_path, clock=lambda: dt.datetime.combine(day["value"], dt.time(10)).astimezone())
     snapshots = {}
 
     def end_of_day():

@@ -19,6 +19,8 @@ from bianzhi_app.errors import NotPermitted, NotSignedIn, OnePersonOneSlot
 from bianzhi_app.idcodes import id_from_15
 
 NEW = "Xinmima-2026b"
+# The cheap ones run on a file and on the office server; those that read the file's bytes are the file's own.
+both = pytest.mark.both_backends
 
 
 def with_x(serial_from: int = 0) -> str:
@@ -76,6 +78,7 @@ def refused(cli: Cli, *args: str, code: int) -> str:
     return err
 
 
+@both
 def test_one_person_one_slot_across_units_case_and_15_or_18_digits(office: Cli) -> None:
     for name, number in (("乙", PEOPLE["乙"]), ("乙", PEOPLE["乙"].lower()), ("丙", OLD15), ("丙", PEOPLE["丙"])):
         err = refused(office, "person", "enter", "区财政局", "xz", "--name", name, "--id", number, code=3)
@@ -87,6 +90,7 @@ def test_one_person_one_slot_across_units_case_and_15_or_18_digits(office: Cli) 
     assert sorted(p["id_number"] for p in roster) == sorted(n[:6] + "********" + n[-4:] for n in PEOPLE.values())
 
 
+@both
 def test_leave_transfer_appoint_dismiss_find_the_person_by_any_form_of_the_number(office: Cli) -> None:
     office.ok("person", "appoint", PEOPLE["乙"].lower(), "zz")
     office.ok("person", "dismiss", PEOPLE["乙"])
@@ -101,6 +105,7 @@ def test_leave_transfer_appoint_dismiss_find_the_person_by_any_form_of_the_numbe
     assert "610403********" in err  # named masked only
 
 
+@both
 def test_reveal_is_refused_for_viewer_and_logged_for_clerk(office: Cli, tmp_path: Path) -> None:
     viewer = office.as_user("chaxun", NEW)
     masked = viewer.json("roster")["persons"]
@@ -160,12 +165,14 @@ def test_a_dry_run_import_writes_nothing_anywhere(office: Cli, tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no temporary copy beside the book
 
 
+@both
 def test_a_masked_number_does_not_import_and_says_why(office: Cli, tmp_path: Path) -> None:
     path = workbook(tmp_path, [["戊", "610403********0012", "区财政局", "行政编制", None, None]])
     code, out, _err = office("--json", "import", str(path))
     assert code == 4 and json.loads(out)["problems"][0]["reason"].startswith("身份证号已脱敏")
 
 
+@both
 def test_every_way_to_get_a_password_leaves_the_account_able_to_open_the_numbers(office: Cli) -> None:
     def opens(name: str, password: str) -> bool:
         """The account's sign-in unwraps the key that opens the sealed numbers in the book."""
@@ -208,6 +215,7 @@ def test_a_book_without_accounts_keeps_an_open_key_until_its_first_admin(tmp_pat
         assert book.personal is not None
 
 
+@both
 def test_the_window_names_a_selected_person_by_reference_without_a_reveal(office: Cli) -> None:
     from bianzhi_app.errors import NotFound
     from bianzhi_app.ops.common import PersonRef

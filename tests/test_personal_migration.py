@@ -1,7 +1,8 @@
 """Migration 0005 on a book made by the previous version (tests/fixtures/book_0004.db.xz, written by the program
 before personal data was encrypted; see tests/fixtures/make_book_0004.py): ID numbers sealed, no full ID number,
 birth date or password-derived secret left in the file or its WAL, every account still signs in and sees the
-same roster, full numbers come back for a clerk, the recovery key still works, and `check` passes."""
+same roster, full numbers come back for a clerk, the recovery key still works, and `check` passes; and the same on
+the office server (persons altered in place, its foreign keys kept, no clear number left in its table file)."""
 
 from __future__ import annotations
 
@@ -133,3 +134,108 @@ def test_the_recovery_key_still_works_and_the_recovered_admin_holds_the_key(migr
     with Book.open(path, account=Credentials("xinlai", "Xinlai-2026a")) as book:
         assert sorted(r["id_number"] for r in book.people.roster(full_id=True, reason="核对")) == sorted(
             n for _, n, _, _ in old["roster"])
+
+
+# The same migration on the office server: the 0004 book (the fixture's rows, loaded into a PostgreSQL database at
+# revision 0004 by copy's row writer) is altered in place.
+
+
+@pytest.fixture(scope="module")
+def migrated_server(pg_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    import os
+
+    import pgcluster
+
+    from bianzhi_app.copying import _copy_rows
+    from bianzhi_app.db.engine import make_engine
+    from bianzhi_app.db.migrate import migrate_to
+
+    path = tmp_path_factory.mktemp("old-server") / "book.db"
+    path.write_bytes(lzma.decompress((FIXTURES / "book_0004.db.xz").read_bytes()))
+    conn = sqlite3.connect(path)
+    roster = sorted(conn.execute(
+        "SELECT p.name, p.id_number, u.name, s.kind_id FROM persons p JOIN staffing_periods s ON s.person_id = p.id"
+        " AND s.end_date IS NULL JOIN units u ON u.id = s.unit_id").fetchall())
+    ids = [r[0] for r in conn.execute("SELECT id_number FROM persons")]
+    conn.close()
+    name = f"old_{os.getpid()}"
+    with pgcluster.admin(pg_server.cluster) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = pg_server.cluster.url_for(name)
+    source, dest = make_engine(path), make_engine(url)
+    migrate_to(dest, "0004")
+    _copy_rows(source, dest, None)
+    source.dispose()
+    assert current_revision(dest) == "0004"
+    dest.dispose()
+    seen: list[tuple[int, int]] = []
+    with Book.open(url, account=Credentials("jingban", PASSWORD),
+                   progress=lambda done, total: seen.append((done, total))) as book:
+        assert current_revision(book.engine) == SCHEMA_HEAD
+    yield url, {"roster": roster, "ids": ids}, seen
+    pg_server.drop(url)
+
+
+def test_server_migration_alters_persons_in_place_and_keeps_the_foreign_keys(migrated_server):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    url, old, seen = migrated_server
+    total = len(old["ids"])
+    assert seen and seen[-1] == (total, total)
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        columns = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'persons'")}
+        assert {"id_number", "birth_date"}.isdisjoint(columns)
+        assert {"id_region", "id_tail", "birth_year", "id_cipher", "id_hash"} <= columns
+        nullable = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE"
+                                               " table_name = 'persons' AND is_nullable = 'YES'")}
+        assert not nullable
+        references = sorted(r[0] for r in conn.execute(
+            "SELECT conrelid::regclass::text FROM pg_constraint"
+            " WHERE contype = 'f' AND confrelid = 'persons'::regclass"))
+        assert references == ["appointments", "staffing_periods"]
+        assert conn.execute("SELECT count(DISTINCT id_hash) FROM persons").fetchone() == (total,)
+        kinds = sorted(r[0] for r in conn.execute("SELECT kind FROM key_wraps"))
+        assert kinds == ["account"] * len(ACCOUNTS) + ["recovery"]
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'persons'")}
+        assert {"ix_persons_id_hash", "ix_persons_masked", "ix_persons_name"} <= indexes
+        assert "persons_id_number_key" not in indexes
+        triggers = {r[0] for r in conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        assert {"persons_id_follows", "key_wraps_id_follows", "book_crypto_id_follows"} <= triggers
+
+
+def test_server_migration_leaves_no_clear_number_in_the_persons_table_file(migrated_server, pg_server):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    url, old, _seen = migrated_server
+    if pg_server.cluster.folder is None:
+        pytest.skip("the cluster's files are not on this machine (BIANZHI_TEST_PG)")
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        relation = conn.execute("SELECT pg_relation_filepath('persons')").fetchone()[0]
+    raw = b"".join(p.read_bytes() for p in (pg_server.cluster.folder / "data").glob(relation + "*"))
+    assert raw and not leaks(raw, old["ids"])
+
+
+def test_server_migration_every_account_sees_the_same_roster_and_a_clerk_the_full_numbers(migrated_server):  # type: ignore[no-untyped-def]
+    url, old, _seen = migrated_server
+    masked = sorted((name, f"{n[:6]}********{n[-4:]}", unit, kind) for name, n, unit, kind in old["roster"])
+    for name in ACCOUNTS:
+        with Book.open(url, account=Credentials(name, PASSWORD)) as book:
+            assert book.personal is not None, name
+            rows = sorted((r["name"], r["id_number"], r["unit"], book.catalog.kind(r["kind"]).id)
+                          for r in book.people.roster())
+            assert rows == masked, name
+    with Book.open(url, account=Credentials("jingban", PASSWORD)) as book:
+        full = sorted((r["name"], r["id_number"], r["unit"], book.catalog.kind(r["kind"]).id)
+                      for r in book.people.roster(full_id=True, reason="迁移核对"))
+        assert full == old["roster"]
+        with book.read() as conn:
+            report = run_check(conn, book.catalog, personal=book.personal)
+        assert report.ok, report.problems[:3]
+    new = "Recovered-2026x"
+    with Book.open(url) as book:
+        book.accounts.recover_admin(recovery_key=DEMO["recovery_key"], name="admin", password=new)
+    with Book.open(url, account=Credentials("admin", new)) as book:
+        assert book.personal is not None

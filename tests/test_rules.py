@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
-from bookhelpers import DOC, fingerprint, person_id
+from bookhelpers import DOC, Raw, fingerprint, person_id
+
+pytestmark = pytest.mark.both_backends
 
 
 def refused(cli, db_path, *args, code=3):
@@ -257,14 +259,11 @@ def test_configurable_kinds(region, db_path):
 
 
 def test_document_title_is_recorded(region, db_path):
-    import sqlite3
-
     region.ok("quota", "set", "区农业农村局", "xz", "14", "--doc", "杨编发〔2026〕21号",
               "--doc-title", "关于调整编制的通知")
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT title FROM documents WHERE number = '杨编发〔2026〕21号'").fetchone()[0] == \
-        "关于调整编制的通知"
-    conn.close()
+    with Raw(db_path) as conn:
+        assert conn.execute("SELECT title FROM documents WHERE number = '杨编发〔2026〕21号'").fetchone()[0] == \
+            "关于调整编制的通知"
 
 
 def test_approval_keeps_a_given_number(region, db_path):

@@ -141,7 +141,27 @@ def cmd_unlock(args: argparse.Namespace) -> None:
          f"已清除过期的锁:{holder.describe()}{where}")
 
 
+def cmd_copy(args: argparse.Namespace) -> None:
+    from bianzhi_app.copying import copy_book, describe
+
+    args.db = args.src  # the source (not --db) is the book this command opens and signs in to
+    with open_book(args) as book:
+        result = copy_book(book.engine, args.dest)
+    head = result.ledger_head
+    assert head is not None
+    dest = describe(args.dest)
+    out(args, {"ok": True, "source": describe(args.src), "dest": dest, "rows": result.rows,
+                "ledger_head": {"seq": head.seq, "hash": head.hash},
+                "security_log_head": ({"seq": result.security_head[0], "hash": result.security_head[1]}
+                                      if result.security_head else None)},
+         f"已复制到 {dest}:{sum(result.rows.values())} 行,检查通过,两边台账均为第{head.seq}条 {head.hash[:12]}")
+
+
 def register(cli: Registry) -> None:
+    p = cli.command("copy", cmd_copy, "把整个台账复制到另一处(文件⇄服务器),复制后检查并核对两边的台账位置",
+                    writes=False, permission=Permission.BACKUP)
+    p.add_argument("src", metavar="SRC", help="源:数据库文件路径或 postgresql+psycopg://… URL")
+    p.add_argument("dest", metavar="DEST", help="目标:一个新文件,或服务器上的空数据库的 URL")
     p = cli.command("backup", cmd_backup, "备份数据库(在线备份、完整性检查、原子改名)", writes=False,
                     permission=Permission.BACKUP)
     p.add_argument("dest", nargs="?", metavar="目标",

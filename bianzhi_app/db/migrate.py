@@ -44,8 +44,11 @@ def upgrade(engine: Engine, progress: Progress | None = None) -> bool:
         return False
     refuse_unknown_revision(before, str(engine.url.database or engine.url))
     migrate_to(engine, "head", progress=progress)
-    if before is not None and before < "0005" and engine.dialect.name == "sqlite":
-        compact(engine)  # clear ID numbers and password hashes must not linger in free pages or the WAL
+    if before is not None and before < "0005":
+        if engine.dialect.name == "sqlite":
+            compact(engine)  # clear ID numbers and password hashes must not linger in free pages or the WAL
+        elif engine.dialect.name == "postgresql":
+            compact_server(engine)
     return True
 
 
@@ -61,6 +64,12 @@ def migrate_to(engine: Engine, revision: str, *, progress: Progress | None = Non
     config.attributes["progress"] = progress
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
+        server = conn.dialect.name == "postgresql"
+        if server:  # two programs opening an old server book at once: one migrates, the other then finds it done
+            from bianzhi_app.db.engine import PG_WRITE_LOCK
+
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_WRITE_LOCK})")
+            conn.commit()
         if sqlite:  # outside any transaction, where the pragma takes effect
             conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
@@ -75,16 +84,35 @@ def migrate_to(engine: Engine, revision: str, *, progress: Progress | None = Non
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            if server:
+                conn.rollback()
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_WRITE_LOCK})")
+                conn.commit()
 
 
 def compact(engine: Engine) -> None:
     """VACUUM (with secure_delete on, freed pages were zeroed; this also rewrites the pages that held them) and
-    truncate the WAL, so what a migration removed is in no page of the file or its WAL."""
+    truncate the WAL, so what a migration removed is in no page of the file or its WAL. SQLite only: on the
+    server, PostgreSQL's own VACUUM reclaims dead rows and the file is not the user's to carry."""
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         raw.execute("PRAGMA secure_delete=ON")  # type: ignore[union-attr]
         raw.execute("VACUUM")  # type: ignore[union-attr]
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+
+
+# The tables 0005 rewrote on the server: persons (clear numbers in dropped columns and old row versions), the
+# stored password and recovery-key hashes.
+SEALED_TABLES = ("persons", "accounts", "password_history", "recovery_keys")
+
+
+def compact_server(engine: Engine) -> None:
+    """PostgreSQL's counterpart of `compact`: VACUUM FULL rewrites each table 0005 touched, keeping only live rows
+    with dropped columns nulled, so no live page of the database keeps a clear ID number or an old password hash
+    (the server's WAL and its base backups are the IT person's: see README 办公室服务器)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in SEALED_TABLES:
+            conn.exec_driver_sql(f"VACUUM FULL {table}")
 
 
 def alembic_head() -> str:

@@ -14,7 +14,8 @@ def approvals_list(conn: Any, *, status: str | None = "active", unit_id: int | N
                    limit: int | None = 5000, newest_first: bool = True) -> list[dict[str, Any]]:
     """Usage approvals with their unit name and document number (newest first, or oldest first)."""
     where = ["1 = 1"]
-    params: dict[str, Any] = {"limit": -1 if limit is None else limit}
+    # No limit: the largest 64-bit integer (SQLite's LIMIT -1 is an error on PostgreSQL).
+    params: dict[str, Any] = {"limit": 2**63 - 1 if limit is None else limit}
     if status:
         where.append("a.status = :status")
         params["status"] = status

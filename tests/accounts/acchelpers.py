@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bookhelpers import ACCOUNT_TABLES, Cli, fingerprint, person_id
+from bookhelpers import ACCOUNT_TABLES, Cli, fingerprint, is_server, person_id
 
 ROLE_WORDS = {"admin": "系统管理员(admin)", "auditor": "安全审计员(auditor)", "clerk": "经办人(clerk)",
               "reviewer": "审核人(reviewer)"}
@@ -17,7 +17,7 @@ def refused(cli: Cli, *args: str, code: int, words: str = "", env: dict[str, str
     """Run a command that must be refused with ``code`` and say ``words``; the book is unchanged (by default
     but for the security log, where the attempt is recorded); returns stderr."""
     compare = (("security_log",) if skip is None else skip)
-    before = fingerprint(cli.db, skip=compare) if Path(cli.db).exists() else None
+    before = fingerprint(cli.db, skip=compare) if is_server(cli.db) or Path(cli.db).exists() else None
     rc, out, err = cli(*args, env=env)
     assert rc == code, f"{args}: expected exit {code}, got {rc}: {err}"
     assert words in err, err

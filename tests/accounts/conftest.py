@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bookhelpers import ADMIN, DOC, PASSWORD, Cli, cheap_hashes
@@ -41,9 +42,29 @@ def accounts_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def accounts_pg_template(accounts_template: Path, pg_server: Any) -> str:
+    """The same book on the session's PostgreSQL cluster (by `copy`), the template of each server test's book."""
+    from bianzhi_app.copying import copy_book
+    from bianzhi_app.db.engine import make_engine
+
+    url = pg_server.new_database()
+    engine = make_engine(accounts_template)
+    copy_book(engine, url)
+    engine.dispose()
+    return url.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def book(accounts_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def book(accounts_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str,
+         request: pytest.FixtureRequest) -> Path | str:
+    """The accounts book: a copy of the template, as a file or (backend postgresql) a server database."""
     monkeypatch.setenv("BIANZHI_BACKUP_DIR", str(tmp_path / "backups"))
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        url: str = server.new_database(template=request.getfixturevalue("accounts_pg_template"))
+        request.addfinalizer(lambda: server.drop(url))
+        return url
     path = tmp_path / "book.db"
     shutil.copy(accounts_template, path)
     return path

@@ -12,6 +12,8 @@ import pytest
 from acchelpers import business, enter_args, quota, refused
 from bookhelpers import ADMIN, DOC, Cli
 
+pytestmark = pytest.mark.both_backends
+
 UNIT = "区农业农村局"
 FUNCTIONS = "负责全区农业农村工作。"
 

@@ -10,6 +10,8 @@ import pytest
 from acchelpers import ROLE_WORDS, enter_args, refused
 from bookhelpers import ADMIN, DOC, Cli
 
+pytestmark = pytest.mark.both_backends
+
 ROLES = {ADMIN: "admin", "shenji": "auditor", "jingban": "clerk", "shenhe": "reviewer", "chaxun": "viewer",
          "fuhe": "clerk+reviewer"}
 
@@ -48,6 +50,7 @@ def test_each_role_runs_its_commands_and_is_refused_the_others_naming_the_role(
             assert f"账户「{account}」" in err and "无此权限" in err
 
 
+@pytest.mark.file_only
 def test_backup_is_the_admins_and_the_clerks_and_restore_the_admins_alone(as_user: Callable[..., Cli],
                                                                        book: Path, tmp_path: Path) -> None:
     for account in ("shenhe", "shenji", "chaxun"):

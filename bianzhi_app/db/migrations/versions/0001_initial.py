@@ -9,6 +9,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from bianzhi_app.db.twins import ID_FOLLOWS_FUNCTION, PgTrigger, id_follows, install, refusal, refuse
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -224,11 +226,7 @@ def upgrade() -> None:
     op.bulk_insert(post_kinds, [{"id": i + 1, "code": c, "name": n, "sort_order": i + 1}
                                 for i, (c, n) in enumerate(POST_KINDS)])
 
-    dialect = op.get_bind().dialect.name
-    if dialect != "sqlite":
-        raise NotImplementedError(f"Triggers for {dialect} come with the server-mode issue")
-    for statement in SQLITE_TRIGGERS:
-        op.execute(statement)
+    install(op, sqlite=SQLITE_TRIGGERS, postgresql=POSTGRES_TRIGGERS)
 
 
 SQLITE_TRIGGERS = [
@@ -336,6 +334,91 @@ SQLITE_TRIGGERS = [
     BEGIN
         SELECT RAISE(ABORT, 'the ledger is append-only');
     END""",
+]
+
+
+_GENESIS = "0" * 64
+# The PL/pgSQL twin of each trigger above, same name, same order, same message; then the serial sequences of
+# the tables with an integer id follow max(id) (SQLite's rowid rule; see bianzhi_app/db/twins.py).
+POSTGRES_TRIGGERS: list[PgTrigger | str] = [
+    # --- used: staffing periods -------------------------------------------------------------
+    PgTrigger("staffing_enter", "AFTER INSERT ON staffing_periods", """
+    IF NOT EXISTS (SELECT 1 FROM quotas WHERE unit_id = NEW.unit_id AND kind_id = NEW.kind_id) THEN
+        """ + refuse("no quota row for this unit and kind") + """
+    END IF;
+    UPDATE quotas SET used = used + 1 WHERE unit_id = NEW.unit_id AND kind_id = NEW.kind_id;""",
+              when="NEW.end_date IS NULL"),
+    PgTrigger("staffing_leave", "AFTER UPDATE OF end_date ON staffing_periods",
+              "UPDATE quotas SET used = used - 1 WHERE unit_id = OLD.unit_id AND kind_id = OLD.kind_id;",
+              when="OLD.end_date IS NULL AND NEW.end_date IS NOT NULL"),
+    refusal("staffing_immutable", "BEFORE UPDATE ON staffing_periods", "staffing history cannot be rewritten",
+            when="OLD.end_date IS NOT NULL OR NEW.person_id IS DISTINCT FROM OLD.person_id"
+                 " OR NEW.unit_id IS DISTINCT FROM OLD.unit_id OR NEW.kind_id IS DISTINCT FROM OLD.kind_id"
+                 " OR NEW.start_date IS DISTINCT FROM OLD.start_date"
+                 " OR NEW.approval_id IS DISTINCT FROM OLD.approval_id"),
+    refusal("staffing_no_delete", "BEFORE DELETE ON staffing_periods", "staffing history cannot be deleted"),
+    # --- reserved: usage approvals ----------------------------------------------------------
+    PgTrigger("approval_add", "AFTER INSERT ON usage_approvals", """
+    IF NOT EXISTS (SELECT 1 FROM quotas WHERE unit_id = NEW.unit_id AND kind_id = NEW.kind_id) THEN
+        """ + refuse("no quota row for this unit and kind") + """
+    END IF;
+    UPDATE quotas SET reserved = reserved + NEW.count - NEW.used_count
+    WHERE unit_id = NEW.unit_id AND kind_id = NEW.kind_id;""", when="NEW.status = 'active'"),
+    PgTrigger("approval_change", "AFTER UPDATE ON usage_approvals", """
+    IF OLD.status = 'active' THEN
+        UPDATE quotas SET reserved = reserved - (OLD.count - OLD.used_count)
+        WHERE unit_id = OLD.unit_id AND kind_id = OLD.kind_id;
+    END IF;
+    IF NEW.status = 'active' THEN
+        UPDATE quotas SET reserved = reserved + (NEW.count - NEW.used_count)
+        WHERE unit_id = NEW.unit_id AND kind_id = NEW.kind_id;
+    END IF;"""),
+    refusal("approval_no_delete", "BEFORE DELETE ON usage_approvals", "usage approvals cannot be deleted"),
+    # --- posts used: appointments -----------------------------------------------------------
+    PgTrigger("appointment_add", "AFTER INSERT ON appointments", """
+    IF NOT EXISTS (SELECT 1 FROM post_limits WHERE unit_id = NEW.unit_id AND post_kind_id = NEW.post_kind_id) THEN
+        """ + refuse("no post limit row for this unit and post kind") + """
+    END IF;
+    UPDATE post_limits SET used = used + 1 WHERE unit_id = NEW.unit_id AND post_kind_id = NEW.post_kind_id;""",
+              when="NEW.end_date IS NULL"),
+    PgTrigger("appointment_end", "AFTER UPDATE OF end_date ON appointments",
+              "UPDATE post_limits SET used = used - 1 WHERE unit_id = OLD.unit_id AND post_kind_id = OLD.post_kind_id;",
+              when="OLD.end_date IS NULL AND NEW.end_date IS NOT NULL"),
+    refusal("appointment_immutable", "BEFORE UPDATE ON appointments", "appointment history cannot be rewritten",
+            when="OLD.end_date IS NOT NULL OR NEW.person_id IS DISTINCT FROM OLD.person_id"
+                 " OR NEW.unit_id IS DISTINCT FROM OLD.unit_id OR NEW.post_kind_id IS DISTINCT FROM OLD.post_kind_id"
+                 " OR NEW.start_date IS DISTINCT FROM OLD.start_date"),
+    refusal("appointment_no_delete", "BEFORE DELETE ON appointments", "appointment history cannot be deleted"),
+    # --- pool allocated: quotas -------------------------------------------------------------
+    PgTrigger("quota_add", "AFTER INSERT ON quotas", """
+    IF NOT EXISTS (SELECT 1 FROM region_pools WHERE kind_id = NEW.kind_id) THEN
+        """ + refuse("no region pool row for this kind") + """
+    END IF;
+    UPDATE region_pools SET allocated = allocated + NEW.approved WHERE kind_id = NEW.kind_id;"""),
+    PgTrigger("quota_approved", "AFTER UPDATE OF approved ON quotas",
+              "UPDATE region_pools SET allocated = allocated + NEW.approved - OLD.approved"
+              " WHERE kind_id = NEW.kind_id;",
+              when="NEW.approved <> OLD.approved"),
+    refusal("quota_key_immutable", "BEFORE UPDATE ON quotas", "quota rows cannot move",
+            when="NEW.unit_id IS DISTINCT FROM OLD.unit_id OR NEW.kind_id IS DISTINCT FROM OLD.kind_id"),
+    refusal("quota_no_delete", "BEFORE DELETE ON quotas", "quota rows cannot be deleted"),
+    # --- the ledger: append-only and chained --------------------------------------------------
+    PgTrigger("ledger_append", "BEFORE INSERT ON ledger", f"""
+    IF NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger)
+       OR NEW.prev_hash IS DISTINCT FROM COALESCE((SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1), '{_GENESIS}')
+    THEN
+        """ + refuse("ledger entries must extend the chain") + """
+    END IF;"""),
+    refusal("ledger_no_update", "BEFORE UPDATE ON ledger", "the ledger is append-only"),
+    refusal("ledger_no_delete", "BEFORE DELETE ON ledger", "the ledger is append-only"),
+    # --- serial ids follow max(id) ------------------------------------------------------------
+    ID_FOLLOWS_FUNCTION,
+    *(id_follows(table) for table in ("regions", "establishment_kinds", "post_kinds", "documents", "units",
+                                      "quota_history", "pool_history", "post_limit_history", "usage_approvals",
+                                      "persons", "staffing_periods", "appointments")),
+    # The seeded kinds were inserted before their triggers existed.
+    *(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}) + 1, false)"
+      for table in ("establishment_kinds", "post_kinds")),
 ]
 
 

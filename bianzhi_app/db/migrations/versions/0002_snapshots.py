@@ -10,6 +10,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from bianzhi_app.db.twins import id_follows, install, refusal
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -30,10 +32,7 @@ def upgrade() -> None:
         sa.Column("taken_by", sa.String(100), nullable=False),
         sa.Column("entry_seq", sa.Integer, nullable=False),  # the ledger entry that recorded it
     )
-    dialect = op.get_bind().dialect.name
-    if dialect != "sqlite":
-        raise NotImplementedError(f"Triggers for {dialect} come with the server-mode issue")
-    for statement in (
+    install(op, sqlite=[
         """CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
         BEGIN
             SELECT RAISE(ABORT, 'a quarter snapshot is frozen');
@@ -42,11 +41,15 @@ def upgrade() -> None:
         BEGIN
             SELECT RAISE(ABORT, 'a quarter snapshot is frozen');
         END""",
-    ):
-        op.execute(statement)
+    ], postgresql=[
+        refusal("snapshots_no_update", "BEFORE UPDATE ON snapshots", "a quarter snapshot is frozen"),
+        refusal("snapshots_no_delete", "BEFORE DELETE ON snapshots", "a quarter snapshot is frozen"),
+        id_follows("snapshots"),
+    ])
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS snapshots_no_update")
-    op.execute("DROP TRIGGER IF EXISTS snapshots_no_delete")
+    on = " ON snapshots" if op.get_bind().dialect.name == "postgresql" else ""
+    op.execute(f"DROP TRIGGER IF EXISTS snapshots_no_update{on}")
+    op.execute(f"DROP TRIGGER IF EXISTS snapshots_no_delete{on}")
     op.drop_table("snapshots")

@@ -10,6 +10,8 @@ Revision ID: 0004. Revises: 0003.
 import sqlalchemy as sa
 from alembic import op
 
+from bianzhi_app.db.twins import PgTrigger, id_follows, install, refusal, refuse
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -79,10 +81,7 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.add_column("ledger", sa.Column("approver", sa.String(64)))  # plain ALTER: the ledger's triggers stay
-    dialect = op.get_bind().dialect.name
-    if dialect != "sqlite":
-        raise NotImplementedError(f"Triggers for {dialect} come with the server-mode issue")
-    for statement in (
+    install(op, sqlite=[
         f"""CREATE TRIGGER security_log_append BEFORE INSERT ON security_log
         WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM security_log)
           OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM security_log ORDER BY seq DESC LIMIT 1), '{_GENESIS}')
@@ -108,8 +107,26 @@ def upgrade() -> None:
         BEGIN
             SELECT RAISE(ABORT, 'proposals are kept');
         END""",
-    ):
-        op.execute(statement)
+    ], postgresql=[
+        PgTrigger("security_log_append", "BEFORE INSERT ON security_log", f"""
+        IF NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(seq), 0) + 1 FROM security_log)
+           OR NEW.prev_hash IS DISTINCT FROM
+              COALESCE((SELECT hash FROM security_log ORDER BY seq DESC LIMIT 1), '{_GENESIS}')
+        THEN
+            {refuse("security log entries must extend the chain")}
+        END IF;"""),
+        refusal("security_log_no_update", "BEFORE UPDATE ON security_log", "the security log is append-only"),
+        refusal("security_log_no_delete", "BEFORE DELETE ON security_log", "the security log is append-only"),
+        refusal("proposal_decided_once", "BEFORE UPDATE ON proposals",
+                "a proposal is decided once and its content never changes",
+                when="OLD.status <> 'pending' OR NEW.area IS DISTINCT FROM OLD.area"
+                     " OR NEW.method IS DISTINCT FROM OLD.method OR NEW.arguments IS DISTINCT FROM OLD.arguments"
+                     " OR NEW.proposer IS DISTINCT FROM OLD.proposer OR NEW.before IS DISTINCT FROM OLD.before"
+                     " OR NEW.after IS DISTINCT FROM OLD.after"),
+        refusal("proposal_no_delete", "BEFORE DELETE ON proposals", "proposals are kept"),
+        *(id_follows(table) for table in ("accounts", "password_history", "recovery_keys")),
+        id_follows("proposals", "number"),
+    ])
 
 
 def downgrade() -> None:
