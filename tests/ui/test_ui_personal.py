@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import test_ui_accounts
+from modalhelpers import answer, click
 from PySide6.QtCore import QItemSelectionModel, Qt
 from test_ui_accounts import close, launch
 from test_ui_dialogs_staff import confirm
@@ -84,6 +85,8 @@ def test_viewer_may_not_reveal(qtbot, book, monkeypatch):  # type: ignore[no-unt
     page = roster_of(qtbot, launcher.window)
     assert not page.reveal_button.isEnabled()
     assert "经办人(clerk)" in page.reveal_button.toolTip() or "审核人" in page.reveal_button.toolTip()
+    launcher.window.show_page("reports")
+    assert not launcher.window.reports.full_id.isEnabled()
     close(qtbot, launcher)
 
 
@@ -101,3 +104,27 @@ def test_leave_from_a_selected_row_acts_on_that_person(qtbot, window, book_path)
     assert scalar(book_path, "SELECT used FROM quotas q JOIN units u ON u.id = q.unit_id "
                              "WHERE u.name = '区统计局' AND q.kind_id = 1") == 0
     assert reveals(book_path) == []  # acting on a selected row reveals nothing
+
+
+def test_full_id_roster_asks_the_reason_and_cancel_generates_nothing(  # type: ignore[no-untyped-def]
+        qtbot, window, book_path):
+    window.show_page("reports")
+    page = window.reports
+    page.kind.setCurrentIndex(page.kind.findData("roster"))
+    page.full_id.setChecked(True)
+    answers = answer(click("cancel"))
+    assert page.generate() is None
+    assert answers.done and page.pdf_path is None and page.job is None
+    assert "事由" in page.message.text()
+    assert reveals(book_path) == []
+
+    def give_reason(dialog: Any) -> None:
+        dialog.reason.setText("年度核查")
+        dialog.confirm.click()
+
+    answers = answer(give_reason)
+    with qtbot.waitSignal(page.generated, timeout=60_000):
+        assert page.generate() is not None
+    assert answers.done
+    [event] = reveals(book_path)
+    assert event["reason"] == "年度核查"
