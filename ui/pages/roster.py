@@ -12,7 +12,6 @@ from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from bianzhi_app import queries as q
-from bianzhi_app.ops.common import PersonRef
 from ui.fields import KindCombo, UnitPicker, export_button, search_edit
 from ui.first_paint import AfterFirstPaint
 from ui.i18n import tr
@@ -21,6 +20,7 @@ from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
 
 if TYPE_CHECKING:
+    from bianzhi_app.ops.common import PersonRef
     from ui.dialogs.export import ExportSource
 
 
@@ -148,6 +148,8 @@ class RosterPage(QWidget):
     def selected_person(self) -> PersonRef | None:
         """The one selected person for an operation dialog's preset (出编, 调动, 任职 …): by their id in the book,
         so the dialog needs no full number (it shows the mask and the name)."""
+        from bianzhi_app.ops.common import PersonRef  # not before the first paint: it loads SQLAlchemy
+
         rows = self.selected_rows()
         return PersonRef(rows[0].person_id) if len(rows) == 1 else None
 
