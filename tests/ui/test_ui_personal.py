@@ -63,6 +63,9 @@ def test_clerk_reveals_a_selected_row_with_a_reason(qtbot, book, monkeypatch):  
     dialog = page.reveal_selected()  # deletes itself when closed
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)  # no reason yet
     assert "须写明事由" in dialog.message.text() and dialog.isVisible()
+    dialog.reason.setText("核对\u202e档案")  # cleaned like any text: a bidi control is refused
+    dialog.confirm.click()
+    assert "控制字符" in dialog.message.text() and dialog.isVisible()
     assert reveals(book) == []  # nothing asked of the core, nothing logged
     dialog.reason.setText("  核对 人事档案\t")
     dialog.confirm.click()
