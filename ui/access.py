@@ -66,6 +66,8 @@ def apply_access(window: MainWindow) -> None:
         if action is None:
             continue
         gate(action, permission, account, read_only=session.read_only and key in WRITE_ACTIONS)
+    if window.built("roster"):
+        window.roster.apply_access()
     if window.built("reports") and window.reports.built:  # its content is built when first shown
         window.reports.apply_access()
     for key in ACCOUNT_ACTIONS:

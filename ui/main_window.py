@@ -408,8 +408,8 @@ class MainWindow(QMainWindow):
         preset: dict[str, Any] = {}
         if self.tree.current_unit() is not None:
             preset["unit_id"] = self.tree.current_unit()
-        if self.page_key() == "roster" and self.roster.selected_id_number():
-            preset["id_number"] = self.roster.selected_id_number()
+        if self.page_key() == "roster" and self.roster.selected_person() is not None:
+            preset["person"] = self.roster.selected_person()
         if self.page_key() == "approvals" and self.approvals.selected_number():
             preset["number"] = self.approvals.selected_number()
         return preset

@@ -91,6 +91,7 @@ class PagedModel(QAbstractTableModel):
 
 class RosterModel(PagedModel):
     SORT_OF_COLUMN: ClassVar[dict[int, str]] = {0: "name", 2: "id_number", 7: "entered"}
+    ID_COLUMN = 2
 
     def __init__(self, session: Session, parent: Any = None):
         catalog: Catalog = session.catalog
@@ -101,8 +102,31 @@ class RosterModel(PagedModel):
             (tr("身份证号"), lambda r: r.id_number), (tr("出生年份"), lambda r: r.birth_year),
             (tr("单位"), lambda r: r.unit), (tr("编制类型"), lambda r: kinds.get(r.kind_id)),
             (tr("职务"), lambda r: post_names.get(r.post_kind_id)), (tr("入编日期"), lambda r: r.entered_on)]
+        # full numbers revealed on record (显示完整号码), shown until the list is read again; held nowhere else
+        self.revealed: dict[int, str] = {}
         super().__init__(session, columns, parent)
         self.filter = q.RosterFilter()
+
+    def reload(self) -> None:
+        self.revealed = {}
+        super().reload()
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # a revealed number is shown in its cell only: the columns (what 导出 writes) keep the mask
+        if self.revealed and role == DISPLAY and index.isValid() and index.column() == self.ID_COLUMN:
+            full = self.revealed.get(self.rows[index.row()].person_id)
+            if full is not None:
+                return full
+        return super().data(index, role)
+
+    def show_full(self, found: dict[int, str]) -> None:
+        """Show these persons' revealed full numbers in their rows (``book.people.reveal``'s answer)."""
+        self.revealed.update(found)
+        column = self.ID_COLUMN
+        for i, row in enumerate(self.rows):
+            if row.person_id in found:
+                index = self.index(i, column)
+                self.dataChanged.emit(index, index)
 
     def set_filter(self, flt: q.RosterFilter, *, load: bool = True) -> None:
         if flt.sort not in q.INDEXED_SORTS and flt.unit_id is None:

@@ -241,7 +241,24 @@ def person_slot(conn: Any, id_number: str, *, keys: PersonalKeys | None = None) 
         where, params = "p.id_hash = :h", {"h": keys.id_hash(code)}
     else:
         where, params = "p.id_region = :r AND p.id_tail = :t", {"r": code[:6], "t": code[-4:]}
-    found = mappings(conn, "SELECT p.id AS person_id, p.name, s.unit_id, u.name AS unit, s.kind_id, a.post_kind_id"
+    row = _slot_where(conn, where, params)
+    if row is not None:
+        del row["id_region"], row["id_tail"]
+    return row
+
+
+def person_slot_by_id(conn: Any, person_id: int) -> dict[str, Any] | None:
+    """A person by their id in the book (``ops.common.PersonRef``: the row selected in a masked list), as
+    ``person_slot`` gives it, with the masked ID number as ``id_number``."""
+    row = _slot_where(conn, "p.id = :p", {"p": int(person_id)})
+    if row is not None:
+        row["id_number"] = f"{row.pop('id_region')}{MASK}{row.pop('id_tail')}"
+    return row
+
+
+def _slot_where(conn: Any, where: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    found = mappings(conn, "SELECT p.id AS person_id, p.name, p.id_region, p.id_tail, s.unit_id,"
+                           " u.name AS unit, s.kind_id, a.post_kind_id"
                            " FROM persons p"
                            " LEFT OUTER JOIN staffing_periods s ON s.person_id = p.id AND s.end_date IS NULL"
                            " LEFT OUTER JOIN units u ON u.id = s.unit_id"

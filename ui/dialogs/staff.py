@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox
 from bianzhi_app import queries as q
 from bianzhi_app.catalog import LEAVE_REASONS
 from bianzhi_app.idcodes import mask_id
+from bianzhi_app.ops.common import PersonRef
 from bianzhi_app.rules import check_post_room, check_room
 from ui.dialogs.base import OpDialog, Submit, figures_line, rule_says
 from ui.dialogs.inputs import ChoiceCombo, DateEdit, DocEdit, IdEdit
@@ -59,21 +60,42 @@ class _ApprovalCombo(QComboBox):
 
 
 class PersonDialog(OpDialog):
-    """A dialog that starts from a person's ID number and shows where they are now."""
+    """A dialog that starts from a person's ID number and shows where they are now. Opened on a row selected in a
+    masked list (preset ``person``: a ``PersonRef``), it shows that person masked with their name and passes the
+    PersonRef to the core: no full number is needed, none is revealed."""
 
     def add_id(self, conn: Any) -> None:
         self.id_edit = self.add(tr("身份证号"), IdEdit(self), "id_number", None)
         self.id_edit.changed.connect(self.refresh)
-        if self.preset.get("id_number"):
+        self.person: PersonRef | None = None
+        ref = self.preset.get("person")
+        found = q.person_slot_by_id(conn, ref.person_id) if isinstance(ref, PersonRef) else None
+        if found is not None:
+            self.person = ref
+            self.id_edit.edit.setMaxLength(80)  # the mask and the name
+            self.id_edit.edit.setText(tr("{0} {1}").format(found["id_number"], found["name"]))
+            self.id_edit.edit.setReadOnly(True)
+            self.id_edit.edit.setToolTip(tr("在人员名单中选中的人员"))
+            self.id_edit.hint.setText("")
+        elif self.preset.get("id_number"):
             self.id_edit.edit.setText(self.preset["id_number"])
 
+    def target(self) -> str | PersonRef:
+        """What the core is given as ``id_number``: the selected person, or the number typed."""
+        return self.person if self.person is not None else self.id_edit.code()
+
     def slot(self, conn: Any) -> tuple[dict[str, Any] | None, str | None]:
-        problem = self.id_edit.problem()
-        if problem:
-            return None, problem
-        found = q.person_slot(conn, self.id_edit.code(), keys=self.session.personal_keys)
-        if found is None:
-            return None, tr("未找到身份证号为{0}的人员").format(mask_id(self.id_edit.code()))
+        if self.person is not None:
+            found = q.person_slot_by_id(conn, self.person.person_id)
+            if found is None:
+                return None, tr("所选人员已不在数据库中")
+        else:
+            problem = self.id_edit.problem()
+            if problem:
+                return None, problem
+            found = q.person_slot(conn, self.id_edit.code(), keys=self.session.personal_keys)
+            if found is None:
+                return None, tr("未找到身份证号为{0}的人员").format(mask_id(self.id_edit.code()))
         if not found["on_establishment"]:
             return found, tr("{0}目前不在编").format(found["name"])
         return found, None
@@ -136,7 +158,7 @@ class LeaveDialog(PersonDialog):
         return self.person_line(slot) + "\n" + figures_line(figures), None
 
     def request(self) -> Submit:
-        id_number, reason, on = self.id_edit.code(), self.reason.value(), self.on.day()
+        id_number, reason, on = self.target(), self.reason.value(), self.on.day()
         doc = self.doc.text() or None
         return lambda book: book.staff.leave(id_number=id_number, reason=reason, doc=doc, on=on)
 
@@ -175,7 +197,7 @@ class TransferDialog(PersonDialog):
     def request(self) -> Submit:
         chosen = self.kind.kind()
         kind = chosen.code if chosen else None
-        id_number, unit = self.id_edit.code(), self.unit.unit_id()
+        id_number, unit = self.target(), self.unit.unit_id()
         approval, on = self.approval.currentData(), self.on.day()
         return lambda book: book.staff.transfer(id_number=id_number, unit=unit, kind=kind,  # type: ignore[arg-type]
                                                 approval=approval, on=on)
@@ -203,7 +225,7 @@ class ChangeKindDialog(PersonDialog):
         return text, rule_says(check_room, slot["unit"], kind.name, figures, 1, tr("转入"))
 
     def request(self) -> Submit:
-        id_number, kind = self.id_edit.code(), self.kind.kind().code  # type: ignore[union-attr]
+        id_number, kind = self.target(), self.kind.kind().code  # type: ignore[union-attr]
         doc, on = self.doc.text() or None, self.on.day()
         return lambda book: book.staff.change_kind(id_number=id_number, kind=kind, doc=doc, on=on)
 
@@ -229,7 +251,7 @@ class AppointDialog(PersonDialog):
         return text, rule_says(check_post_room, slot["unit"], post.name, limit, used)
 
     def request(self) -> Submit:
-        id_number, post = self.id_edit.code(), self.post.kind().code  # type: ignore[union-attr]
+        id_number, post = self.target(), self.post.kind().code  # type: ignore[union-attr]
         doc, on = self.doc.text() or None, self.on.day()
         return lambda book: book.posts.appoint(id_number=id_number, post=post, doc=doc, on=on)
 
@@ -254,5 +276,5 @@ class DismissDialog(PersonDialog):
         return text, None
 
     def request(self) -> Submit:
-        id_number, doc, on = self.id_edit.code(), self.doc.text() or None, self.on.day()
+        id_number, doc, on = self.target(), self.doc.text() or None, self.on.day()
         return lambda book: book.posts.dismiss(id_number=id_number, doc=doc, on=on)

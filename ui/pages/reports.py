@@ -311,6 +311,10 @@ class ReportsPage(QWidget):
 
         gate(self.snapshot_button, Permission.STAFF, self.session.account, read_only=self.session.read_only,
              label=tr("冻结所填季度最后一天的编制数据,并记入台账;每个季度只能封存一次"))
+        gate(self.full_id, Permission.REVEAL, self.session.account, read_only=self.session.read_only,
+             label=tr("须写明事由,记入安全审计日志;每页标注「内部资料 注意保密」"))
+        if not self.full_id.isEnabled():
+            self.full_id.setChecked(False)
 
     def _set_ready(self, ready: bool) -> None:
         self.save_button.setEnabled(ready)
@@ -321,7 +325,8 @@ class ReportsPage(QWidget):
         self.message.setStyleSheet("color:#b00020;font-weight:bold" if error else "color:#1b5e20")
 
     # --- generating -----------------------------------------------------------------------
-    def options(self) -> Any:
+    def options(self, reason: str | None = None) -> Any:
+        """The report's options from the form; ``reason``: the 事由 asked for a full-ID roster."""
         from bianzhi_app.reports.common import ReportOptions
 
         applies = OPTIONS[self.kind.currentData()]
@@ -332,10 +337,24 @@ class ReportsPage(QWidget):
         unit = self.unit.text().strip() if "unit" in applies else ""
         quarter = self.quarter.text().strip() if "quarter" in applies else ""
         approval = self.approval.text().strip() if "approval" in applies else ""
-        full_id = "full_id" in applies and self.full_id.isChecked()
-        # the reveal is logged with a reason; until the window asks for one, it names where it came from
+        full_id = self.wants_full_id()
         return ReportOptions(unit=unit or None, as_of=as_of, quarter=quarter or None, approval=approval or None,
-                             full_id=full_id, reason="窗口「报表」页打印完整身份证号花名册" if full_id else None)
+                             full_id=full_id, reason=reason if full_id else None)
+
+    def wants_full_id(self) -> bool:
+        return "full_id" in OPTIONS[self.kind.currentData()] and self.full_id.isChecked()
+
+    def ask_reason(self) -> str | None:
+        """The 事由 for a full-ID roster (the same dialog as the 人员 page's 显示完整号码); None when cancelled."""
+        from ui.dialogs.reveal import RevealReasonDialog
+
+        what = tr("生成显示完整身份证号的花名册(每页标注「内部资料 注意保密」)")
+        dialog = RevealReasonDialog(self.session, self, what)
+        try:
+            accepted = dialog.exec() == RevealReasonDialog.DialogCode.Accepted
+            return dialog.reason_text if accepted else None
+        finally:
+            dialog.deleteLater()
 
     def generate(self) -> Job | None:
         """Build and render the chosen report on the reader thread, then preview it."""
@@ -345,7 +364,13 @@ class ReportsPage(QWidget):
         from bianzhi_app.reports.render import render_report
 
         kind = self.kind.currentData()
-        options = self.options()
+        reason = None
+        if self.wants_full_id():
+            reason = self.ask_reason()
+            if reason is None:  # cancelled: nothing generated, nothing logged
+                self._say(tr("未生成:显示完整身份证号须写明事由"), error=True)
+                return None
+        options = self.options(reason)
         target = self.folder / f"{kind}-{dt.datetime.now():%H%M%S%f}.pdf"
         book = self.session.book
         self._say("")

@@ -4,12 +4,12 @@ sorted on indexed columns, paged from SQL as the user scrolls."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from bianzhi_app import queries as q
 from ui.fields import KindCombo, UnitPicker, export_button, search_edit
@@ -20,6 +20,7 @@ from ui.pages.paged_view import fit_columns, paged_view
 from ui.session import Session
 
 if TYPE_CHECKING:
+    from bianzhi_app.ops.common import PersonRef
     from ui.dialogs.export import ExportSource
 
 
@@ -43,16 +44,23 @@ class RosterPage(QWidget):
         for widget, stretch in ((self.search, 3), (self.unit, 3), (self.kind, 1), (self.post, 1)):
             bar.addWidget(widget, stretch)
         bar.addWidget(export_button(self, self.export_source, session, "roster_export"))
+        self.reveal_button = QPushButton(tr("显示完整号码…"), self)
+        self.reveal_button.setObjectName("roster_reveal")
+        self.reveal_button.clicked.connect(lambda _c=False: self.reveal_selected())
         layout.addLayout(bar)
         self.model = RosterModel(session, self)
         self.view = paged_view(self.model, self, "roster_view")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # reveal several at once
         # Sorting (Qt.SortOrder and the sort the view asks for at once) can wait for the first paint.
         self._sorting = AfterFirstPaint(self.view, self.enable_sorting)  # not viewport(): ui.first_paint
         self.view.doubleClicked.connect(self._activated)
         layout.addWidget(self.view)
         self.status = QLabel(self)
         self.status.setObjectName("roster_status")
-        layout.addWidget(self.status)
+        foot = QHBoxLayout()  # the count, and what can be done with the selected rows
+        foot.addWidget(self.status, 1)
+        foot.addWidget(self.reveal_button)
+        layout.addLayout(foot)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
@@ -67,6 +75,7 @@ class RosterPage(QWidget):
         self.model.modelReset.connect(self._update_status)
         self.model.rowsInserted.connect(self._update_status)
         self.loaded = False
+        self.apply_access()
 
     def ensure_loaded(self) -> None:
         if not self.loaded:
@@ -131,10 +140,54 @@ class RosterPage(QWidget):
 
         return roster_export_source(self)
 
-    def selected_id_number(self) -> str | None:
-        """The selected person's full ID number for a dialog's preset: None, since the list holds only the mask
-        (the later 显示完整号码 work presets by person instead)."""
-        return None
+    def selected_rows(self) -> list[q.RosterRow]:
+        """The rows selected in the list (in list order)."""
+        selection = self.view.selectionModel()
+        indexes = sorted({i.row() for i in selection.selectedRows()}) if selection is not None else []
+        found = [self.model.row_at(i) for i in indexes]
+        return [row for row in found if row is not None]
+
+    def selected_person(self) -> PersonRef | None:
+        """The one selected person for an operation dialog's preset (出编, 调动, 任职 …): by their id in the book,
+        so the dialog needs no full number (it shows the mask and the name)."""
+        from bianzhi_app.ops.common import PersonRef  # not before the first paint: it loads SQLAlchemy
+
+        rows = self.selected_rows()
+        return PersonRef(rows[0].person_id) if len(rows) == 1 else None
+
+    # --- 显示完整号码 (issue 16) -------------------------------------------------------------------
+    def apply_access(self) -> None:
+        """显示完整号码 only for a role that may see full ID numbers (the tooltip names the role otherwise); never
+        on a book opened read-only (the reveal could not be logged)."""
+        from bianzhi_app.accounts.roles import Permission
+        from ui.access import gate
+
+        gate(self.reveal_button, Permission.REVEAL, self.session.account, read_only=self.session.read_only,
+             label=tr("选中人员后显示其完整身份证号;须写明事由,记入安全审计日志"))
+
+    def reveal_selected(self) -> Any:
+        """Ask the 事由, then reveal the selected rows' full numbers on the worker: they show in the list until
+        it is read again (a new filter, a change). The dialog is returned (open) for the caller."""
+        rows = self.selected_rows()
+        if not rows:
+            self.status.setText(tr("请先在名单中选中要显示完整身份证号的人员"))
+            return None
+        from ui.dialogs.reveal import RevealReasonDialog
+
+        person_ids = [row.person_id for row in rows]
+        what = tr("显示{0}人的完整身份证号").format(len(person_ids)) if len(rows) > 1 else \
+            tr("显示{0}的完整身份证号").format(rows[0].name)
+        dialog = RevealReasonDialog(
+            self.session, self, what,
+            lambda reason: lambda book: book.people.reveal(person_ids=person_ids, reason=reason, what="window"))
+        dialog.done_callbacks.append(self._revealed)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _revealed(self, found: dict[int, str]) -> None:
+        if shiboken6.isValid(self):
+            self.model.show_full(found)
 
     def refresh_persons_all(self) -> None:
         """Reload the loaded pages (called when an operation changed persons or units)."""
