@@ -68,6 +68,7 @@ class Launcher(QObject):
         self.window: MainWindow | None = None
         self.welcome: WelcomePage | None = None
         self.start_page = start_page
+        self.upgrade_progress: tuple[int, int] | None = None  # the last (done, total) a migration showed
         self.busy_session: Session | None = None
         self.progress: QWidget | None = None  # a demo's progress dialog while it is made
         from ui.admission import Admission
@@ -152,12 +153,7 @@ class Launcher(QObject):
         opened (migrated) here first."""
         book = None
         try:
-            if prepared.schema_current:
-                book = prepared
-            else:
-                from bianzhi_app.book import Book
-
-                book = Book.from_prepared(prepared)  # releases the lock if refused
+            book = prepared if prepared.schema_current else self._upgrade(prepared)  # refused: lock released
             session = Session(book, path)
         except BaseException:
             if book is not None and book is not prepared:
@@ -171,6 +167,60 @@ class Launcher(QObject):
             return None
         session.open_failed.connect(lambda error: self._open_failed(session, error))
         return session
+
+    def _upgrade(self, prepared: PreparedBook) -> Book:
+        """Open a book whose schema is older, migrating it behind a progress dialog: the pinned backup first, then
+        (0005) every person's ID number sealed in one transaction — minutes on a province. The work runs on a
+        thread; the dialog follows the (done, total) it reports and cannot be cancelled (the migration is one
+        transaction: stopping it half-way would only throw the work away)."""
+        import threading
+
+        from PySide6.QtCore import QEventLoop, Qt, QTimer
+        from PySide6.QtWidgets import QProgressDialog
+
+        from bianzhi_app.book import Book
+
+        state: dict[str, object] = {"done": 0, "total": 0}
+
+        def work() -> None:
+            try:
+                state["book"] = Book.from_prepared(prepared, progress=lambda done, total: state.update(
+                    done=done, total=total))
+            except BaseException as error:  # handed to the main thread below
+                state["error"] = error
+
+        title = tr("升级台账")
+        dialog = QProgressDialog(tr("正在升级台账(先备份,再加密身份证号),请稍候…"), "", 0, 0, self.current())
+        dialog.setWindowTitle(title)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(300)
+        dialog.setMinimumWidth(420)
+        thread = threading.Thread(target=work, name="bianzhi-upgrade", daemon=True)
+        loop = QEventLoop()
+
+        def tick() -> None:
+            done, total = int(state["done"]), int(state["total"])  # type: ignore[call-overload]
+            if total:
+                dialog.setMaximum(total)
+                dialog.setValue(min(done, total))
+                dialog.setLabelText(tr("正在加密身份证号:{0}/{1}人").format(f"{done:,}", f"{total:,}"))
+                self.upgrade_progress = (done, total)
+            if not thread.is_alive():
+                loop.quit()
+
+        timer = QTimer()
+        timer.timeout.connect(tick)
+        thread.start()
+        timer.start(100)
+        loop.exec()
+        timer.stop()
+        tick()
+        dialog.close()
+        dialog.deleteLater()
+        if "error" in state:
+            raise state["error"]  # type: ignore[misc]
+        return state["book"]  # type: ignore[return-value]
 
     def _open_failed(self, session: Session, error: BaseException) -> None:
         """The worker could not open a book already on screen: back to the welcome page with the reason."""
