@@ -89,3 +89,20 @@ def test_a_back_dated_approval_transfer_and_quota_cut_are_checked_the_same_way(d
         from bianzhi_app.check import run_check
 
         assert run_check(conn, book.catalog).ok
+
+
+def test_a_merge_dated_before_what_it_moves_is_refused_in_words(dated: Any) -> None:
+    """Today `unit merge --on` before a person's start gave a raw 'CHECK constraint failed: staffing_dates'."""
+    book, on, path = dated
+    on(dt.date(2026, 2, 1))
+    book.staff.enter(unit="甲局", kind="xz", name="张甲", id_number=person_id(1))
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(InvalidInput, match="日期2026-01-20早于被合并单位最近一次人员、职务或编制变动的日期") as refused:
+        book.units.merge(sources=["甲局", "乙局"], into="甲乙联合局", doc=DOC, on=dt.date(2026, 1, 20))
+    assert refused.value.field == "date"
+    with pytest.raises(InvalidInput, match="设立日期"):
+        book.units.merge(sources=["甲局", "乙局"], into="甲乙联合局", doc=DOC, on=dt.date(2026, 1, 1))
+    assert fingerprint(path) == before
+    book.units.merge(sources=["甲局", "乙局"], into="甲乙联合局", doc=DOC, on=dt.date(2026, 2, 2))
+    assert figures(book, "甲乙联合局", dt.date(2026, 6, 30))["used"] == 1

@@ -20,11 +20,13 @@ from bianzhi_app.db.models import (
     staffing,
     units,
 )
+from bianzhi_app.db.sql import rows as sql_rows
 from bianzhi_app.errors import BianzhiError, InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.kernel import Change, Op, Tx, new_id, require_document
 from bianzhi_app.ops.common import (
     UnitRef,
+    check_not_before,
     clean_text,
     count_open_children,
     find_unit,
@@ -506,6 +508,21 @@ def abolish_unit(tx: Tx, unit: str | int, *, doc: str, on: dt.date | None = None
                      after={"status": "abolished"})
 
 
+def _merge_not_before(tx: Tx, srcs: list[UnitRef], on: dt.date) -> None:
+    """A merge dated D moves everything as of D: refuse (InvalidInput, field date) a D before a merged unit existed or
+    before the latest start of a person, post or figure it moves (the staffing rows' own CHECK would fail)."""
+    for src in srcs:
+        check_not_before(on, src.created_on, f"{src.name}设立日期")
+    ids = ", ".join(str(int(s.id)) for s in srcs)
+    latest = sql_rows(tx.conn, f"SELECT max(d) FROM (SELECT max(start_date) AS d FROM staffing_periods WHERE unit_id IN"
+                           f" ({ids}) AND end_date IS NULL UNION ALL SELECT max(start_date) FROM appointments WHERE"
+                           f" unit_id IN ({ids}) AND end_date IS NULL UNION ALL SELECT max(effective_on) FROM"
+                           f" quota_history WHERE unit_id IN ({ids})) AS x")[0][0]
+    if latest is not None:
+        latest_day = latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
+        check_not_before(on, latest_day, "被合并单位最近一次人员、职务或编制变动的日期")
+
+
 def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt.date | None = None,
                 category: str | None = None, rank: str | None = None, funding: str | None = None) -> Change:
     """Merge units into a new or existing unit (合并), carrying quotas, allowances, reservations,
@@ -520,6 +537,7 @@ def merge_units(tx: Tx, sources: list[str | int], into: str, *, doc: str, on: dt
         raise InvalidInput("至少指定一个被合并的单位", field="unit")
     if len({s.id for s in srcs}) != len(srcs):
         raise InvalidInput("被合并的单位有重复", field="unit")
+    _merge_not_before(tx, srcs, effective_on)
     into_name = _clean_name(into)
     existing = tx.conn.execute(select(units.c.id).where(units.c.name == into_name,
                                                         units.c.status == "active")).scalar()
