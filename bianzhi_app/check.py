@@ -28,6 +28,7 @@ from bianzhi_app.db.models import (
 )
 from bianzhi_app.errors import BianzhiError
 from bianzhi_app.ledger import HASHED_FIELDS, verify_chain
+from bianzhi_app.replay import Replay
 from bianzhi_app.safety.anchors import Anchor
 from bianzhi_app.safety.anchors import compare as compare_anchors
 
@@ -64,7 +65,11 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
     _check_quotas(conn, catalog, names, report)
     _check_posts(conn, catalog, names, report)
     _check_pool(conn, catalog, report)
-    established = _check_chain(conn, report)
+    replay, known = Replay(catalog), len(report.problems)
+    replay.load_history(conn)
+    established = _check_chain(conn, report, replay)
+    if len(report.problems) == known:  # an intact chain: the tables against the figures its entries wrote
+        report.problems.extend(replay.problems(conn))
     if established:
         from bianzhi_app.personal import keyring
 
@@ -129,8 +134,9 @@ def _check_pool(conn: Connection, catalog: Catalog, report: CheckReport) -> None
                                    f"按各单位核定数重算为{int(allocated.get(r.kind_id) or 0)}")
 
 
-def _check_chain(conn: Connection, report: CheckReport) -> list[dict[str, Any]]:
-    """Verify the chain; return the 建账 entries met on the way (seq, unit, after, detail)."""
+def _check_chain(conn: Connection, report: CheckReport, replay: Replay) -> list[dict[str, Any]]:
+    """Verify the chain, feeding each entry's after-state to `replay`; return the 建账 entries met on the way
+    (seq, unit, after, detail)."""
     columns = [ledger.c[name] for name in (*HASHED_FIELDS, "approver", "hash")]
     counted = {"n": 0}
     established: list[dict[str, Any]] = []
@@ -139,9 +145,12 @@ def _check_chain(conn: Connection, report: CheckReport) -> list[dict[str, Any]]:
         for row in conn.execution_options(yield_per=5000).execute(select(*columns).order_by(ledger.c.seq)):
             counted["n"] += 1
             entry = row._mapping
+            after = json.loads(entry["after"])
+            replay.take(entry["seq"], entry["op"], entry["unit_id"], entry["unit_name"], entry["effective_on"], after,
+                        entry["detail"])
             if entry["op"] == "unit.establish":
                 established.append({"seq": entry["seq"], "unit": entry["unit_name"],
-                                    "after": json.loads(entry["after"]), "detail": json.loads(entry["detail"])})
+                                    "after": after, "detail": json.loads(entry["detail"])})
             yield entry
 
     problem = verify_chain(rows())

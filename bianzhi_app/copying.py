@@ -212,7 +212,7 @@ def backup_server_book(engine: Engine, dest: str | os.PathLike[str] | None = Non
             head = result.ledger_head
             assert head is not None
             return make_backup(copy, folder, manifest_extra={
-                "ledger_head": {"seq": head.seq, "hash": head.hash}, "reason": reason,
+                "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "reason": reason,
                 "book": engine.url.render_as_string(hide_password=True)})
     except (CheckFailed, InvalidInput, OSError) as error:
         raise BackupFailed(f"备份失败:服务器数据库未能复制为文件({error})") from error

@@ -151,7 +151,7 @@ def cmd_copy(args: argparse.Namespace) -> None:
     assert head is not None
     dest = describe(args.dest)
     out(args, {"ok": True, "source": describe(args.src), "dest": dest, "rows": result.rows,
-                "ledger_head": {"seq": head.seq, "hash": head.hash},
+                "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg},
                 "security_log_head": ({"seq": result.security_head[0], "hash": result.security_head[1]}
                                       if result.security_head else None)},
          f"已复制到 {dest}:{sum(result.rows.values())} 行,检查通过,两边台账均为第{head.seq}条 {head.hash[:12]}")
