@@ -113,6 +113,7 @@ class Launcher(QObject):
             self.welcome.create_requested.connect(self.create)
             self.welcome.open_requested.connect(self.open_path)
             self.welcome.demo_requested.connect(self.demo)
+            self.welcome.server_requested.connect(self.connect_server)
         else:
             if path:
                 self.welcome.path.setText(path)
@@ -122,7 +123,9 @@ class Launcher(QObject):
         return self.welcome
 
     def _fail(self, path: str, message: str) -> None:
-        self.show_welcome(path if self.window is None else None, message)
+        from ui.server import without_password
+
+        self.show_welcome(without_password(path) if self.window is None else None, message)
 
     # --- opening --------------------------------------------------------------------------
     def open_path(self, path: str) -> bool:
@@ -258,6 +261,7 @@ class Launcher(QObject):
         window.request_new.connect(lambda: self.show_welcome())
         window.request_demo.connect(lambda: self.show_welcome())
         window.request_settings.connect(lambda: self._settings(window))
+        window.request_server.connect(self.connect_server)
         window.destroyed.connect(session.close)
         self.window = window
         window.show()
@@ -268,7 +272,9 @@ class Launcher(QObject):
             old.session.close()
         if self.welcome is not None:
             self.welcome.hide()
-        settings.remember_db(session.path)
+        from ui.server import without_password
+
+        settings.remember_db(without_password(session.path))  # never a server's password
         session.when_ready(session.expire_due)
         session.when_ready(window.update_pending)
         return window
@@ -278,6 +284,16 @@ class Launcher(QObject):
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(window).exec()
+
+    def connect_server(self) -> bool:
+        """文件 → 连接服务器…: the connection dialog, then the server book opens as a file does (sign-in follows)."""
+        from ui.server import ServerDialog
+
+        dialog = ServerDialog(self.current())
+        self.server_dialog = dialog
+        if dialog.exec() != ServerDialog.DialogCode.Accepted:
+            return False
+        return self.open_path(dialog.url)
 
     def choose_file(self) -> None:
         parent = self.current()
