@@ -409,6 +409,11 @@ class MainWindow(QMainWindow):
         self.refresh_all()
         self.update_pending()
         self.session.head_changed.emit(self.session.head())
+        from ui.dialogs.base import OpDialog
+
+        for dialog in self.findChildren(OpDialog):  # an open dialog shows the new figures before it confirms
+            if dialog.isVisible():
+                dialog.refresh()
 
     def refresh_all(self) -> None:
         self.tree.reload()

@@ -132,3 +132,47 @@ def test_migrate_to_server_copies_verifies_and_offers_to_open(qtbot, monkeypatch
     assert opened == [pg_url]
     with Book.open(pg_url) as server, server.read() as conn:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM persons").scalar() == 7
+
+
+def test_a_dialog_whose_figures_moved_shows_the_new_figures_before_it_confirms(qtbot, monkeypatch, pg_url,  # type: ignore[no-untyped-def]
+                                                                               template_book):
+    from PySide6.QtCore import Qt
+
+    from bianzhi_app.book import Book
+    from ui.dialogs.registry import OPERATIONS
+
+    url = _server_book(pg_url, template_book)
+    launcher = _launcher(qtbot, monkeypatch)
+    launcher.open_path(url)
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    window = launcher.window
+    qtbot.addWidget(window)
+    wait_idle(qtbot, window.session)
+    with Book.open(url) as reader, reader.read() as conn:
+        unit = conn.exec_driver_sql("SELECT id FROM units WHERE name = '区农业农村局'").scalar()
+    entry = next(e for e in OPERATIONS if e.key == "enter")
+    dialog = entry.dialog(window.session, window, unit_id=unit)
+    dialog.show()
+    assert "核定3 实有2 在途0 空编1" in dialog.figures.text()
+    # the listener refreshes an open dialog when another clerk commits
+    with Book.open(url, actor="另一位经办人") as other:
+        other.quotas.set(unit="区农业农村局", kind="行政编制", approved=4, doc="杨编发〔2026〕2号")
+    qtbot.waitUntil(lambda: "核定4 实有2 在途0 空编2" in dialog.figures.text(), timeout=5_000)
+    # a commit the listener has not delivered yet: the confirm reads again and shows the new figures instead
+    window.listener.timer.stop()
+    dialog.name.setText("辛八")
+    qtbot.keyClicks(dialog.id_edit.edit, make_id(91))
+    assert dialog.confirm.isEnabled(), dialog.blocked.text()
+    with Book.open(url, actor="另一位经办人") as other:
+        other.staff.enter(unit="区农业农村局", kind="行政编制", name="戊五", id_number=make_id(90))
+    assert "核定4 实有2 在途0 空编2" in dialog.figures.text()  # nothing read since
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    assert "核定4 实有3 在途0 空编1" in dialog.figures.text()
+    assert "最新数字" in dialog.refusal.text() and dialog.isVisible()
+    wait_idle(qtbot, window.session)
+    with Book.open(url) as reader, reader.read() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM persons").scalar() == 8  # nothing entered yet
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)  # confirmed on the figures it now shows
+    wait_idle(qtbot, window.session)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    _close(qtbot, launcher)
