@@ -113,7 +113,7 @@ class Launcher(QObject):
             self.welcome.create_requested.connect(self.create)
             self.welcome.open_requested.connect(self.open_path)
             self.welcome.demo_requested.connect(self.demo)
-            self.welcome.server_requested.connect(self.connect_server)
+            self.welcome.server_requested.connect(lambda: self.connect_server())
         else:
             if path:
                 self.welcome.path.setText(path)
@@ -130,6 +130,10 @@ class Launcher(QObject):
     # --- opening --------------------------------------------------------------------------
     def open_path(self, path: str) -> bool:
         from ui.opening import open_book
+        from ui.server import needs_password
+
+        if needs_password(path):  # a server book from the recent list: the password is asked each time
+            return self.connect_server(path)
 
         try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
             prepared = open_book(self.current(), path, self.actor())
@@ -261,7 +265,7 @@ class Launcher(QObject):
         window.request_new.connect(lambda: self.show_welcome())
         window.request_demo.connect(lambda: self.show_welcome())
         window.request_settings.connect(lambda: self._settings(window))
-        window.request_server.connect(self.connect_server)
+        window.request_server.connect(lambda: self.connect_server())
         window.destroyed.connect(session.close)
         self.window = window
         window.show()
@@ -285,11 +289,12 @@ class Launcher(QObject):
 
         SettingsDialog(window).exec()
 
-    def connect_server(self) -> bool:
-        """文件 → 连接服务器…: the connection dialog, then the server book opens as a file does (sign-in follows)."""
+    def connect_server(self, preset: str = "") -> bool:
+        """文件 → 连接服务器…: the connection dialog, then the server book opens as a file does (sign-in follows).
+        ``preset``: a remembered server URL (without its password) that fills the dialog in."""
         from ui.server import ServerDialog
 
-        dialog = ServerDialog(self.current())
+        dialog = ServerDialog(self.current(), preset=preset)
         self.server_dialog = dialog
         if dialog.exec() != ServerDialog.DialogCode.Accepted:
             return False

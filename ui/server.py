@@ -77,6 +77,20 @@ def connect(url: str) -> Any:
     return psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
 
 
+def needs_password(url: str) -> bool:
+    """A remembered server URL (no password in it) that the server refuses for want of one."""
+    from sqlalchemy.engine import make_url
+
+    if not is_server(url) or make_url(url).password is not None:
+        return False
+    try:
+        connect(url).close()
+    except Exception as error:
+        lowered = str(error).lower()
+        return "password" in lowered or "authentication" in lowered
+    return False
+
+
 def connection_problem(error: BaseException, host: str, port: int, database: str) -> str:
     """What a clerk reads when the server cannot be reached (Chinese; the server's own line as the detail)."""
     text = str(error)
@@ -99,7 +113,7 @@ def _settings() -> QSettings:
 class ServerDialog(QDialog):
     """Host, port, database, user, password, TLS mode; OK only after the server answered."""
 
-    def __init__(self, parent: QWidget | None = None, *, title: str = "", prompt: str = ""):
+    def __init__(self, parent: QWidget | None = None, *, title: str = "", prompt: str = "", preset: str = ""):
         super().__init__(parent)
         self.setObjectName("server_dialog")
         self.setWindowTitle(title or tr("连接服务器"))
@@ -126,6 +140,8 @@ class ServerDialog(QDialog):
             self.sslmode.addItem(tr(TLS_LABELS[mode]), mode)
         index = self.sslmode.findData(str(saved.value("server/sslmode", "prefer") or "prefer"))
         self.sslmode.setCurrentIndex(max(index, 0))
+        if preset:  # a remembered server book (its URL holds no password): the rest filled in
+            self._preset(preset)
         form = QFormLayout()
         form.addRow(tr("服务器地址"), self.host)
         form.addRow(tr("端口"), self.port)
@@ -152,6 +168,18 @@ class ServerDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
         (self.password if self.host.text() and self.user.text() else self.host).setFocus()
+
+    def _preset(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        parts = make_url(url)
+        self.host.setText(parts.host or "")
+        self.port.setValue(parts.port or 5432)
+        self.database.setText(parts.database or "")
+        self.user.setText(parts.username or "")
+        mode = parts.query.get("sslmode")
+        if isinstance(mode, str) and self.sslmode.findData(mode) >= 0:
+            self.sslmode.setCurrentIndex(self.sslmode.findData(mode))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

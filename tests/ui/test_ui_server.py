@@ -176,3 +176,37 @@ def test_a_dialog_whose_figures_moved_shows_the_new_figures_before_it_confirms(q
     wait_idle(qtbot, window.session)
     assert dialog.result() == dialog.DialogCode.Accepted
     _close(qtbot, launcher)
+
+
+def test_a_remembered_server_book_asks_its_password_in_the_dialog_filled_in(qtbot, monkeypatch, pg_url,  # type: ignore[no-untyped-def]
+                                                                            template_book):
+    from PySide6.QtCore import QTimer
+    from sqlalchemy.engine import make_url
+
+    import ui.server
+    from ui.server import needs_password, without_password
+
+    url = _server_book(pg_url, template_book)
+    assert not needs_password(url)  # the test cluster trusts 127.0.0.1: nothing to ask
+    remembered = without_password(url + "?sslmode=disable")
+    assert make_url(remembered).password is None
+    # as a server with password logins: a URL without a password is refused
+    monkeypatch.setattr(ui.server, "needs_password", lambda given: make_url(given).password is None)
+    launcher = _launcher(qtbot, monkeypatch)
+    seen: dict[str, Any] = {}
+
+    def answer() -> None:
+        dialog = launcher.server_dialog
+        parts = make_url(url)
+        seen["filled"] = (dialog.host.text(), dialog.port.value(), dialog.database.text(), dialog.user.text(),
+                          dialog.sslmode.currentData(), dialog.password.text())
+        seen["expected"] = (parts.host, parts.port, parts.database, parts.username or "", "disable", "")
+        dialog.password.setText("secret-pw")
+        dialog.try_connect()
+
+    QTimer.singleShot(0, answer)
+    assert launcher.open_path(remembered)
+    assert seen["filled"] == seen["expected"]
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    qtbot.addWidget(launcher.window)
+    _close(qtbot, launcher)
