@@ -79,9 +79,11 @@ def connect(url: str) -> Any:
 
 def needs_password(url: str) -> bool:
     """A remembered server URL (no password in it) that the server refuses for want of one."""
+    if not is_server(url):  # a file: SQLAlchemy stays unloaded until after the first paint
+        return False
     from sqlalchemy.engine import make_url
 
-    if not is_server(url) or make_url(url).password is not None:
+    if make_url(url).password is not None:
         return False
     try:
         connect(url).close()

@@ -42,9 +42,16 @@ def _launcher(qtbot: Any, monkeypatch: Any) -> Any:
 
 
 def _close(qtbot: Any, launcher: Any) -> None:
-    if launcher.window is not None:
-        wait_idle(qtbot, launcher.window.session)
-        launcher.window.close()
+    """Close the window and its session before the test's database is dropped."""
+    window = launcher.window
+    if window is not None:
+        wait_idle(qtbot, window.session)
+        window.close()
+        window.session.close()
+        gone: list[bool] = []
+        window.destroyed.connect(lambda *_args: gone.append(True))
+        window.deleteLater()
+        qtbot.waitUntil(lambda: bool(gone), timeout=10_000)
 
 
 def test_the_connection_dialog_builds_the_url_and_opens_the_server_book(qtbot, monkeypatch, pg_url, template_book):  # type: ignore[no-untyped-def]
@@ -77,7 +84,6 @@ def test_the_connection_dialog_builds_the_url_and_opens_the_server_book(qtbot, m
     assert "无法连接服务器" in seen["refused"] and "Traceback" not in seen["refused"] and seen["still_open"]
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     window = launcher.window
-    qtbot.addWidget(window)
     assert window.session.path.startswith("postgresql+psycopg://")
     assert "secret-pw" not in window.windowTitle() and "secret-pw" not in window.path_label.text()
     window.show_page("roster")
@@ -99,7 +105,6 @@ def test_other_clerks_commits_refresh_the_window(qtbot, monkeypatch, pg_url, tem
     launcher.open_path(url)
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     window = launcher.window
-    qtbot.addWidget(window)
     assert window.listener is not None and window.listener.conn is not None
     window.show_page("roster")
     qtbot.waitUntil(lambda: len(window.roster.model.rows) == 7, timeout=10_000)
@@ -146,7 +151,6 @@ def test_a_dialog_whose_figures_moved_shows_the_new_figures_before_it_confirms(q
     launcher.open_path(url)
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     window = launcher.window
-    qtbot.addWidget(window)
     wait_idle(qtbot, window.session)
     with Book.open(url) as reader, reader.read() as conn:
         unit = conn.exec_driver_sql("SELECT id FROM units WHERE name = '区农业农村局'").scalar()
@@ -208,5 +212,4 @@ def test_a_remembered_server_book_asks_its_password_in_the_dialog_filled_in(qtbo
     assert launcher.open_path(remembered)
     assert seen["filled"] == seen["expected"]
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
-    qtbot.addWidget(launcher.window)
     _close(qtbot, launcher)
