@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,9 @@ from bianzhi_app.personal import keyring
 from bianzhi_app.personal.area import PeopleArea
 from bianzhi_app.personal.crypto import PersonalKeys
 
+# On a server, every committed write transaction NOTIFYs this channel (payload: the Book's notify_token), so
+# the windows of other clerks LISTENing on it refresh (issue 17).
+CHANGES_CHANNEL = "bianzhi_changes"
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -67,6 +71,7 @@ class Book:
                  clock: Callable[[], dt.datetime] | None = None):
         self.engine = engine
         self.actor = actor or default_actor()
+        self.notify_token = uuid.uuid4().hex  # the payload of this Book's NOTIFY: a window skips its own commits
         self.clock = clock or (lambda: dt.datetime.now().astimezone())
         self.account: Account | None = None
         with engine.connect() as conn:
@@ -338,6 +343,8 @@ class Book:
                             personal=self.personal)
                     yield tx
                     tx.flush()
+                    if conn.dialect.name == "postgresql":  # delivered on commit: other windows refresh (issue 17)
+                        conn.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}, '{self.notify_token}'")
         except exc.IntegrityError as error:
             raise translate_integrity_error(error) from error
         except UnicodeEncodeError as error:  # a lone surrogate that no field check named reached SQLite

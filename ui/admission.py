@@ -139,9 +139,11 @@ class Admission:
 
     def _no_first_admin(self, window: MainWindow) -> None:
         """关闭台账 in the first-admin dialog: the book closes (not when the application is quitting anyway)."""
+        from ui.server import without_password
+
         if self.launcher.window is window and window.isVisible() and not window.session.has_accounts:
             self.launcher.close_window(window, tr("「{0}」尚未设立账户:须先设立系统管理员才能使用")
-                                       .format(window.session.path))
+                                       .format(without_password(window.session.path)))
 
     def _first_admin_made(self, window: MainWindow, key: str, account: Account) -> None:
         from ui.dialogs.accounts import RecoveryKeyDialog

@@ -113,6 +113,7 @@ class Launcher(QObject):
             self.welcome.create_requested.connect(self.create)
             self.welcome.open_requested.connect(self.open_path)
             self.welcome.demo_requested.connect(self.demo)
+            self.welcome.server_requested.connect(lambda: self.connect_server())
         else:
             if path:
                 self.welcome.path.setText(path)
@@ -122,11 +123,17 @@ class Launcher(QObject):
         return self.welcome
 
     def _fail(self, path: str, message: str) -> None:
-        self.show_welcome(path if self.window is None else None, message)
+        from ui.server import without_password
+
+        self.show_welcome(without_password(path) if self.window is None else None, message)
 
     # --- opening --------------------------------------------------------------------------
     def open_path(self, path: str) -> bool:
         from ui.opening import open_book
+        from ui.server import needs_password
+
+        if needs_password(path):  # a server book from the recent list: the password is asked each time
+            return self.connect_server(path)
 
         try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
             prepared = open_book(self.current(), path, self.actor())
@@ -258,6 +265,7 @@ class Launcher(QObject):
         window.request_new.connect(lambda: self.show_welcome())
         window.request_demo.connect(lambda: self.show_welcome())
         window.request_settings.connect(lambda: self._settings(window))
+        window.request_server.connect(lambda: self.connect_server())
         window.destroyed.connect(session.close)
         self.window = window
         window.show()
@@ -268,7 +276,9 @@ class Launcher(QObject):
             old.session.close()
         if self.welcome is not None:
             self.welcome.hide()
-        settings.remember_db(session.path)
+        from ui.server import without_password
+
+        settings.remember_db(without_password(session.path))  # never a server's password
         session.when_ready(session.expire_due)
         session.when_ready(window.update_pending)
         return window
@@ -278,6 +288,17 @@ class Launcher(QObject):
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(window).exec()
+
+    def connect_server(self, preset: str = "") -> bool:
+        """文件 → 连接服务器…: the connection dialog, then the server book opens as a file does (sign-in follows).
+        ``preset``: a remembered server URL (without its password) that fills the dialog in."""
+        from ui.server import ServerDialog
+
+        dialog = ServerDialog(self.current(), preset=preset)
+        self.server_dialog = dialog
+        if dialog.exec() != ServerDialog.DialogCode.Accepted:
+            return False
+        return self.open_path(dialog.url)
 
     def choose_file(self) -> None:
         parent = self.current()

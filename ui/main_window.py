@@ -69,12 +69,15 @@ class MainWindow(QMainWindow):
     request_new = Signal()
     request_demo = Signal()
     request_settings = Signal()
+    request_server = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, start_page: str | None = None):
         super().__init__(parent)
         self.session = session
         self.setObjectName("main_window")
-        self.setWindowTitle(tr("编制台账 — {0}").format(session.path))
+        from ui.server import without_password
+
+        self.setWindowTitle(tr("编制台账 — {0}").format(without_password(session.path)))
         self.tree = UnitTree(session, self)
         self.pages = QTabWidget(self)
         self.pages.setObjectName("pages")
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self._guard_after_paint = AfterFirstPaint(self.pages, self._guard_shortcuts)
         self._start_page = start_page if start_page in PAGES else None
         self.apply_account()
+        self.listener = self._listen()
 
     def _guard_shortcuts(self) -> None:
         """Ctrl+E 入编 and every other shortcut of the window work while an editor has the focus."""
@@ -178,6 +182,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(tr("最近打开"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addAction(self._action("demo", tr("生成演示区域…"), self.request_demo.emit))
+        file_menu.addAction(self._action("connect_server", tr("连接服务器…"), self.request_server.emit))
         file_menu.addSeparator()
         for key, label, slot in self.book_actions.file_items():
             file_menu.addAction(self._action(key, label, slot))
@@ -224,7 +229,9 @@ class MainWindow(QMainWindow):
             menu.setToolTipsVisible(True)  # a disabled command says which role it needs
 
     def _build_status(self) -> None:
-        self.path_label = QLabel(self.session.path, self)
+        from ui.server import without_password
+
+        self.path_label = QLabel(without_password(self.session.path), self)
         self.actor_label = QLabel(tr("经办人:{0}").format(self.session.actor), self)
         self.actor_label.setObjectName("status_account")
         self.pending_button = QPushButton(self)
@@ -383,6 +390,31 @@ class MainWindow(QMainWindow):
         self.tree.select_unit(unit_id)
         self.show_unit(unit_id)
 
+    def _listen(self) -> Any:
+        """On a server book: other clerks' commits (LISTEN/NOTIFY) refresh the window as after its own op."""
+        from ui.server import ChangeListener, is_server
+
+        if not is_server(self.session.path):
+            return None
+        session = self.session
+        listener = ChangeListener(session.path, lambda: getattr(session._book, "notify_token", None), self)
+        listener.changed.connect(self.on_remote_change)
+        listener.start()
+        return listener
+
+    def on_remote_change(self) -> None:
+        """Another clerk committed on the server: every page reads again, and the head label follows."""
+        if self.session._closed:
+            return
+        self.refresh_all()
+        self.update_pending()
+        self.session.head_changed.emit(self.session.head())
+        from ui.dialogs.base import OpDialog
+
+        for dialog in self.findChildren(OpDialog):  # an open dialog shows the new figures before it confirms
+            if dialog.isVisible():
+                dialog.refresh()
+
     def refresh_all(self) -> None:
         self.tree.reload()
         self.stale = set(PAGES)
@@ -448,5 +480,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if self.listener is not None:
+            self.listener.stop()
         self.book_actions.on_close()  # the on-exit backup of a book this window holds
         super().closeEvent(event)

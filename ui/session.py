@@ -98,6 +98,10 @@ class Session(QObject):
     @property
     def book_name(self) -> str:
         """The book's file name for short texts (a dialog line would wrap a whole path; the title has it)."""
+        if "://" in self.path:  # a server book: its database's name (never the URL, which may hold a password)
+            from sqlalchemy.engine import make_url
+
+            return make_url(self.path).database or self.path.split("@")[-1]
         return Path(self.path).name or self.path
 
     # --- the Book ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class WelcomePage(QWidget):
     create_requested = Signal(str, str, str)  # path, region name, code
     open_requested = Signal(str)
     demo_requested = Signal(str, str)  # path, scale
+    server_requested = Signal()  # 连接服务器… (issue 17)
 
     def __init__(self, default_path: str, message: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -86,7 +87,11 @@ class WelcomePage(QWidget):
         demo = QPushButton(tr("生成演示区域"), other)
         demo.setObjectName("welcome_demo")
         demo.clicked.connect(lambda: self.demo_requested.emit(self.path.text().strip(), self.scale.currentData()))
+        server_button = QPushButton(tr("连接服务器…"), other)
+        server_button.setObjectName("welcome_server")
+        server_button.clicked.connect(lambda _c=False: self.server_requested.emit())
         row.addWidget(open_button)
+        row.addWidget(server_button)
         row.addStretch(1)
         row.addWidget(self.scale)
         row.addWidget(demo)

@@ -146,7 +146,9 @@ class SignInDialog(AccountDialog):
                  hint: str = ""):
         super().__init__(session, parent, tr("登录 — 编制台账"), "sign_in_dialog")
         self.say(tr("「{0}」设有账户,请登录。").format(session.book_name) + (f"\n{hint}" if hint else ""), intro=True)
-        self.intro.setToolTip(session.path)
+        from ui.server import without_password
+
+        self.intro.setToolTip(without_password(session.path))
         self.name = self.line(tr("账户名"), "sign_in_name")
         self.password = self.line(tr("密码"), "sign_in_password", password=True)
         self.confirm.setText(tr("登录"))

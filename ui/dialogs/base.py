@@ -139,7 +139,23 @@ class OpDialog(QDialog):
         self.confirm.setEnabled(reason is None)
         self.confirm.setToolTip(reason or "")
 
+    def figures_moved(self) -> bool:
+        """On a server book, other clerks may have committed since the figures were read (issue 17): read them
+        again; when they moved, show the new figures (and say so) instead of confirming, so the clerk confirms
+        what is true now."""
+        if "://" not in self.session.path:  # a file book: the window holds it, nothing moves under it
+            return False
+        with self.session.read() as conn:
+            text, _reason = self.live(conn)
+        if text == self.figures.text():
+            return False
+        self.refresh()
+        self.refusal.setText(tr("其他经办人刚刚改动了相关数字,上面已是最新数字;请核对后再确定。"))
+        return True
+
     def submit(self) -> None:
+        if self.figures_moved():
+            return
         operation = self.request()
         self.refusal.clear()
         self.confirm.setEnabled(False)

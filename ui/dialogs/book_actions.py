@@ -55,6 +55,7 @@ class BookActions(QObject):
                 ("export_book", tr("导出整个台账(Excel)…"), self.export_book),
                 ("template", tr("下载导入模板…"), self.write_template),
                 ("backup", tr("立即备份"), self.backup_now),
+                ("migrate_server", tr("迁移到服务器…"), self.migrate_to_server),
                 ("restore", tr("从备份恢复…"), self.restore)]
 
     def start(self) -> None:
@@ -163,6 +164,50 @@ class BookActions(QObject):
         box.exec()
         if box.clickedButton() is restore:
             self.restore()
+
+    # --- the office server (issue 17) ------------------------------------------------------------
+    def migrate_to_server(self, url: str | None = None) -> Job | None:
+        """文件 → 迁移到服务器…: copy this file book into an empty server database (bianzhi_app.copying: every row,
+        then `check` and both heads compared), with progress; then offer to open the server book."""
+        from ui.server import ServerDialog, is_server, without_password
+
+        if is_server(self.session.path):
+            return self._box("information", tr("迁移到服务器"), tr("这个台账已经在服务器上。"))  # type: ignore[return-value]
+        if url is None:
+            dialog = ServerDialog(self.window, title=tr("迁移到服务器"),
+                                  prompt=tr("把本台账完整复制到服务器上的一个空数据库(本文件保持不变);"
+                                            "复制后逐项核对。请填写目标服务器:"))
+            if dialog.exec() != ServerDialog.DialogCode.Accepted:
+                return None
+            url = dialog.url
+        from bianzhi_app.copying import copy_book
+
+        book = self.book
+        target = url
+
+        def work(job: Job) -> Any:
+            job.progress(0, 0, tr("建立数据库结构"))
+            return copy_book(book.engine, target, progress=lambda table, count: job.progress(count, 0, table))
+
+        def done(result: Any) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
+            head = result.ledger_head
+            box = QMessageBox(QMessageBox.Icon.Question, tr("迁移到服务器"),
+                              tr("已复制到 {0}:{1}行,核对通过(台账第{2}条)。\n现在打开服务器上的台账吗?"
+                                 "之后各经办人都应连接服务器,不再使用本文件。").format(
+                                  without_password(target), f"{sum(result.rows.values()):,}",
+                                  head.seq if head is not None else 0),
+                              QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, self.window)
+            box.setObjectName("migrate_done_box")
+            box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.button(QMessageBox.StandardButton.Open).setText(tr("打开服务器台账"))
+            box.button(QMessageBox.StandardButton.Open).clicked.connect(
+                lambda _c=False: self.window.request_open_path.emit(target))
+            box.open()
+            self.last_box = box
+
+        return run_in_background(self.window, self.session, tr("正在迁移到服务器"), work, done)
 
     # --- backup / restore / check --------------------------------------------------------------
     def backup_now(self) -> Job:
