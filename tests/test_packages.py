@@ -480,6 +480,15 @@ def test_city_package_carries_its_counties_packages_to_the_province(world: dict)
     for code in world["counties"]:
         for number in world["counties"][code]["ids"]:
             assert number.encode() not in data  # the counties' ID numbers stay sealed
+    again = folder / "610400-cli.bzp"  # the same through the command line
+    text = city.ok("package", "export", str(again), "--to", str(folder / "province.key"),
+                   *(x for p in packages.values() for x in ("--carry", str(p))))
+    assert "随附下级数据包 610481" in text and "随附下级数据包 610431" in text
+    listed = province.json("package", "carried", str(again))["carried"]
+    assert [(c["code"], c["digest"]) for c in listed] == [(c["code"], c["digest"]) for c in carried]
+    assert "已校验" in province.ok("package", "carried", str(again))
+    assert city("package", "export", str(folder / "x.bzp"), "--to", str(folder / "province.key"),
+                "--carry", str(newer))[0] == 4 and not (folder / "x.bzp").exists()
 
 
 def test_a_carried_package_that_does_not_verify_is_refused(world: dict) -> None:
