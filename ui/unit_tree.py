@@ -58,7 +58,7 @@ class _Node:
     def expandable(self) -> bool:
         if self.unit is not None:
             return self.unit.has_children
-        return self.held is None  # the root, a category or a region's level
+        return self.held is None  # the root, a category or a region's level (a held unit's children are all read)
 
 
 def unit_text(node: q.UnitNode) -> str:
@@ -134,13 +134,36 @@ class UnitTreeModel(QAbstractItemModel):
                 self.root.children.append(self._new(self.root, row=row, category=category, count=count))
             for region in regions:  # a city's counties: a level each, their units read-only beneath
                 level = self._new(self.root, row=len(self.root.children), region=region)
-                level.children = [self._new(level, row=i, held=u) for i, u in enumerate(region["units"])]
-                level.exhausted = True
+                self._add_held(level, region["units"])
                 self.root.children.append(level)
             self.root.exhausted = True
         self.endResetModel()
         if self.term:
             self.fetchMore(QModelIndex())
+
+    def _add_held(self, level: _Node, units: list[dict[str, Any]]) -> None:
+        """A county's units under its level, by parent as its package gives them (a unit whose parent is not in
+        the package sits at the top)."""
+        ids = {u.get("id") for u in units}
+        children: dict[Any, list[dict[str, Any]]] = {}
+        for u in units:
+            children.setdefault(u.get("parent_id") if u.get("parent_id") in ids else None, []).append(u)
+
+        def add(owner: _Node, parent_id: Any) -> None:
+            for row, unit in enumerate(children.get(parent_id, [])):
+                node = self._new(owner, row=row, held=unit)
+                owner.children.append(node)
+                add(node, unit.get("id"))
+            owner.exhausted = True
+
+        add(level, None)
+
+    @staticmethod
+    def region_of(node: _Node) -> dict[str, Any] | None:
+        """The subordinate region a held unit (or a region's level) belongs to."""
+        while node is not None and node.region is None:
+            node = node.parent  # type: ignore[assignment]
+        return node.region if node is not None else None
 
     def node(self, index: Index) -> _Node:
         return self._nodes[index.internalId()] if index.isValid() else self.root
@@ -237,8 +260,9 @@ class UnitTreeModel(QAbstractItemModel):
                 return f"{mark[0]} {node.held['name']}" if mark else node.held["name"]
             if role == FOREGROUND:
                 return mark[1] if mark else None
-            if role == TOOLTIP and node.parent is not None and node.parent.region is not None:
-                return tr("{0}({1}数据包,只读)").format(node.held["name"], node.parent.region["name"])
+            region = self.region_of(node) if role == TOOLTIP else None
+            if region is not None:
+                return tr("{0}({1}数据包,只读)").format(node.held["name"], region["name"])
             return None  # no UNIT_ID: nothing in the window can act on a county's unit
         if unit is None:
             if role == DISPLAY:
@@ -418,9 +442,10 @@ class UnitTree(QWidget):
         """The county's region and unit selected (a city's tree), or None."""
         index = self.tree.currentIndex()
         node = self.model.node(index) if index.isValid() else None
-        if node is None or node.held is None or node.parent is None or node.parent.region is None:
+        region = self.model.region_of(node) if node is not None and node.held is not None else None
+        if node is None or node.held is None or region is None:
             return None
-        return node.parent.region, node.held
+        return region, node.held
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         held = self.held_unit()

@@ -27,6 +27,8 @@ def county(path: Path, name: str, code: str, *, over: bool) -> None:
         for serial in (1, 2, 3):
             book.staff.enter(unit=f"{name}财政局", kind="行政编制", name=f"{name}{serial}",
                              id_number=make_id(serial, region=code), on=START)
+        book.units.add(name=f"{name}财政局信息中心", category="事业单位", rank="正股", doc=DOC, on=START,
+                       parent=f"{name}财政局", funding="全额拨款", requires_approval=False)
         if over:
             book.quotas.set(unit=f"{name}财政局", kind="行政编制", approved=2, doc="咸编发〔2026〕8号",
                             as_allowance=True)
@@ -58,7 +60,7 @@ def texts(model, parent) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_the_tree_has_a_read_only_level_per_county(qtbot, window):  # type: ignore[no-untyped-def]
-    from ui.first_paint import USER
+    from ui.first_paint import TOOLTIP, USER
 
     tree, model = window.tree, window.tree.model
     top = texts(model, model.index(-1, 0))
@@ -70,8 +72,11 @@ def test_the_tree_has_a_read_only_level_per_county(qtbot, window):  # type: igno
     xingping = model.index(2, 0)
     assert texts(model, xingping) == ["▲ 兴平市财政局"]  # over quota by its package's figures
     held = model.index(0, 0, xingping)
+    assert texts(model, held) == ["兴平市财政局信息中心"]  # by parent, as the county's own tree
+    assert model.index(0, 0, held).data(USER) is None
+    assert "兴平市数据包" in model.index(0, 0, held).data(TOOLTIP)
     assert held.data(USER) is None  # no unit id: no page or dialog acts on it
-    assert not model.hasChildren(held)
+    assert not model.hasChildren(model.index(0, 0, held)) and not model.canFetchMore(held)
     shown_unit = window.unit_page.unit_id if window.built("unit") else None
     tree.tree.setCurrentIndex(held)
     assert tree.current_unit() is None
