@@ -4,6 +4,7 @@ past day; a person on establishment in two counties; no full ID number in a pack
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -15,6 +16,7 @@ from bookhelpers import DOC, Cli, fingerprint, valid_id, with_accounts
 from leakcheck import leaks
 
 from bianzhi_app.book import Book
+from bianzhi_app.errors import InvalidInput
 from bianzhi_app.packages import fileformat
 
 EARLY, LATER = dt.date(2026, 2, 1), dt.date(2026, 6, 1)
@@ -441,3 +443,71 @@ def test_the_citys_quarterly_review_is_grouped_by_county(world: dict) -> None:
     xingping = next(name for name in rows if name.startswith("兴平市("))
     assert county["as_of"] in xingping and rows[xingping][2] == str(approved)  # 单位数, then 核定
     assert rows["武功县(未报)"][2] == "0" and rows["全市合计"][2] == str(approved)
+
+
+def test_city_package_carries_its_counties_packages_to_the_province(world: dict) -> None:
+    """A city's package to the province carries its counties' held packages byte for byte; the province verifies
+    the city's package and each county's inside it under the keys the city vouched for; a county file that is
+    not the held package is refused before anything is written."""
+    city, folder = world["city"], world["dir"]
+    packages = {code: export(world, code) for code in world["counties"]}
+    for package in packages.values():
+        city.ok("package", "import", str(package))
+    province = Cli(folder / "province.db", world["city"].capsys)
+    province.ok("init", "--region", "陕西省", "--code", "610000")
+    (folder / "province.key").write_text(province.ok("package", "key"), encoding="utf-8")
+    province.ok("region", "add", "咸阳市", "--code", "610400", "--key", str(folder / "city.key"))
+    to = (folder / "province.key").read_text(encoding="utf-8")
+    target = folder / "610400.bzp"
+    newer = export(world, "610481", name="610481-again.bzp")  # a later export: not the package the city holds
+    with Book.open(city.db, account=_credentials()) as book:
+        with pytest.raises(InvalidInput, match="不是本台账所持的兴平市数据包"):
+            book.packages.export(path=target, to_key_text=to, carry=[newer])
+        assert not target.exists()
+        manifest = book.packages.export(path=target, to_key_text=to, carry=list(packages.values()))
+    assert [c["code"] for c in manifest["carried"]] == ["610481", "610431"]
+    data = target.read_bytes()
+    with Book.open(province.db, account=_credentials()) as book:
+        carried = book.packages.carried(target)
+        assert book.packages.import_package(target).imported  # the city's own package imports as any other
+    assert [c["code"] for c in carried] == ["610481", "610431"]
+    for entry in carried:
+        county = world["counties"][entry["code"]]["cli"].json("status")
+        assert entry["units"] == county["units"] and entry["as_of"] == county["as_of"]
+        assert entry["ledger_head"] == {k: county["ledger_head"][k] for k in ("seq", "hash")}
+        original = packages[entry["code"]].read_bytes()
+        assert fileformat.parse(original, packages[entry["code"]]).digest == entry["digest"]  # unchanged
+    for code in world["counties"]:
+        for number in world["counties"][code]["ids"]:
+            assert number.encode() not in data  # the counties' ID numbers stay sealed
+    again = folder / "610400-cli.bzp"  # the same through the command line
+    text = city.ok("package", "export", str(again), "--to", str(folder / "province.key"),
+                   *(x for p in packages.values() for x in ("--carry", str(p))))
+    assert "随附下级数据包 610481" in text and "随附下级数据包 610431" in text
+    listed = province.json("package", "carried", str(again))["carried"]
+    assert [(c["code"], c["digest"]) for c in listed] == [(c["code"], c["digest"]) for c in carried]
+    assert "已校验" in province.ok("package", "carried", str(again))
+    assert city("package", "export", str(folder / "x.bzp"), "--to", str(folder / "province.key"),
+                "--carry", str(newer))[0] == 4 and not (folder / "x.bzp").exists()
+
+
+def test_a_carried_package_that_does_not_verify_is_refused(world: dict) -> None:
+    from bianzhi_app.packages.carry import verify_carried
+
+    city = world["city"]
+    package = export(world, "610481")
+    city.ok("package", "import", str(package))
+    with Book.open(city.db, account=_credentials()) as book, book.read() as conn:
+        from bianzhi_app.packages.carry import carried_entries
+
+        entries = carried_entries(conn, [package])
+    named = {"carried": [{"code": "610481", "digest": entries[0]["digest"]}]}
+    assert [c["code"] for c in verify_carried(named, {"carried": entries})] == ["610481"]
+    raw = bytearray(base64.b64decode(entries[0]["package"]))
+    raw[-1] ^= 1  # one bit of the county's signature
+    bad = [{**entries[0], "package": base64.b64encode(bytes(raw)).decode()}]
+    with pytest.raises(InvalidInput, match="签名"):
+        verify_carried(named, {"carried": bad})
+    other = [{**entries[0], "sign_public": base64.b64encode(b"\0" * 32).decode()}]
+    with pytest.raises(InvalidInput, match="指纹"):
+        verify_carried(named, {"carried": other})

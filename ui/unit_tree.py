@@ -5,6 +5,11 @@ category's top units or a unit's children are read a page at a time, by SQL, whe
 it or scrolls to the end of what is loaded; the marks come with each page. Typing in the search
 box switches the tree to a flat list of the units whose name contains the text, also paged by
 SQL. So a province (40,000 units) opens as fast as a county.
+
+A city (a book with registered subordinate regions, issue 18) gets, below its own units' categories (市本级), a
+level per county labelled with its held package's day, and beneath it the county's units as the package gives
+them: read-only (they carry no unit id, so no page or dialog acts on them); selecting one shows its figures under
+the tree.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
 
 from bianzhi_app import queries as q
 from ui.fields import search_edit
@@ -33,16 +38,19 @@ EXPAND_ALL_UP_TO = 1000  # units; above it only the first category is expanded a
 class _Node:
     """One row of the tree (a plain class: the window makes hundreds of these before its first paint)."""
 
-    __slots__ = ("category", "children", "count", "exhausted", "key", "parent", "row", "unit")
+    __slots__ = ("category", "children", "count", "exhausted", "held", "key", "parent", "region", "row", "unit")
 
     def __init__(self, key: int, parent: _Node | None, row: int = 0, category: str = "", count: int = 0,
-                 unit: q.UnitNode | None = None):
+                 unit: q.UnitNode | None = None, region: dict[str, Any] | None = None,
+                 held: dict[str, Any] | None = None):
         self.key = key  # the model's internal id
         self.parent = parent
         self.row = row
         self.category = category  # a category row (top level of the normal view)
         self.count = count  # a category's number of active units
         self.unit = unit
+        self.region = region  # a subordinate region's level (a city's tree): its held package
+        self.held = held  # one of that region's units, as its package gives it (read-only)
         self.children: list[_Node] = []
         self.exhausted = False
 
@@ -50,12 +58,43 @@ class _Node:
     def expandable(self) -> bool:
         if self.unit is not None:
             return self.unit.has_children
-        return True  # the root, or a category
+        return self.held is None  # the root, a category or a region's level (a held unit's children are all read)
 
 
 def unit_text(node: q.UnitNode) -> str:
     mark = MARKS.get(node.state)
     return f"{mark[0]} {node.name}" if mark else node.name
+
+
+def held_state(unit: dict[str, Any]) -> str:
+    """A held unit's mark as the package's figures give it: over quota in any kind, or at quota."""
+    quotas = [f for f in unit.get("quota", {}).values() if f.get("approved") or f.get("used")]
+    if any(int(f.get("overage", 0)) > 0 or int(f.get("used", 0)) > int(f.get("approved", 0)) for f in quotas):
+        return "over"
+    if quotas and all(int(f.get("used", 0)) + int(f.get("reserved", 0)) >= int(f.get("approved", 0))
+                      for f in quotas):
+        return "at"
+    return ""
+
+
+def region_text(region: dict[str, Any]) -> str:
+    """A subordinate region's level: its name and its held package's day (or 未报)."""
+    if region["as_of"]:
+        return tr("{0}(数据包截至{1},只读)").format(region["name"], region["as_of"])
+    return tr("{0}(未报)").format(region["name"])
+
+
+def held_figures(region: dict[str, Any], unit: dict[str, Any]) -> str:
+    """What the tree shows under itself for a held unit: its region, package day and figures per kind."""
+    names = {k.get("code"): k.get("name", k.get("code")) for k in region.get("kinds", [])}
+    lines = [f"{unit['name']}", tr("{0} 数据包截至{1}(只读)").format(region["name"], region["as_of"])]
+    for code, f in unit.get("quota", {}).items():
+        if not (f.get("approved") or f.get("used") or f.get("reserved")):
+            continue
+        lines.append(tr("{0}:核定{1} 实有{2} 在途{3} 空编{4} 超编{5}").format(
+            tr(str(names.get(code, code))), f.get("approved", 0), f.get("used", 0), f.get("reserved", 0),
+            f.get("vacancy", 0), f.get("overage", 0)))
+    return "\n".join(lines)
 
 
 class UnitTreeModel(QAbstractItemModel):
@@ -90,12 +129,41 @@ class UnitTreeModel(QAbstractItemModel):
         if not self.term:
             with self.session.read() as conn:
                 categories = q.unit_categories(conn)
+                regions = q.held_packages(conn) if q.has_subregions(conn) else []
             for row, (category, count) in enumerate(categories):
                 self.root.children.append(self._new(self.root, row=row, category=category, count=count))
+            for region in regions:  # a city's counties: a level each, their units read-only beneath
+                level = self._new(self.root, row=len(self.root.children), region=region)
+                self._add_held(level, region["units"])
+                self.root.children.append(level)
             self.root.exhausted = True
         self.endResetModel()
         if self.term:
             self.fetchMore(QModelIndex())
+
+    def _add_held(self, level: _Node, units: list[dict[str, Any]]) -> None:
+        """A county's units under its level, by parent as its package gives them (a unit whose parent is not in
+        the package sits at the top)."""
+        ids = {u.get("id") for u in units}
+        children: dict[Any, list[dict[str, Any]]] = {}
+        for u in units:
+            children.setdefault(u.get("parent_id") if u.get("parent_id") in ids else None, []).append(u)
+
+        def add(owner: _Node, parent_id: Any) -> None:
+            for row, unit in enumerate(children.get(parent_id, [])):
+                node = self._new(owner, row=row, held=unit)
+                owner.children.append(node)
+                add(node, unit.get("id"))
+            owner.exhausted = True
+
+        add(level, None)
+
+    @staticmethod
+    def region_of(node: _Node) -> dict[str, Any] | None:
+        """The subordinate region a held unit (or a region's level) belongs to."""
+        while node is not None and node.region is None:
+            node = node.parent  # type: ignore[assignment]
+        return node.region if node is not None else None
 
     def node(self, index: Index) -> _Node:
         return self._nodes[index.internalId()] if index.isValid() else self.root
@@ -184,6 +252,18 @@ class UnitTreeModel(QAbstractItemModel):
             return None
         node = self._nodes[index.internalId()]
         unit = node.unit
+        if node.region is not None:
+            return region_text(node.region) if role in (DISPLAY, TOOLTIP) else None
+        if node.held is not None:
+            mark = MARKS.get(held_state(node.held))
+            if role == DISPLAY:
+                return f"{mark[0]} {node.held['name']}" if mark else node.held["name"]
+            if role == FOREGROUND:
+                return mark[1] if mark else None
+            region = self.region_of(node) if role == TOOLTIP else None
+            if region is not None:
+                return tr("{0}({1}数据包,只读)").format(node.held["name"], region["name"])
+            return None  # no UNIT_ID: nothing in the window can act on a county's unit
         if unit is None:
             if role == DISPLAY:
                 return f"{tr(node.category)} ({node.count})"
@@ -238,8 +318,13 @@ class UnitTree(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setModel(self.model)
+        self.held_view = QLabel(self)  # a county's unit selected in a city's tree: its figures, read-only
+        self.held_view.setObjectName("held_unit_figures")
+        self.held_view.setWordWrap(True)
+        self.held_view.hide()
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
+        layout.addWidget(self.held_view)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -353,7 +438,20 @@ class UnitTree(QWidget):
             self._quiet = False
         self.tree.scrollTo(index)
 
+    def held_unit(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The county's region and unit selected (a city's tree), or None."""
+        index = self.tree.currentIndex()
+        node = self.model.node(index) if index.isValid() else None
+        region = self.model.region_of(node) if node is not None and node.held is not None else None
+        if node is None or node.held is None or region is None:
+            return None
+        return region, node.held
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        held = self.held_unit()
+        if held is not None:
+            self.held_view.setText(held_figures(*held))
+        self.held_view.setVisible(held is not None)
         unit_id = current.data(UNIT_ID) if current.isValid() else None
         if unit_id is not None and not self._quiet:
             self.unit_selected.emit(unit_id)

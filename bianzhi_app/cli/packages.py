@@ -33,13 +33,23 @@ def cmd_package_key(args: argparse.Namespace) -> None:
 def cmd_package_export(args: argparse.Namespace) -> None:
     key_text = read_key_file(args.to)
     with open_book(args) as book:
-        manifest = book.packages.export(path=args.file, to_key_text=key_text, as_of=args.as_of)
+        manifest = book.packages.export(path=args.file, to_key_text=key_text, as_of=args.as_of,
+                                        carry=args.carry or None)
     counts = manifest["counts"]
+    carried = "".join(f";随附下级数据包 {c['code']}" for c in manifest.get("carried", []))
     out(args, {"ok": True, "file": args.file, "manifest": manifest},
         f"已导出数据包 {args.file}:{manifest['region']['name']}({manifest['region']['code']})截至 {manifest['as_of']},"
         f"单位{counts['units']}个,人员{counts['persons']}人,用编核准{counts['approvals']}件,"
         f"台账 #{manifest['ledger_head']['seq']} {manifest['ledger_head']['hash'][:12]};"
-        f"接收方 {manifest['recipient']['name']}({manifest['recipient']['code']})")
+        f"接收方 {manifest['recipient']['name']}({manifest['recipient']['code']}){carried}")
+
+
+def cmd_package_carried(args: argparse.Namespace) -> None:
+    with open_book(args) as book:
+        found = book.packages.carried(args.file)
+    lines = [f"{c['name']}({c['code']})\t截至 {c['as_of']}\t台账 #{c['ledger_head']['seq']}\t已校验" for c in found]
+    out(args, {"carried": [{k: v for k, v in c.items() if k != "units"} for c in found]},
+        "\n".join(lines) if lines else "此数据包没有随附下级数据包")
 
 
 def cmd_package_import(args: argparse.Namespace) -> None:
@@ -81,6 +91,11 @@ def register(cli: Registry) -> None:
     p.add_argument("file", metavar="FILE.bzp", help="数据包文件")
     p.add_argument("--to", required=True, metavar="KEYFILE", help="接收方(上级)台账的公钥文件")
     p.add_argument("--as-of", type=DateArg, metavar="日期", help="截至日期 YYYY-MM-DD(默认今天)")
+    p.add_argument("--carry", action="append", metavar="FILE.bzp",
+                   help="(市台账)随附所持的下级数据包文件,原样报给上级(可多次)")
+    p = cli.command("carried", cmd_package_carried, "(省台账)校验市数据包中随附的各县区数据包,不作改动",
+                    writes=False, permission=Permission.READ, parent=package)
+    p.add_argument("file", metavar="FILE.bzp", help="市的数据包文件")
     p = cli.command("import", cmd_package_import, "导入下级地区的数据包(先校验签名和内容)", writes=True,
                     permission=Permission.STAFF, parent=package)
     p.add_argument("file", metavar="FILE.bzp", help="数据包文件")

@@ -205,13 +205,16 @@ class PackagesArea:
             name, code = _own_region(conn)
         return own.public(name, code)
 
-    def export(self, *, path: str | os.PathLike[str], to_key_text: str, as_of: dt.date | None = None
-               ) -> dict[str, Any]:
+    def export(self, *, path: str | os.PathLike[str], to_key_text: str, as_of: dt.date | None = None,
+               carry: list[str | os.PathLike[str]] | None = None) -> dict[str, Any]:
         """Write a signed package of this region's figures and roster for the book whose public keys are
-        ``to_key_text``; writes an `export` event first. Returns the manifest. Refuses a bad key text, a day
-        before the book's first entry or after today, an unwritable file (InvalidInput); a missing folder
-        (NotFound); a key that is this book's own (StateRefused)."""
+        ``to_key_text``; writes an `export` event first. Returns the manifest. A city's package carries the
+        files ``carry`` of its counties' held packages unchanged (see `carry.carried_entries`). Refuses a bad key
+        text, a day before the book's first entry or after today, an unwritable file, a carried file that is not
+        a held package (InvalidInput); a missing folder or file (NotFound); a key that is this book's own
+        (StateRefused)."""
         from bianzhi_app.accounts import seclog
+        from bianzhi_app.packages.carry import carried_entries
         from bianzhi_app.queries import check_as_of
 
         book = self._book
@@ -226,17 +229,22 @@ class PackagesArea:
         if as_of is not None:
             with book.read() as conn:
                 check_as_of(conn, as_of)
+        carried: list[dict[str, Any]] = []
+        if carry:
+            with book.read() as conn:
+                carried = carried_entries(conn, list(carry))
         own = self._keys(create=True)  # after every check of the arguments: a refusal makes no keys
         if to.sign_public == own.sign_public:
             raise StateRefused("接收方公钥是本台账自己的:数据包应发给上级(市)台账的公钥", field="key")
         with book.read() as conn:
-            manifest, content = build.build(conn, book.catalog, personal, own, to, as_of, book.clock())
+            manifest, content = build.build(conn, book.catalog, personal, own, to, as_of, book.clock(), carried)
         by = book.account.name if book.account is not None else book.actor
         with book.transact() as tx:
             seclog.append(tx.conn, account=by, event=Event.EXPORT, at=book.clock(), detail={
                 "what": "package", "file": os.path.basename(os.fspath(path)), "to": f"{to.name}({to.code})",
                 "as_of": manifest["as_of"], "units": manifest["counts"]["units"],
-                "persons": manifest["counts"]["persons"], "approvals": manifest["counts"]["approvals"]})
+                "persons": manifest["counts"]["persons"], "approvals": manifest["counts"]["approvals"],
+                **({"carried": [c["region"]["code"] for c in carried]} if carried else {})})
         try:
             fileformat.write(path, manifest, content, own.sign_private)
         except OSError as error:
@@ -274,6 +282,15 @@ class PackagesArea:
         key = fileformat.id_key(shared, ephemeral, own.enc_public)
         figures, persons = _check_content(manifest, content, key, manifest["algorithms"]["cipher"], personal)
         return _Checked(int(region_id), str(name), code, raw, figures, persons)
+
+    def carried(self, path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+        """The counties' packages a city's package carries, after the city's package and then each of them
+        verified (see `carry.verify_carried`); nothing is written. Refuses (InvalidInput) what `verify` refuses
+        and a carried package that does not verify."""
+        from bianzhi_app.packages.carry import verify_carried
+
+        checked = self.verify(path)
+        return verify_carried(checked.raw.manifest, json.loads(checked.raw.content_bytes.decode("utf-8")))
 
     def import_package(self, path: str | os.PathLike[str]) -> ImportResult:
         """Take a county's package into this (city) book: verified completely first (`verify`); the same

@@ -46,8 +46,11 @@ def approvals_in_force(conn: Any, catalog: Catalog, as_of: dt.date | None) -> li
 
 
 def build(conn: Any, catalog: Catalog, personal: PersonalKeys, own: BookKeys, to: PublicKeys,
-          as_of: dt.date | None, now: dt.datetime) -> tuple[dict[str, Any], bytes]:
-    """The manifest (without its content digest: `fileformat.write` adds it) and the content bytes."""
+          as_of: dt.date | None, now: dt.datetime, carried: list[dict[str, Any]] | None = None
+          ) -> tuple[dict[str, Any], bytes]:
+    """The manifest (without its content digest: `fileformat.write` adds it) and the content bytes. A city's
+    package carries its counties' packages unchanged (``carried``, see `carry.carried_entries`): in the content,
+    and named by region code and digest in the manifest."""
     from bianzhi_app.queries import roster, status
 
     figures = status(conn, catalog, as_of=as_of)
@@ -82,4 +85,7 @@ def build(conn: Any, catalog: Catalog, personal: PersonalKeys, own: BookKeys, to
         "recipient": {"code": to.code, "name": to.name, "fingerprint": to.fingerprint},
         "ephemeral_public": base64.b64encode(ephemeral_public).decode("ascii"),
     }
+    if carried:
+        content["carried"] = carried
+        manifest["carried"] = [{"code": c["region"]["code"], "digest": c["digest"]} for c in carried]
     return manifest, fileformat.encode(content)

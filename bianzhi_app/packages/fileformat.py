@@ -103,7 +103,12 @@ def read(path: str | os.PathLike[str]) -> RawPackage:
     source = Path(path)
     if not source.is_file():
         raise NotFound(f"数据包文件不存在:{source}", field="file")
-    data = source.read_bytes()
+    return parse(source.read_bytes(), source)
+
+
+def parse(data: bytes, source: Path) -> RawPackage:
+    """The entries of a package's bytes (a file's, or one carried inside a city's package: `source` names it in
+    a refusal); refuses (InvalidInput) what `read` refuses."""
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + SIGNATURE_BYTES + 22:
         raise _damaged(source, "不是编制台账数据包(文件头不对或文件不完整)")
     signed, signature = data[:-SIGNATURE_BYTES], data[-SIGNATURE_BYTES:]

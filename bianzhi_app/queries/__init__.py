@@ -42,6 +42,7 @@ from bianzhi_app.queries.persons import (
     roster_count,
     roster_page,
 )
+from bianzhi_app.queries.regions import has_subregions, held_packages, region_figures
 from bianzhi_app.queries.units import (
     UnitNode,
     active_unit_id,
@@ -61,8 +62,9 @@ from bianzhi_app.queries.units import (
 __all__ = [
     "INDEXED_SORTS", "PAGE", "ROSTER_SORTS", "LedgerFilter", "RosterFilter", "RosterRow", "UnitNode", "UnitRecord",
     "active_unit_id", "approval_rows", "approvals_list", "book_started", "check_as_of", "dashboard",
-    "documents_page", "head_as_of", "ledger_entries", "ledger_page", "live_pool", "live_post", "live_quota",
-    "looks_like_id", "person_slot", "person_slot_by_id", "post_figures", "quota_figures", "region_info",
+    "documents_page", "has_subregions", "head_as_of", "held_packages", "ledger_entries", "ledger_page",
+    "live_pool", "live_post", "live_quota", "looks_like_id", "person_slot", "person_slot_by_id", "post_figures",
+    "quota_figures", "region_figures", "region_info",
     "resolve_unit_id", "roster",
     "roster_count", "roster_page", "status", "summarize_detail", "unit_categories", "unit_children", "unit_completions",
     "unit_detail", "unit_functions", "unit_name", "unit_nodes", "unit_path", "unit_posts", "unit_quotas",

@@ -47,3 +47,16 @@ def region_figures(conn: Any, catalog: Catalog) -> dict[str, Any]:
     total = {k: {f: sum(r["totals"].get(k, zero)[f] for r in regions) for f in FIGURES} for k in all_kinds}
     return {"region": own["region"], "regions": regions, "total": total,
             "own": {"totals": totals(own["units"], kinds), "ledger_head": own["ledger_head"]}}
+
+
+def held_packages(conn: Any) -> list[dict[str, Any]]:
+    """Per registered region (by code) its name, code, the held package's as-of day (None: 未报), its kinds
+    ({code, name}) and units (each with its quota per kind code): what the city's window shows read-only."""
+    found = rows(conn, "SELECT r.name, r.code, p.as_of, p.figures FROM subregions r"
+                       " LEFT OUTER JOIN region_packages p ON p.region_id = r.id ORDER BY r.code")
+    result = []
+    for name, code, as_of, figures in found:
+        package = json.loads(figures) if figures else {}
+        result.append({"name": str(name), "code": str(code), "as_of": as_of, "kinds": package.get("kinds", []),
+                       "units": package.get("units", [])})
+    return result

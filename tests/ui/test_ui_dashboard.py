@@ -77,6 +77,7 @@ def test_the_page_lists_the_unit_over_quota_the_unit_at_quota_and_the_approval_e
     assert shown(page.at) == [["区满编局", "行政编制", "2", "2", "0"]]
     assert headers(page.expiring) == ["单位", "核准编号", "编制类型", "剩余", "有效期至"]
     assert shown(page.expiring) == [["区在途局", NUMBERS["soon"], "事业编制", "2", SOON.isoformat()]]
+    assert page.regions_box.isHidden()  # a county's book: no 各县区 section
     pool = {row[0]: row[1:] for row in shown(page.pool)}
     assert pool["行政编制"] == ["20", "9", "11", "6", "0"]  # total, allocated, unallocated, used, reserved
     assert pool["事业编制"] == ["20", "4", "16", "0", "3"]

@@ -1,8 +1,11 @@
 """概览: the region pool per kind, use against quota as bar charts, units over or at quota,
-approvals expiring within 30 days."""
+approvals expiring within 30 days. A city's (a book with subordinate regions, issue 18) adds 各县区情况: a bar
+per county (核定/实有 over all kinds, from its held package), the counties over quota, and each county's package
+day, flagged when it is older than a quarter (or not yet reported)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import shiboken6
@@ -59,6 +62,21 @@ class DashboardPage(QScrollArea):
             table.setMinimumHeight(220)
             table.itemDoubleClicked.connect(self._activated)
         layout.addLayout(lists)
+        self.regions_box = QWidget(body)  # a city's counties; hidden for a county's book
+        self.regions_box.setObjectName("regions_box")
+        regions = QGridLayout(self.regions_box)
+        regions.setContentsMargins(0, 0, 0, 0)
+        self.region_chart = BarChart(self.regions_box)
+        self.region_chart.setObjectName("region_chart")
+        self.region_over = make_table(self.regions_box, "region_over_table")
+        self.region_packages = make_table(self.regions_box, "region_packages_table")
+        for column, (label, widget) in enumerate(((tr("各县区编制使用情况"), self.region_chart),
+                                                  (tr("超编县区"), self.region_over),
+                                                  (tr("各县区数据包"), self.region_packages))):
+            regions.addWidget(heading(label, self.regions_box), 0, column)
+            regions.addWidget(widget, 1, column, QtCore.Qt.AlignmentFlag.AlignTop)
+        self.regions_box.hide()
+        layout.addWidget(self.regions_box)
         layout.addStretch(1)
         self.setWidget(body)
 
@@ -77,18 +95,20 @@ class DashboardPage(QScrollArea):
         if not self.loaded:
             self.title.setText(tr("正在载入…"))
 
-        def read(conn: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        def read(conn: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
             from bianzhi_app.queries import region_info
 
-            return region_info(conn), q.dashboard(conn, catalog, today)
+            by_region = q.region_figures(conn, catalog) if q.has_subregions(conn) else None
+            return region_info(conn), q.dashboard(conn, catalog, today), by_region
 
-        def done(result: tuple[dict[str, Any], dict[str, Any]]) -> None:
+        def done(result: tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]) -> None:
             if generation == self.generation and shiboken6.isValid(self):
                 self.fill(*result)
 
         self.session.read_later(read, done)
 
-    def fill(self, region: dict[str, Any], figures: dict[str, Any]) -> None:
+    def fill(self, region: dict[str, Any], figures: dict[str, Any], by_region: dict[str, Any] | None = None
+             ) -> None:
         catalog = self.session.catalog
         self.title.setText(tr("{0}({1})机构编制概览").format(region["name"], region["code"]))
         kinds = {k.id: tr(k.name) for k in catalog.kinds}
@@ -110,5 +130,35 @@ class DashboardPage(QScrollArea):
         fit_height(self.pool)  # every kind in sight
         for table in (self.over, self.at, self.expiring):
             squeeze_columns(table)
+        self.fill_regions(by_region)
         self.loaded = True
         self.refreshed.emit()
+
+    def fill_regions(self, by_region: dict[str, Any] | None) -> None:
+        """A city's counties: 核定/实有 bars, the counties over quota per kind, each package's day (flagged)."""
+        self.regions_box.setVisible(by_region is not None)
+        if by_region is None:
+            return
+        names = {k.code: tr(k.name) for k in self.session.catalog.kinds}
+        regions = by_region["regions"]
+        self.region_chart.set_rows([(r["name"], sum(f["used"] for f in r["totals"].values()),
+                                     sum(f["approved"] for f in r["totals"].values())) for r in regions])
+        over = [[r["name"], names.get(kind, kind), f["approved"], f["used"], f["overage"]]
+                for r in regions for kind, f in r["totals"].items() if f["overage"] > 0]
+        fill_table(self.region_over, [tr("县区"), tr("编制类型"), tr("核定"), tr("实有"), tr("超编")], over)
+        fill_table(self.region_packages, [tr("县区"), tr("数据包截至"), tr("状态")],
+                   [[r["name"], r["as_of"] or "", package_state(r["as_of"], self.session.today())]
+                    for r in regions])
+        for table in (self.region_over, self.region_packages):
+            fit_height(table)
+            squeeze_columns(table)
+
+
+STALE_AFTER = dt.timedelta(days=92)  # a quarter
+
+
+def package_state(as_of: str | None, today: dt.date) -> str:
+    """未报, 超过一个季度 (as of more than 92 days before today), or empty for a recent package."""
+    if not as_of:
+        return tr("未报")
+    return tr("超过一个季度") if dt.date.fromisoformat(as_of) < today - STALE_AFTER else ""
