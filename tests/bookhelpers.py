@@ -104,6 +104,17 @@ def _sqlite_file(target: Any) -> str:
     return text
 
 
+def raw_sql(path: Path | str, *statements: str) -> None:
+    """Run statements on the book file with plain sqlite3, as someone holding the file would (the triggers stay)."""
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 class Raw:
     """A raw autocommit connection past the book's code (sqlite3 or psycopg): ``execute`` takes ``?`` placeholders
     on both, ``IntegrityError`` is the driver's, ``drop_trigger`` removes a backstop to tamper with the book."""

@@ -11,6 +11,7 @@ import json
 import lzma
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from leakcheck import leaks
@@ -32,16 +33,24 @@ def file_bytes(path: Path) -> bytes:
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-@pytest.fixture(scope="module")
-def old_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    """The 0004 book and what the old version kept in clear: ID numbers, roster, stored password hashes."""
-    path = tmp_path_factory.mktemp("old") / "book.db"
+def unpack_old_book(path: Path) -> tuple[list[Any], list[str]]:
+    """The 0004 fixture written to `path`; its roster and ID numbers as the old version kept them, in clear."""
     path.write_bytes(lzma.decompress((FIXTURES / "book_0004.db.xz").read_bytes()))
     conn = sqlite3.connect(path)
     roster = sorted(conn.execute(
         "SELECT p.name, p.id_number, u.name, s.kind_id FROM persons p JOIN staffing_periods s ON s.person_id = p.id"
         " AND s.end_date IS NULL JOIN units u ON u.id = s.unit_id").fetchall())
     ids = [r[0] for r in conn.execute("SELECT id_number FROM persons")]
+    conn.close()
+    return roster, ids
+
+
+@pytest.fixture(scope="module")
+def old_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The 0004 book and what the old version kept in clear: ID numbers, roster, stored password hashes."""
+    path = tmp_path_factory.mktemp("old") / "book.db"
+    roster, ids = unpack_old_book(path)
+    conn = sqlite3.connect(path)
     hashes = [r[0] for r in conn.execute("SELECT password_hash FROM accounts UNION ALL SELECT password_hash FROM "
                                          "password_history UNION ALL SELECT key_hash FROM recovery_keys")]
     head = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
@@ -151,13 +160,7 @@ def migrated_server(pg_server, tmp_path_factory: pytest.TempPathFactory):  # typ
     from bianzhi_app.db.migrate import migrate_to
 
     path = tmp_path_factory.mktemp("old-server") / "book.db"
-    path.write_bytes(lzma.decompress((FIXTURES / "book_0004.db.xz").read_bytes()))
-    conn = sqlite3.connect(path)
-    roster = sorted(conn.execute(
-        "SELECT p.name, p.id_number, u.name, s.kind_id FROM persons p JOIN staffing_periods s ON s.person_id = p.id"
-        " AND s.end_date IS NULL JOIN units u ON u.id = s.unit_id").fetchall())
-    ids = [r[0] for r in conn.execute("SELECT id_number FROM persons")]
-    conn.close()
+    roster, ids = unpack_old_book(path)
     name = f"old_{os.getpid()}"
     with pgcluster.admin(pg_server.cluster) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -17,22 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
-from bookhelpers import DOC, Cli, fingerprint
+from bookhelpers import DOC, Cli, fingerprint, raw_sql
 
 from bianzhi_app.book import Book
 from bianzhi_app.db.fingerprint import check_clauses, generate, schema_problems
 from bianzhi_app.recovery import restore_book
 from bianzhi_app.safety.backup import BackupCorrupt, manifest_path_for
-
-
-def raw(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def trigger_sql(path: Path, name: str) -> str:
@@ -45,7 +35,7 @@ def trigger_sql(path: Path, name: str) -> str:
 
 def forge(backup: Path, *statements: str) -> None:
     """Edit a backup as an attacker with the file would, then VACUUM it and make its manifest agree."""
-    raw(backup, *statements)
+    raw_sql(backup, *statements)
     conn = sqlite3.connect(backup)
     conn.execute("VACUUM")
     page_count = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -194,10 +184,10 @@ def drop_check(path: Path, table: str, constraint: str) -> None:
 
 
 @pytest.mark.parametrize(("edit", "named"), [
-    (lambda p: raw(p, "DROP TRIGGER quota_approved"), "触发器quota_approved"),
-    (lambda p: raw(p, "DROP INDEX ix_staffing_one_open"), "索引ix_staffing_one_open"),
+    (lambda p: raw_sql(p, "DROP TRIGGER quota_approved"), "触发器quota_approved"),
+    (lambda p: raw_sql(p, "DROP INDEX ix_staffing_one_open"), "索引ix_staffing_one_open"),
     (lambda p: drop_check(p, "quotas", "quota_within_limit"), "表quotas的CHECK或UNIQUE约束"),
-    (lambda p: raw(p, "CREATE TRIGGER sneak AFTER INSERT ON persons BEGIN SELECT 1; END"), "多出触发器sneak"),
+    (lambda p: raw_sql(p, "CREATE TRIGGER sneak AFTER INSERT ON persons BEGIN SELECT 1; END"), "多出触发器sneak"),
 ], ids=["trigger", "index", "check", "added"])
 def test_an_edited_schema_is_named_by_check_and_opens_read_only(region: Cli, edit, named: str) -> None:  # type: ignore[no-untyped-def]
     edit(region.db)
@@ -219,6 +209,6 @@ def test_a_schema_edit_in_a_book_without_accounts_refuses_core_writes(tmp_path: 
     path = tmp_path / "b.db"
     with Book.open(path) as book:
         book.region.init(name="杨陵区", code="610403")
-    raw(path, "DROP TRIGGER staffing_enter")
+    raw_sql(path, "DROP TRIGGER staffing_enter")
     with Book.open(path) as book, pytest.raises(ReadOnlyBook, match="触发器staffing_enter"):
         book.region.set_pool(kind="xz", total=5, doc=DOC)

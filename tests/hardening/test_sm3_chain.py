@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from bookhelpers import DOC, Cli, fingerprint, person_id
+from bookhelpers import DOC, Cli, fingerprint, person_id, raw_sql
 from cryptography.hazmat.primitives import hashes
 
 from bianzhi_app.book import Book
@@ -43,23 +43,13 @@ def ledger_rows(path: Path) -> list[sqlite3.Row]:
         conn.close()
 
 
-def raw(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 def edit_ledger(path: Path, *statements: str) -> None:
     """Edit ledger rows as a tool would: drop the append-only trigger, edit, put the very same trigger back
     (so the schema fingerprint still matches and only the chain tells)."""
     conn = sqlite3.connect(path)
     trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ledger_no_update'").fetchone()[0]
     conn.close()
-    raw(path, "DROP TRIGGER ledger_no_update", *statements, trigger)
+    raw_sql(path, "DROP TRIGGER ledger_no_update", *statements, trigger)
 
 
 @pytest.fixture
