@@ -202,9 +202,9 @@ def fingerprint(path: Any, *, skip: tuple[str, ...] = SIGN_IN_LOG) -> str:
     try:
         digest = hashlib.sha256()
         skipped = tuple(f'INSERT INTO "{table}" ' for table in skip)
-        for line in conn.iterdump():
-            if not line.startswith(skipped):
-                digest.update(line.encode("utf-8"))
+        # sorted: the same rows and schema in another physical order (a copy, a VACUUM) are the same book
+        for line in sorted(line for line in conn.iterdump() if not line.startswith(skipped)):
+            digest.update(line.encode("utf-8"))
         return digest.hexdigest()
     finally:
         conn.close()
