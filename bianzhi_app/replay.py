@@ -11,6 +11,7 @@ walk met them), and a unit's whole record with "quota" and "posts" (unit add, å»
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,8 +96,6 @@ class Replay:
             self._compare_history(seq, str(effective_on)[:10], self._rows.pop(seq))
 
     def _close(self, seq: int, op: str, unit_id: int | None, detail: str) -> None:
-        import json
-
         if op == "unit.abolish" and unit_id is not None:
             self.closed_units[unit_id] = seq
             return
@@ -108,8 +107,6 @@ class Replay:
                 self.merged_into[source] = unit_id
 
     def _detail(self, seq: int, op: str, unit_id: int | None, detail: str) -> None:
-        import json
-
         data = json.loads(detail)
         if op == "person.enter" and isinstance(data.get("person_id"), int) and isinstance(data.get("name"), str):
             self.person_names[data["person_id"]] = (data["name"], str(data.get("id") or ""), seq)
