@@ -511,3 +511,26 @@ def test_a_carried_package_that_does_not_verify_is_refused(world: dict) -> None:
     other = [{**entries[0], "sign_public": base64.b64encode(b"\0" * 32).decode()}]
     with pytest.raises(InvalidInput, match="指纹"):
         verify_carried(named, {"carried": other})
+
+
+def test_the_citys_printed_ledger_says_its_package_entries_in_words(world: dict) -> None:
+    """The 编制变动台账 of a city prints a registration and a received package in Chinese (公钥指纹, 截至, the
+    county's head as #seq and short hash, 超编/空编 per kind in the usual order), never the entry's JSON keys."""
+    import re
+
+    import pdfplumber
+
+    city = world["city"]
+    city.ok("package", "import", str(export(world, "610481")))
+    pdf = world["dir"] / "台账.pdf"
+    city.ok("report", "ledger", "-o", str(pdf))
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages).replace("\n", "")
+    county = world["counties"]["610481"]["cli"].json("status")
+    head = county["ledger_head"]
+    assert "公钥指纹" in text and f"截至:{county['as_of']}" in text
+    assert f"其台账 #{head['seq']} {head['hash'][:12]}" in text
+    assert "超编" in text and "空编" in text
+    assert not re.search(r"fingerprint|overage|vacancy|as_of|ledger_head|hash:|seq\d", text)
+    totals = text[text.index("合计:"):]
+    assert totals.index("行政") < totals.index("事业")  # kinds in the catalog's order, not the codes' alphabet

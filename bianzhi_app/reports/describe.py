@@ -11,7 +11,8 @@ FIELD_WORDS = {"approved": "核定", "reserved": "在途", "allowance": "只出�
                "funding": "经费", "status": "状态", "quota": "编制", "posts": "职数", "region": "区域",
                "code": "代码", "office": "编办", "quarter": "季度", "period_end": "季末", "totals": "合计",
                "uscc": "信用代码", "parent_id": "上级单位", "persons": "人员", "count": "人数", "held": "任职",
-               "sha256": "摘要", "functions": "主要职责"}
+               "sha256": "摘要", "functions": "主要职责", "overage": "超编", "vacancy": "空编", "as_of": "截至",
+               "fingerprint": "公钥指纹", "ledger_head": "其台账"}
 VALUE_WORDS = {"abolished": "已撤销", "active": "存续"}
 SHORT_TEXT = 60  # characters of a long text (主要职责) printed in a 台账 cell; the entry keeps it all
 
@@ -48,7 +49,9 @@ def _lines(value: Any, catalog: Catalog) -> list[str]:
     if not isinstance(value, dict):
         return [str(value)]
     flat = [(k, v) for k, v in value.items() if not isinstance(v, (dict, list))]
-    nested = [(k, v) for k, v in value.items() if isinstance(v, (dict, list))]
+    kind_order = {k.code: i for i, k in enumerate(catalog.kinds)}  # 行政, 政法专项, 事业, 工勤 as every table has them
+    nested = sorted(((k, v) for k, v in value.items() if isinstance(v, (dict, list))),
+                    key=lambda item: kind_order.get(item[0], -1))
     lines = []
     if flat:
         used_word = "实配" if "limit" in value else "实有"
@@ -64,6 +67,9 @@ def _lines(value: Any, catalog: Catalog) -> list[str]:
         if parts:
             lines.append(" ".join(parts))
     for k, v in nested:
+        if k == "ledger_head" and isinstance(v, dict):  # a county's chain head held as an anchor: #seq and short hash
+            lines.append(f"{FIELD_WORDS[k]} #{v.get('seq')} {str(v.get('hash', ''))[:12]}")
+            continue
         if isinstance(v, list):
             lines.append(f"{_label(k, catalog, '实有')}:{'、'.join(str(x) for x in v)}")
             continue
