@@ -344,10 +344,11 @@ class UnitTree(QWidget):
         current = self.current_unit()
         self.model.reload(self.search.text())
         if not self.model.term:
-            # a county's categories all open; a province's (9 × thousands of units) only the first
-            rows = self.model.rowCount()
-            small = sum(node.count for node in self.model.root.children) <= EXPAND_ALL_UP_TO
-            for row in range(rows if small else min(rows, 1)):
+            # a county's categories all open; a province's (9 × thousands of units) only the first; a city's
+            # counties stay closed (each its own tree of a hundred units or more), so that every county shows
+            own = [node for node in self.model.root.children if node.region is None]
+            small = sum(node.count for node in own) <= EXPAND_ALL_UP_TO
+            for row in range(len(own) if small else min(len(own), 1)):
                 self.tree.expand(self.model.index(row, 0))
         if current is not None:  # kept selected when it is still listed; a search is never cleared for it
             self.select_unit(current, emit=False, clear_search=False)

@@ -69,6 +69,9 @@ def test_the_tree_has_a_read_only_level_per_county(qtbot, window):  # type: igno
     assert top[1:] == [f"武功县(数据包截至{OLD.isoformat()},只读)", f"兴平市(数据包截至{today},只读)"]
     own = model.index(0, 0)
     assert texts(model, own) == ["市财政局"]
+    # the city's own categories open at start, each county closed (so that every county's level shows)
+    assert tree.tree.isExpanded(own)
+    assert not tree.tree.isExpanded(model.index(1, 0)) and not tree.tree.isExpanded(model.index(2, 0))
     xingping = model.index(2, 0)
     assert texts(model, xingping) == ["▲ 兴平市财政局"]  # over quota by its package's figures
     held = model.index(0, 0, xingping)
