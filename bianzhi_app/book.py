@@ -42,6 +42,7 @@ from bianzhi_app.personal.crypto import PersonalKeys
 # On a server, every committed write transaction NOTIFYs this channel (payload: the Book's notify_token), so
 # the windows of other clerks LISTENing on it refresh (issue 17).
 CHANGES_CHANNEL = "bianzhi_changes"
+PERSONAL_DATA_REVISION = "0005"  # the migration that seals every ID number (issue 16)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -98,6 +99,9 @@ class Book:
     path: Path | None = None
     read_only: bool = False
     read_only_reason: str | None = None  # set when the file cannot be written where it is (read-only media)
+    # The pinned backup made just now before migrating a book whose ID numbers were still in clear (schema
+    # before 0005): it holds them in clear, so the CLI and the window tell the user where it is.
+    clear_ids_backup: Path | None = None
     _lock: Any = None
     _write_guard: Callable[[], None] | None = None
 
@@ -145,13 +149,14 @@ class Book:
         prepared.claim()
         target, plan, read_only = prepared.target, prepared.plan, prepared.read_only
         engine = make_engine(target, read_only=read_only, immutable=prepared.read_only_reason is not None)
+        clear_ids_backup: Path | None = None
         try:
             if read_only:
                 session.require_current_schema(engine, target)
             else:
                 if plan.report is not None:  # a newer program's book is refused before the pinned backup
                     refuse_unknown_revision(plan.report.revision, os.fspath(target))
-                _backup_before_migration(engine, plan.path)
+                clear_ids_backup = _backup_before_migration(engine, plan.path)
                 upgrade(engine, progress)
             if plan.lock is not None:
                 with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
@@ -174,6 +179,7 @@ class Book:
         book.path = plan.path
         book.read_only = read_only
         book.read_only_reason = prepared.read_only_reason
+        book.clear_ids_backup = clear_ids_backup
         if not read_only:
             _read_only_if_schema_changed(book)
         book._lock = plan.lock
@@ -410,21 +416,23 @@ def _read_only_if_schema_changed(book: Book) -> None:
                                  "并从备份恢复")
 
 
-def _backup_before_migration(engine: Engine, path: Path | None) -> None:
+def _backup_before_migration(engine: Engine, path: Path | None) -> Path | None:
     """A pinned, verified backup of a book whose schema is about to change (e.g. the one that adds accounts),
-    so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made."""
+    so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made.
+    Returns the backup's path when the book's ID numbers were still in clear (before 0005), else None."""
     from bianzhi_app.db import SCHEMA_HEAD
     from bianzhi_app.db.migrate import current_revision
 
     revision = current_revision(engine)
     if path is None or revision is None or revision == SCHEMA_HEAD:
-        return
+        return None
     from bianzhi_app.safety.backup import make_backup
     from bianzhi_app.safety.session import backup_dir
 
     with engine.connect() as conn:
         head = read_head(conn)
-    make_backup(path, backup_dir(), pinned=True, manifest_extra={
+    info = make_backup(path, backup_dir(), pinned=True, manifest_extra={
         "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "book": str(path),
         "reason": "migration",
         "schema": revision})
+    return info.path if revision < PERSONAL_DATA_REVISION else None

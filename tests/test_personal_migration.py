@@ -242,3 +242,27 @@ def test_server_migration_every_account_sees_the_same_roster_and_a_clerk_the_ful
         book.accounts.recover_admin(recovery_key=DEMO["recovery_key"], name="admin", password=new)
     with Book.open(url, account=Credentials("admin", new)) as book:
         assert book.personal is not None
+
+
+def test_the_command_that_migrates_says_where_the_clear_backup_is_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The pinned backup made before 0005 is the book as it was, clear numbers and all: the command that migrated
+    says so on stderr, naming the file (which exists and is pinned); the next command says nothing of it."""
+    import re
+
+    from bookhelpers import Cli
+
+    from bianzhi_app.safety.session import backup_dir
+
+    path = tmp_path / "book.db"
+    unpack_old_book(path)
+    cli = Cli(path, capsys, user="chaxun", password=PASSWORD, setup=False)
+    code, _out, err = cli("status")
+    assert code == 0, err
+    assert "仍含明文身份证号" in err
+    named = re.search(r"备份「([^」]+)」", err)
+    assert named is not None
+    backup = backup_dir() / named.group(1)
+    manifest = json.loads(backup.with_name(backup.name + ".json").read_text(encoding="utf-8"))
+    assert manifest["pinned"] and manifest["extra"]["reason"] == "migration" and manifest["extra"]["schema"] == "0004"
+    code, _out, err = cli("status")
+    assert code == 0 and "明文" not in err

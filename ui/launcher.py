@@ -227,7 +227,22 @@ class Launcher(QObject):
         dialog.deleteLater()
         if "error" in state:
             raise state["error"]  # type: ignore[misc]
-        return state["book"]  # type: ignore[return-value]
+        book: Book = state["book"]  # type: ignore[assignment]
+        if book.clear_ids_backup is not None:
+            self._say_clear_ids_backup(book.clear_ids_backup)
+        return book
+
+    def _say_clear_ids_backup(self, backup: Path) -> None:
+        """The book's ID numbers are sealed now, but the pinned backup made before holds them in clear: say
+        where it is, once, so that the office deletes it after checking or keeps it under lock."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, tr("升级台账"), tr(
+            "台账已升级,身份证号已加密保存。\n\n升级前的备份「{0}」(在 {1})仍含明文身份证号。请核对升级后的台账无误后"
+            "删除该备份,或将其加密、锁存保管。").format(backup.name, backup.parent),
+            QMessageBox.StandardButton.Ok, self.current())
+        box.setObjectName("clear_ids_backup")
+        box.exec()
 
     def _open_failed(self, session: Session, error: BaseException) -> None:
         """The worker could not open a book already on screen: back to the welcome page with the reason."""

@@ -51,6 +51,12 @@ def break_stale(path: Path, args: argparse.Namespace) -> None:
     _note(f"已清除过期的锁:{holder.describe()},该程序已不在运行{where}。")
 
 
+def clear_ids_backup_notice(backup: Path) -> str:
+    """Said once, when a book from before issue 16 was just migrated: its pinned backup holds the clear numbers."""
+    return (f"注意:台账已升级,身份证号已加密保存;升级前的备份「{backup.name}」(在 {backup.parent})仍含明文身份证号。"
+            "请核对升级后的台账(check)无误后删除该备份,或将其加密、锁存保管。")
+
+
 def open_for_command(args: argparse.Namespace, target: str) -> Book:
     """The Book for one CLI command (see the module docstring for the lock policy), with the command's
     account signed in and the permission it declared checked (cli/signin.py); a refused sign-in closes the
@@ -79,6 +85,8 @@ def open_for_command(args: argparse.Namespace, target: str) -> Book:
             raise
         raise type(error)(error.message + "\n" + _restore_hint(target, error), problems=error.problems,
                           candidates=error.candidates) from error
+    if book.clear_ids_backup is not None:
+        _note(clear_ids_backup_notice(book.clear_ids_backup))
     try:
         sign_in_for_command(book, args, target)
     except BaseException:

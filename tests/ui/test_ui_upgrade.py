@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import lzma
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from uihelpers import wait_idle
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -28,8 +31,28 @@ def test_an_old_book_is_upgraded_behind_a_progress_dialog_then_signed_in(qtbot: 
     monkeypatch.setenv("BIANZHI_USER", "jingban")
     monkeypatch.setenv("BIANZHI_PASSWORD", demo["password"])
     launcher = Launcher(start_page="roster")
+    said: list[str] = []
+
+    def answer_the_notice() -> None:  # the progress dialog is modal too: wait for the notice by its name
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "clear_ids_backup" and box.isVisible():
+            said.append("\n".join(label.text() for label in box.findChildren(QLabel)))
+            box.button(QMessageBox.StandardButton.Ok).click()
+
+    timer = QTimer()
+    timer.timeout.connect(answer_the_notice)
+    timer.start(20)
     launcher.start(str(path))
+    timer.stop()
     assert launcher.upgrade_progress == (persons, persons)  # the dialog followed the sealing to its end
+    # then it said, once, that the pinned backup made before holds the numbers in clear, and where it is
+    assert len(said) == 1
+    text = said[0]
+    assert "仍含明文身份证号" in text
+    from bianzhi_app.safety.session import backup_dir
+
+    named = re.search(r"「([^」]+)」", text)
+    assert named is not None and (backup_dir() / named.group(1)).is_file()  # the pinned backup itself
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=30_000)  # signs in on the worker, then shows
     window = launcher.window
     qtbot.addWidget(window)
