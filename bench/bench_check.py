@@ -26,7 +26,7 @@ from pathlib import Path
 from _common import ROOT
 from bench_demo import export_tree
 
-BASELINE = "bb97e12^"  # the commit before the schema fingerprint, anchors and replay (issue 14)
+BASELINE = "6a3b355"  # the last commit before issue 14 (no head check, fingerprint, anchors or replay)
 PASSWORD = "Bench-2026"
 
 
