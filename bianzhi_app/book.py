@@ -30,7 +30,7 @@ from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import refuse_unknown_revision, upgrade
-from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, ServerUnavailable
+from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, server_unavailable
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
@@ -162,8 +162,9 @@ class Book:
             if plan.lock is not None:
                 plan.lock.release()
             if isinstance(error, exc.OperationalError) and plan.path is None:
-                raise ServerUnavailable(f"无法连接数据库服务器「{engine.url.render_as_string()}」:"
-                                        f"{str(error.orig).strip()}") from error
+                url = engine.url
+                raise server_unavailable(str(error.orig), host=url.host or "", port=url.port,
+                                         user=url.username or "", database=url.database or "") from error
             if isinstance(error, exc.DatabaseError):
                 mapped = storage_error(error, plan.path.parent if plan.path else None)
                 if mapped is not None:

@@ -83,25 +83,28 @@ def needs_password(url: str) -> bool:
         return False
     from sqlalchemy.engine import make_url
 
+    from bianzhi_app.errors import server_problem
+
     if make_url(url).password is not None:
         return False
     try:
         connect(url).close()
     except Exception as error:
-        lowered = str(error).lower()
-        return "password" in lowered or "authentication" in lowered
+        return server_problem(str(error)) == "login"
     return False
 
 
 def connection_problem(error: BaseException, host: str, port: int, database: str) -> str:
-    """What a clerk reads when the server cannot be reached (Chinese; the server's own line as the detail)."""
-    text = str(error)
-    lowered = text.lower()
-    if "password" in lowered or "authentication" in lowered:
+    """What a clerk reads when the server cannot be reached (Chinese; bianzhi_app.errors.server_problem sorts the
+    server's reply, in English or in Chinese)."""
+    from bianzhi_app.errors import server_problem
+
+    kind = server_problem(str(error))
+    if kind == "login":
         return tr("用户名或密码不正确,服务器拒绝登录。")
-    if "does not exist" in lowered and "database" in lowered:
+    if kind == "database":
         return tr("服务器上没有名为「{0}」的数据库;请向信息技术人员确认库名。").format(database)
-    if "ssl" in lowered or "certificate" in lowered:
+    if kind == "tls":
         return tr("无法建立加密连接:请检查加密方式,或向信息技术人员索取服务器证书。")
     return tr("无法连接服务器「{0}:{1}」:请检查地址、端口和网络,或服务器是否已启动。").format(host, port)
 
