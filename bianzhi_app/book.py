@@ -413,12 +413,18 @@ def _read_only_if_schema_changed(book: Book) -> None:
 
 def _backup_before_migration(engine: Engine, path: Path | None) -> None:
     """A pinned, verified backup of a book whose schema is about to change (e.g. the one that adds accounts),
-    so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made."""
+    so the office can go back to the book exactly as it was (a server book's: a SQLite file at its revision).
+    Refuses to migrate when it cannot be made."""
     from bianzhi_app.db import SCHEMA_HEAD
     from bianzhi_app.db.migrate import current_revision
 
     revision = current_revision(engine)
-    if path is None or revision is None or revision == SCHEMA_HEAD:
+    if revision is None or revision == SCHEMA_HEAD:
+        return
+    if path is None:  # a server book: a verified copy into a SQLite file at its revision, pinned
+        from bianzhi_app.copying import backup_server_before_migration
+
+        backup_server_before_migration(engine)
         return
     from bianzhi_app.safety.backup import make_backup
     from bianzhi_app.safety.session import backup_dir
