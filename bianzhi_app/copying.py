@@ -68,6 +68,7 @@ def copy_book(source: Engine, dest: str | os.PathLike[str], *,
     new_file = _require_empty(dest_text)
     engine = make_engine(dest_text)
     try:
+        _reach(engine)
         upgrade(engine)
         _require_no_book(engine, dest_text)
         result = _copy_rows(source, engine, progress)
@@ -80,6 +81,23 @@ def copy_book(source: Engine, dest: str | os.PathLike[str], *,
         raise
     engine.dispose()
     return result
+
+
+def _reach(engine: Engine) -> None:
+    """Connect to a destination server first: a refused login, a missing database or no answer is the Chinese
+    refusal `Book.open` gives (ServerUnavailable and its kinds), never a driver error."""
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import exc
+
+    from bianzhi_app.errors import server_unavailable
+
+    try:
+        engine.connect().close()
+    except exc.OperationalError as error:
+        url = engine.url
+        raise server_unavailable(str(error.orig), host=url.host or "", port=url.port, user=url.username or "",
+                                 database=url.database or "") from error
 
 
 def _require_empty(dest: str) -> Path | None:

@@ -113,3 +113,21 @@ def test_a_missing_server_database_is_not_found_and_an_unreachable_server_is_exi
     assert code == 5 and "上没有名为「no_such_book」的数据库" in err and "Traceback" not in err
     code, _, err = Cli("postgresql+psycopg://clerk:pw-x1@127.0.0.1:1/bianzhi", capsys, setup=False)("status")
     assert code == 1 and "无法连接数据库服务器「127.0.0.1:1」" in err and "pw-x1" not in err
+
+
+def test_copy_to_a_server_that_refuses_the_password_is_exit_7_and_writes_nothing(tmp_path, capsys, pg_server, pg_url):
+    import pgcluster
+    from bookhelpers import Cli
+
+    from bianzhi_app.book import Book
+
+    book = Cli(tmp_path / "book.db", capsys)
+    book.ok("init", "--region", "杨陵区", "--code", "610403")
+    database = pg_url.rsplit("/", 1)[1]
+    code, out, err = book("copy", str(tmp_path / "book.db"), pg_server.cluster.password_url_for(database, "WRONG-9x"))
+    assert code == 7 and f"拒绝了用户「{pgcluster.PASSWORD_ROLE}」登录数据库「{database}」" in err
+    assert "WRONG-9x" not in out + err and "Traceback" not in err
+    with Book.open(pg_url) as server, server.read() as conn:  # still the empty book at the schema's head
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM ledger").scalar() == 0
+    code, _out, err = book("copy", str(tmp_path / "book.db"), pg_server.cluster.password_url_for(database))
+    assert code == 0, err
