@@ -171,6 +171,8 @@ def test_a_remembered_password_opens_the_book_and_one_the_server_refuses_is_remo
     assert getattr(launcher, "server_dialog", None) is None
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     assert pgcluster.PASSWORD not in launcher.window.windowTitle()
+    assert pgcluster.PASSWORD not in " ".join(str(stored.value(k)) for k in stored.allKeys())
+    assert all(pgcluster.PASSWORD not in str(p) for p in settings.get("db/recent"))
     _close(qtbot, launcher)
 
     # 3. a password the server now refuses: removed from the keyring, the dialog asks; unticked: nothing kept
