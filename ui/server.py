@@ -2,9 +2,10 @@
 
 `ServerDialog` asks host, port, database, user, password and TLS mode, tries the connection (a Chinese message in
 the dialog when it fails, never a traceback) and gives the ``postgresql+psycopg://`` URL the launcher opens as it
-opens a file. The password is never stored: settings remember host, port, database, user and TLS mode only, and
-the database password is kept in the OS keyring when the clerk ticks 「在系统钥匙串中记住密码」 and the PC has a real
-one (ui/keychain.py: Windows Credential Locker, macOS Keychain, Secret Service), else asked each time.
+opens a file. The password is never written to the settings (they remember host, port, database, user and TLS
+mode only); the database password is kept in the OS keyring when the clerk ticks 「在系统钥匙串中记住密码」 and
+the PC has a real one (ui/keychain.py: Windows Credential Locker, macOS Keychain, Secret Service), else asked
+each time.
 
 `ChangeListener` LISTENs on the book's channel on its own connection; every commit of another Book on the same
 database (bianzhi_app.book: NOTIFY in the write transaction, delivered on commit) makes the window refresh as after
@@ -154,7 +155,7 @@ class ServerDialog(QDialog):
         if keychain.available():
             self.password.setPlaceholderText(tr("勾选下方即由系统钥匙串记住"))
             self.remember.setToolTip(tr("密码保存在本机系统钥匙串中;取消勾选后连接,即删除已记住的密码"))
-            self.remember.setChecked(bool(preset) and keychain.remembered(preset) is not None)
+            self.remember.setChecked(keychain.remembered(self._url_without_password()) is not None)
         else:
             self.password.setPlaceholderText(tr("每次连接时输入,不会保存"))
             self.remember.setEnabled(False)
@@ -199,6 +200,10 @@ class ServerDialog(QDialog):
         if isinstance(mode, str) and self.sslmode.findData(mode) >= 0:
             self.sslmode.setCurrentIndex(self.sslmode.findData(mode))
 
+    def _url_without_password(self) -> str:
+        return server_url(self.host.text().strip(), self.port.value(), self.database.text().strip(),
+                          self.user.text().strip(), "", str(self.sslmode.currentData()))
+
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
@@ -234,7 +239,6 @@ class ServerDialog(QDialog):
         self.show_message("")
         self.accept()
         return True
-
 
     def _keep_password(self, url: str, password: str) -> None:
         """Ticked: the keyring keeps the password the server just accepted; unticked: a remembered one is removed."""

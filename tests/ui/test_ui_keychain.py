@@ -207,6 +207,18 @@ def test_unticking_forgets_a_remembered_password(qtbot, monkeypatch, secret_serv
     dialog = ServerDialog(preset=without_password(url))
     qtbot.addWidget(dialog)
     assert dialog.remember.isEnabled() and dialog.remember.isChecked()  # it is remembered: shown ticked
+    # 文件 → 连接服务器… (no preset): the fields come from the settings; that server's password shows ticked too
+    from sqlalchemy.engine import make_url
+
+    from ui import settings
+
+    parts, saved = make_url(url), settings.qsettings()
+    for key, value in (("host", parts.host), ("port", parts.port), ("database", parts.database),
+                       ("user", parts.username), ("sslmode", "disable")):
+        saved.setValue(f"server/{key}", value)
+    fresh = ServerDialog()
+    qtbot.addWidget(fresh)
+    assert fresh.remember.isChecked()
     dialog.password.setText(pgcluster.PASSWORD)
     dialog.remember.setChecked(False)
     assert dialog.try_connect()
