@@ -97,6 +97,15 @@ def test_a_wrong_database_password_is_a_chinese_refusal_that_never_shows_the_pas
         assert "Traceback" not in err and out == ""
         assert "WRONG-pw-zz9" not in out + err and pgcluster.PASSWORD not in out + err
     assert not (tmp_path / "copy.db").exists()
+    import subprocess
+    import sys
+
+    from bookhelpers import ROOT
+
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", wrong, "status"], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)  # the real program: no traceback on stderr either
+    assert run.returncode == 7 and "用户名或密码不正确" in run.stderr and "Traceback" not in run.stderr
+    assert "WRONG-pw-zz9" not in run.stdout + run.stderr
     code, out, err = Cli(right, capsys, setup=False)("status")  # the right password opens it (no accounts yet)
     assert code == 7 and "还没有任何账户" in err
     assert pgcluster.PASSWORD not in out + err and ":***@" in err  # the command it names hides the password
