@@ -30,7 +30,7 @@ from bianzhi_app.areas import ApprovalsArea, PostsArea, QuotasArea, RegionArea, 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.engine import WRITE, make_engine
 from bianzhi_app.db.migrate import refuse_unknown_revision, upgrade
-from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, ServerUnavailable
+from bianzhi_app.errors import Busy, InvalidInput, NotPermitted, NotSignedIn, server_unavailable
 from bianzhi_app.kernel import Op, Tx, translate_integrity_error
 from bianzhi_app.ledger import LedgerHead, read_head
 from bianzhi_app.opening import PreparedBook, book_is_empty, default_actor, prepare
@@ -167,8 +167,9 @@ class Book:
             if plan.lock is not None:
                 plan.lock.release()
             if isinstance(error, exc.OperationalError) and plan.path is None:
-                raise ServerUnavailable(f"无法连接数据库服务器「{engine.url.render_as_string()}」:"
-                                        f"{str(error.orig).strip()}") from error
+                url = engine.url
+                raise server_unavailable(str(error.orig), host=url.host or "", port=url.port,
+                                         user=url.username or "", database=url.database or "") from error
             if isinstance(error, exc.DatabaseError):
                 mapped = storage_error(error, plan.path.parent if plan.path else None)
                 if mapped is not None:
@@ -418,14 +419,20 @@ def _read_only_if_schema_changed(book: Book) -> None:
 
 def _backup_before_migration(engine: Engine, path: Path | None) -> Path | None:
     """A pinned, verified backup of a book whose schema is about to change (e.g. the one that adds accounts),
-    so the office can go back to the file exactly as it was. Refuses to migrate when it cannot be made.
-    Returns the backup's path when the book's ID numbers were still in clear (before 0005), else None."""
+    so the office can go back to the book exactly as it was (a server book's: a SQLite file at its revision).
+    Refuses to migrate when it cannot be made. Returns the backup's path when the book's ID numbers were still
+    in clear (before 0005), else None."""
     from bianzhi_app.db import SCHEMA_HEAD
     from bianzhi_app.db.migrate import current_revision
 
     revision = current_revision(engine)
-    if path is None or revision is None or revision == SCHEMA_HEAD:
+    if revision is None or revision == SCHEMA_HEAD:
         return None
+    if path is None:  # a server book: a verified copy into a SQLite file at its revision, pinned
+        from bianzhi_app.copying import backup_server_before_migration
+
+        info = backup_server_before_migration(engine)
+        return info.path if info is not None and revision < PERSONAL_DATA_REVISION else None
     from bianzhi_app.safety.backup import make_backup
     from bianzhi_app.safety.session import backup_dir
 

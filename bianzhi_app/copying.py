@@ -68,6 +68,7 @@ def copy_book(source: Engine, dest: str | os.PathLike[str], *,
     new_file = _require_empty(dest_text)
     engine = make_engine(dest_text)
     try:
+        _reach(engine)
         upgrade(engine)
         _require_no_book(engine, dest_text)
         result = _copy_rows(source, engine, progress)
@@ -80,6 +81,23 @@ def copy_book(source: Engine, dest: str | os.PathLike[str], *,
         raise
     engine.dispose()
     return result
+
+
+def _reach(engine: Engine) -> None:
+    """Connect to a destination server first: a refused login, a missing database or no answer is the Chinese
+    refusal `Book.open` gives (ServerUnavailable and its kinds), never a driver error."""
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import exc
+
+    from bianzhi_app.errors import server_unavailable
+
+    try:
+        engine.connect().close()
+    except exc.OperationalError as error:
+        url = engine.url
+        raise server_unavailable(str(error.orig), host=url.host or "", port=url.port, user=url.username or "",
+                                 database=url.database or "") from error
 
 
 def _require_empty(dest: str) -> Path | None:
@@ -216,3 +234,55 @@ def backup_server_book(engine: Engine, dest: str | os.PathLike[str] | None = Non
                 "book": engine.url.render_as_string(hide_password=True)})
     except (CheckFailed, InvalidInput, OSError) as error:
         raise BackupFailed(f"备份失败:服务器数据库未能复制为文件({error})") from error
+
+
+def backup_server_before_migration(engine: Engine) -> Any:
+    """The pinned, verified backup of a server book whose schema is about to change, as a file book gets one: a
+    copy into a SQLite file built at the server book's own revision (the same migrations up to it), every row,
+    then the ledger and security-log heads, row counts and trigger-kept counters compared on both sides (`check`
+    is the current schema's, so it runs on the migrated book). Writers and other programs' migrations wait on the
+    book's write lock meanwhile. Returns its BackupInfo, or None when there is nothing to migrate (any more).
+    Refuses with BackupFailed: the migration must not run then."""
+    import tempfile
+
+    from bianzhi_app.db.engine import PG_WRITE_LOCK
+    from bianzhi_app.db.migrate import migrate_to
+    from bianzhi_app.safety.backup import BackupFailed, make_backup
+    from bianzhi_app.safety.session import backup_dir
+
+    folder = backup_dir()
+    name = engine.url.database or "server"
+    with engine.connect() as lock:  # a session-level lock, as migrate_to takes it
+        lock.exec_driver_sql(f"SELECT pg_advisory_lock({PG_WRITE_LOCK})")
+        lock.commit()
+        try:
+            revision = current_revision(engine)
+            if revision is None or revision == SCHEMA_HEAD:
+                return None
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryDirectory(dir=folder, prefix=".copy-") as work:
+                    copy = Path(work) / f"{name}.db"
+                    file_engine = make_engine(copy)
+                    try:
+                        migrate_to(file_engine, revision)
+                        result = _copy_rows(engine, file_engine, None)
+                        with engine.connect() as a, a.begin(), file_engine.connect() as b, b.begin():
+                            before, after = _fingerprint(a), _fingerprint(b)
+                    finally:
+                        file_engine.dispose()
+                    different = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+                    if different:
+                        raise CheckFailed(f"复制后的数据库与源不一致:{', '.join(different[:5])}")
+                    head = after["ledger"]
+                    result.ledger_head = head
+                    return make_backup(copy, folder, pinned=True, manifest_extra={
+                        "ledger_head": {"seq": head.seq, "hash": head.hash, "alg": head.alg}, "reason": "migration",
+                        "schema": revision, "book": engine.url.render_as_string(hide_password=True)})
+            except (CheckFailed, InvalidInput, OSError) as error:
+                raise BackupFailed(f"升级前的备份失败:服务器数据库「{describe(str(engine.url))}」未能复制为文件"
+                                   f"({error}),未升级,台账保持原样") from error
+        finally:
+            lock.rollback()
+            lock.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_WRITE_LOCK})")
+            lock.commit()

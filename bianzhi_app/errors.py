@@ -111,6 +111,51 @@ class ServerUnavailable(BianzhiError):
     exit_code = 1
 
 
+class ServerLoginRefused(ServerUnavailable):
+    """The server refused the login: wrong database user or password (exit 7, as a wrong account password)."""
+
+    exit_code = 7
+
+
+class ServerDatabaseMissing(ServerUnavailable):
+    """The server answered but holds no database of that name (exit 5: not found)."""
+
+    exit_code = 5
+
+
+def server_problem(reply: str) -> str:
+    """What the server's (or libpq's) reply to a connection says went wrong: "login", "database", "tls" or
+    "unreachable". Servers answer in their own language (lc_messages), so the Chinese wording counts too."""
+    lowered = reply.lower()
+    if any(word in lowered for word in ("password", "authentication", "认证失败", "口令")) or (
+            "role" in lowered and "does not exist" in lowered):
+        return "login"
+    if ("database" in lowered and "does not exist" in lowered) or ("数据库" in reply and "不存在" in reply):
+        return "database"
+    if "ssl" in lowered or "certificate" in lowered:
+        return "tls"
+    return "unreachable"
+
+
+def server_unavailable(reply: str, *, host: str, port: int | None, user: str, database: str) -> ServerUnavailable:
+    """The refusal for a server book that could not be opened, in Chinese, naming the server, user and database
+    (never the password: ``reply`` is the server's answer, which holds none)."""
+    where = f"{host}:{port or 5432}"
+    kind = server_problem(reply)
+    if kind == "login":
+        return ServerLoginRefused(f"数据库服务器「{where}」拒绝了用户「{user}」登录数据库「{database}」:"
+                                  "用户名或密码不正确。请核对连接串中的用户名和密码,或向信息技术人员确认。")
+    if kind == "database":
+        return ServerDatabaseMissing(f"数据库服务器「{where}」上没有名为「{database}」的数据库:"
+                                     "请核对库名,或由信息技术人员先建库(见 README「办公室服务器」)。")
+    detail = reply.strip().splitlines()[0] if reply.strip() else ""
+    if kind == "tls":
+        return ServerUnavailable(f"无法与数据库服务器「{where}」建立加密连接:请检查 sslmode,"
+                                 f"或向信息技术人员索取服务器证书(服务器答复:{detail})")
+    return ServerUnavailable(f"无法连接数据库服务器「{where}」(数据库「{database}」):请检查地址、端口和网络,"
+                             f"或服务器是否已启动(答复:{detail})")
+
+
 class Cancelled(BianzhiError):
     """The user cancelled a long operation; nothing was changed."""
 

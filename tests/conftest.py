@@ -92,10 +92,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session", autouse=True)
 def _backups_never_in_the_data_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Backups a test does not direct (e.g. the pinned one before a migration) go to a temporary folder, and
-    so does the witness file of ledger heads (never the user's data folder)."""
+    so does the witness file of ledger heads (never the user's data folder); the keyring is keyring's `fail`."""
     import os
 
     os.environ.setdefault("BIANZHI_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
+    # no test reaches the developer's own OS keyring: the keychain tests set the backend they test
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     os.environ.setdefault("BIANZHI_WITNESS", str(tmp_path_factory.mktemp("witness") / "witness.json"))
 
 

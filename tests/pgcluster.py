@@ -1,8 +1,10 @@
 """A throw-away PostgreSQL cluster for the tests and benchmarks: initdb + pg_ctl from the installed server
 (Debian's /usr/lib/postgresql/*/bin, or PG_BIN, or the PATH), in a temporary folder, on 127.0.0.1 and a free
-port, trust authentication. As root (CI) it runs as the ``postgres`` user (initdb refuses root).
+port, trust authentication, except for one role (``PASSWORD_ROLE``) that must give its password (scram-sha-256), so
+the tests can show what a wrong password does. As root (CI) it runs as the ``postgres`` user (initdb refuses root).
 
-``BIANZHI_TEST_PG`` (a ``postgresql+psycopg://…`` URL of a server whose user may CREATE DATABASE) skips
+``BIANZHI_TEST_PG`` (a ``postgresql+psycopg://…`` URL of a server whose user may CREATE DATABASE and ROLE, and
+whose pg_hba asks PASSWORD_ROLE for its password) skips
 starting one. When no server can be started, `start()` raises: the tests fail, they never skip.
 """
 
@@ -19,6 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEST_URL_ENV = "BIANZHI_TEST_PG"
+# A superuser that logs in only with its password (pg_hba: scram-sha-256 for it alone, before the trust lines).
+PASSWORD_ROLE = "bianzhi_pw"
+PASSWORD = "Pw-for-tests-7Qz"
 
 
 def server_bin() -> Path:
@@ -53,6 +58,13 @@ class Cluster:
     def url_for(self, database: str) -> str:
         return self.url.rsplit("/", 1)[0] + "/" + database
 
+    def password_url_for(self, database: str, password: str = PASSWORD) -> str:
+        """The URL of ``database`` as PASSWORD_ROLE with ``password`` (the server checks it: scram-sha-256)."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.url_for(database)).set(username=PASSWORD_ROLE, password=password)
+        return url.render_as_string(hide_password=False)
+
     def stop(self) -> None:
         if self.folder is None or self.bin is None:
             return
@@ -74,8 +86,12 @@ def _run(argv: list[str], as_postgres: bool, check: bool = True) -> subprocess.C
 def start(*, durable: bool = False) -> Cluster:
     """Start a cluster (or use BIANZHI_TEST_PG). ``durable=False`` turns fsync off: a test server only."""
     given = os.environ.get(TEST_URL_ENV)
-    if given:
-        return Cluster(given)
+    if given:  # that server's pg_hba must ask PASSWORD_ROLE for its password (see the module's docstring)
+        cluster = Cluster(given)
+        with admin(cluster) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {PASSWORD_ROLE}")
+        _create_password_role(cluster)
+        return cluster
     pg_bin = server_bin()
     as_postgres = os.geteuid() == 0
     folder = Path(tempfile.mkdtemp(prefix="bianzhi-pg-"))
@@ -84,6 +100,8 @@ def start(*, durable: bool = False) -> Cluster:
     data = folder / "data"
     _run([str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
           "--locale=C", "--no-sync"], as_postgres)
+    hba = data / "pg_hba.conf"  # first match wins: the password role's line goes before initdb's trust lines
+    hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     port = _free_port()
     options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=200"
     if not durable:
@@ -92,7 +110,14 @@ def start(*, durable: bool = False) -> Cluster:
           "-t", "60", "start"], as_postgres)
     cluster = Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", folder, pg_bin, as_postgres)
     _wait_ready(cluster)
+    _create_password_role(cluster)
     return cluster
+
+
+def _create_password_role(cluster: Cluster) -> None:
+    with admin(cluster) as conn:
+        conn.execute("SET password_encryption = 'scram-sha-256'")
+        conn.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
 
 
 def _wait_ready(cluster: Cluster) -> None:

@@ -17,6 +17,25 @@ from bianzhi_app.queries import status
 DOC = "杨编发〔2026〕8号"
 DAY = dt.date.today() - dt.timedelta(days=30)
 
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def where(backend, tmp_path, request):  # type: ignore[no-untyped-def]
+    """Makes the place of a new book: a file in tmp_path, or (postgresql) a fresh server database, dropped after."""
+    made = []
+
+    def place(name):  # type: ignore[no-untyped-def]
+        if backend == "sqlite":
+            return tmp_path / name
+        pg_server = request.getfixturevalue("pg_server")
+        made.append(pg_server.new_database())
+        return made[-1]
+
+    yield place
+    for url in made:
+        request.getfixturevalue("pg_server").drop(url)
+
 
 def new_book(path):
     book = Book.open(path)
@@ -31,8 +50,8 @@ def comparable(data):
     return {k: v for k, v in data.items() if k not in ("ledger_head", "as_of", "as_of_ledger_head")}
 
 
-def test_batch_history_equals_one_operation_at_a_time(tmp_path):
-    one, batch = new_book(tmp_path / "one.db"), new_book(tmp_path / "batch.db")
+def test_batch_history_equals_one_operation_at_a_time(where):
+    one, batch = new_book(where("one.db")), new_book(where("batch.db"))
     with one.transact() as tx:
         units.add_unit(tx, "甲局", category="政府工作部门", rank="正科", doc=DOC, on=DAY)
         quotas.set_quota(tx, "甲局", "xz", 5, doc=DOC, on=DAY)
@@ -58,8 +77,8 @@ def test_batch_history_equals_one_operation_at_a_time(tmp_path):
     batch.close()
 
 
-def test_batch_refusals_per_unit(tmp_path):
-    book = new_book(tmp_path / "b.db")
+def test_batch_refusals_per_unit(where):
+    book = new_book(where("b.db"))
     code = "12610403MB" + "0000001"
     code += uscc_check_char(code)
     with book.transact() as tx:
@@ -94,8 +113,8 @@ def test_batch_refusals_per_unit(tmp_path):
     book.close()
 
 
-def test_appoint_many(tmp_path):
-    book = new_book(tmp_path / "a.db")
+def test_appoint_many(where):
+    book = new_book(where("a.db"))
     with book.transact() as tx:
         units.add_units(tx, [UnitRequest("甲局", "政府工作部门", "正科", DOC, on=DAY, requires_approval=False,
                                          quotas={"xz": 5}, post_limits={"zz": 1, "fz": 1})])

@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from bookhelpers import DOC, Cli, person_id
+
+pytestmark = pytest.mark.both_backends
 
 LEAVE_DOC = "杨人社发〔2026〕31号"
 

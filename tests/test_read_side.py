@@ -1,15 +1,19 @@
 """One read side: the command line, the window's lists and the reports read the same rows through the
-same functions, with the same search and the same post, on a plain sqlite3 reader and on the Book's."""
+same functions, with the same search and the same post, on a plain sqlite3 reader and on the Book's; on a file
+and on the server (both_backends: the server's window reads on the Book's connection)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-from bookhelpers import DOC, Cli, person_id
+import pytest
+from bookhelpers import DOC, Cli, is_server, person_id
 
 from bianzhi_app import queries as q
 from bianzhi_app.book import Book
+
+pytestmark = pytest.mark.both_backends
 
 
 def _pages(fetch, key) -> list:  # type: ignore[no-untyped-def]
@@ -55,12 +59,19 @@ def test_cli_roster_is_the_windows_roster_with_the_same_posts(region: Cli, db_pa
 
 def test_search_means_the_same_for_the_window_and_the_reports(region: Cli, db_path: Path) -> None:
     _book(region)
-    reader = sqlite3.connect(db_path)  # the window's first page is read on a plain sqlite3 connection
-    try:
-        window = _pages(lambda after, n: q.roster_page(reader, q.RosterFilter(search="王", sort="unit"), after, n),
-                        lambda r: r.key("unit"))
-    finally:
-        reader.close()
+    def window_pages(reader) -> list:  # type: ignore[no-untyped-def]
+        return _pages(lambda after, n: q.roster_page(reader, q.RosterFilter(search="王", sort="unit"), after, n),
+                      lambda r: r.key("unit"))
+
+    if is_server(db_path):  # the window reads a server book on the Book's own connection
+        with Book.open(db_path) as book, book.read() as conn:
+            window = window_pages(conn)
+    else:
+        reader = sqlite3.connect(db_path)  # the window's first page of a file is read on a plain sqlite3 connection
+        try:
+            window = window_pages(reader)
+        finally:
+            reader.close()
     with Book.open(db_path) as book, book.read() as conn:
         streamed = list(q.roster(conn, book.catalog, search="王"))
         by_region = list(q.roster(conn, book.catalog, search=person_id(4)[:6]))

@@ -132,8 +132,8 @@ class Launcher(QObject):
         from ui.opening import open_book
         from ui.server import needs_password
 
-        if needs_password(path):  # a server book from the recent list: the password is asked each time
-            return self.connect_server(path)
+        if needs_password(path):  # a server book from the recent list: the keyring's password, else asked
+            return self._open_with_remembered_password(path)
 
         try:  # lock=True, asking the user about a held lock, an unsafe folder or a damaged file
             prepared = open_book(self.current(), path, self.actor())
@@ -304,12 +304,36 @@ class Launcher(QObject):
 
         SettingsDialog(window).exec()
 
-    def connect_server(self, preset: str = "") -> bool:
+    def _open_with_remembered_password(self, path: str) -> bool:
+        """A server book whose password the OS keyring remembers opens without asking; one the server now refuses
+        is removed from the keyring and asked in the dialog (as is any book without one)."""
+        from bianzhi_app.errors import server_problem
+        from ui import keychain
+        from ui.server import connect
+
+        stored = keychain.remembered(path)
+        if stored is None:
+            return self.connect_server(path)
+        candidate = keychain.with_password(path, stored)
+        try:
+            connect(candidate).close()
+        except Exception as error:
+            if server_problem(str(error)) != "login":
+                return self.connect_server(path)
+            keychain.forget(path)
+            return self.connect_server(path, message=tr("服务器拒绝了系统钥匙串中记住的密码(密码可能已更改),"
+                                                        "已将其从钥匙串中删除;请重新输入密码。"))
+        return self.open_path(candidate)
+
+    def connect_server(self, preset: str = "", *, message: str = "") -> bool:
         """文件 → 连接服务器…: the connection dialog, then the server book opens as a file does (sign-in follows).
-        ``preset``: a remembered server URL (without its password) that fills the dialog in."""
+        ``preset``: a remembered server URL (without its password) that fills the dialog in; ``message``: shown in
+        it first."""
         from ui.server import ServerDialog
 
         dialog = ServerDialog(self.current(), preset=preset)
+        if message:
+            dialog.show_message(message)
         self.server_dialog = dialog
         if dialog.exec() != ServerDialog.DialogCode.Accepted:
             return False

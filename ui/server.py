@@ -2,9 +2,10 @@
 
 `ServerDialog` asks host, port, database, user, password and TLS mode, tries the connection (a Chinese message in
 the dialog when it fails, never a traceback) and gives the ``postgresql+psycopg://`` URL the launcher opens as it
-opens a file. The password is never stored: settings remember host, port, database, user and TLS mode only, and
-the dialog asks the password each time (no keyring dependency: none is pinned that works offline on both Windows
-and Linux).
+opens a file. The password is never written to the settings (they remember host, port, database, user and TLS
+mode only); the database password is kept in the OS keyring when the clerk ticks 「在系统钥匙串中记住密码」 and
+the PC has a real one (ui/keychain.py: Windows Credential Locker, macOS Keychain, Secret Service), else asked
+each time.
 
 `ChangeListener` LISTENs on the book's channel on its own connection; every commit of another Book on the same
 database (bianzhi_app.book: NOTIFY in the write transaction, delivered on commit) makes the window refresh as after
@@ -18,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -83,25 +85,28 @@ def needs_password(url: str) -> bool:
         return False
     from sqlalchemy.engine import make_url
 
+    from bianzhi_app.errors import server_problem
+
     if make_url(url).password is not None:
         return False
     try:
         connect(url).close()
     except Exception as error:
-        lowered = str(error).lower()
-        return "password" in lowered or "authentication" in lowered
+        return server_problem(str(error)) == "login"
     return False
 
 
 def connection_problem(error: BaseException, host: str, port: int, database: str) -> str:
-    """What a clerk reads when the server cannot be reached (Chinese; the server's own line as the detail)."""
-    text = str(error)
-    lowered = text.lower()
-    if "password" in lowered or "authentication" in lowered:
+    """What a clerk reads when the server cannot be reached (Chinese; bianzhi_app.errors.server_problem sorts the
+    server's reply, in English or in Chinese)."""
+    from bianzhi_app.errors import server_problem
+
+    kind = server_problem(str(error))
+    if kind == "login":
         return tr("用户名或密码不正确,服务器拒绝登录。")
-    if "does not exist" in lowered and "database" in lowered:
+    if kind == "database":
         return tr("服务器上没有名为「{0}」的数据库;请向信息技术人员确认库名。").format(database)
-    if "ssl" in lowered or "certificate" in lowered:
+    if kind == "tls":
         return tr("无法建立加密连接:请检查加密方式,或向信息技术人员索取服务器证书。")
     return tr("无法连接服务器「{0}:{1}」:请检查地址、端口和网络,或服务器是否已启动。").format(host, port)
 
@@ -135,7 +140,6 @@ class ServerDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setObjectName("server_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(tr("每次连接时输入,不会保存"))
         self.sslmode = QComboBox(self)
         self.sslmode.setObjectName("server_sslmode")
         for mode in TLS_MODES:
@@ -144,12 +148,25 @@ class ServerDialog(QDialog):
         self.sslmode.setCurrentIndex(max(index, 0))
         if preset:  # a remembered server book (its URL holds no password): the rest filled in
             self._preset(preset)
+        from ui import keychain
+
+        self.remember = QCheckBox(tr("在系统钥匙串中记住密码"), self)
+        self.remember.setObjectName("server_remember")
+        if keychain.available():
+            self.password.setPlaceholderText(tr("勾选下方即由系统钥匙串记住"))
+            self.remember.setToolTip(tr("密码保存在本机系统钥匙串中;取消勾选后连接,即删除已记住的密码"))
+            self.remember.setChecked(keychain.remembered(self._url_without_password()) is not None)
+        else:
+            self.password.setPlaceholderText(tr("每次连接时输入,不会保存"))
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(tr("本机没有可用的系统钥匙串,密码每次连接时输入,不会保存"))
         form = QFormLayout()
         form.addRow(tr("服务器地址"), self.host)
         form.addRow(tr("端口"), self.port)
         form.addRow(tr("数据库"), self.database)
         form.addRow(tr("用户名"), self.user)
         form.addRow(tr("密码"), self.password)
+        form.addRow("", self.remember)
         form.addRow(tr("加密方式"), self.sslmode)
         self.message = QLabel(self)
         self.message.setObjectName("server_message")
@@ -183,12 +200,17 @@ class ServerDialog(QDialog):
         if isinstance(mode, str) and self.sslmode.findData(mode) >= 0:
             self.sslmode.setCurrentIndex(self.sslmode.findData(mode))
 
+    def _url_without_password(self) -> str:
+        return server_url(self.host.text().strip(), self.port.value(), self.database.text().strip(),
+                          self.user.text().strip(), "", str(self.sslmode.currentData()))
+
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
     def try_connect(self) -> bool:
-        """Build the URL and try it; accepted (settings remembered, never the password) when the server answers."""
+        """Build the URL and try it; accepted (settings remembered, never the password; the password in the keyring
+        only when ticked) when the server answers."""
         host, database = self.host.text().strip(), self.database.text().strip()
         if not host or not database:
             self.show_message(tr("请填写服务器地址和数据库名"))
@@ -212,10 +234,22 @@ class ServerDialog(QDialog):
                                               str(self.sslmode.currentData())), strict=True):
             saved.setValue(f"server/{key}", value)
         saved.sync()
+        self._keep_password(url, self.password.text())
         self.url = url
         self.show_message("")
         self.accept()
         return True
+
+    def _keep_password(self, url: str, password: str) -> None:
+        """Ticked: the keyring keeps the password the server just accepted; unticked: a remembered one is removed."""
+        from ui import keychain
+
+        if not self.remember.isEnabled():
+            return
+        if self.remember.isChecked() and password:
+            keychain.remember(url, password)
+        elif not self.remember.isChecked():
+            keychain.forget(url)
 
 
 class ChangeListener(QObject):

@@ -113,6 +113,11 @@ def recovery_key() -> str:
 
 
 def bootstrap_command(target: str) -> str:
+    """The command that sets up the first administrator; a server URL's password shows as *** (never printed)."""
+    if "://" in target:
+        from sqlalchemy.engine import make_url
+
+        target = make_url(target).render_as_string(hide_password=True)
     return f'python main.py --db "{target}" user add admin --role admin'
 
 

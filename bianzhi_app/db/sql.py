@@ -32,6 +32,23 @@ def rows(conn: Any, sql: str, params: Params | None = None) -> list[tuple[Any, .
     return [tuple(r) for r in conn.execute(text(sql), dict(params or {}))]
 
 
+def on_server(conn: Any) -> bool:
+    """Whether ``conn`` (a sqlite3 connection or a SQLAlchemy Connection) is to a PostgreSQL book."""
+    return not isinstance(conn, sqlite3.Connection) and conn.dialect.name == "postgresql"
+
+
+def code_point_order(conn: Any, column: str) -> str:
+    """``column`` compared in code-point order, as SQLite's BINARY collation does, whatever collation the server
+    database was created with (zh_CN.UTF-8 sorts by pinyin, and ``>= t AND < t || U+10FFFF`` is then no prefix)."""
+    return f'{column} COLLATE "C"' if on_server(conn) else column
+
+
+def contains(conn: Any, column: str, param: str) -> str:
+    """The condition "``column`` contains the text of ``:param``" (exact, case-sensitive; no LIKE wildcards):
+    SQLite's instr, PostgreSQL's strpos."""
+    return f"{'strpos' if on_server(conn) else 'instr'}({column}, :{param}) > 0"
+
+
 def day(value: Any) -> dt.date | None:
     """A stored date (ISO text, or already a date) as a date."""
     if value is None or isinstance(value, dt.date):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bianzhi_app.db.sql import day, mappings, rows
+from bianzhi_app.db.sql import contains, day, mappings, rows
 
 PAGE = 200
 
@@ -86,13 +86,15 @@ def summarize_detail(detail: dict[str, Any]) -> str:
 
 def documents_page(conn: Any, search: str = "", after_id: int | None = None,
                    limit: int = PAGE) -> list[dict[str, Any]]:
-    """Documents (文件依据), newest first, keyset by id; `search` matches part of the number or title."""
+    """Documents (文件依据), newest first, keyset by id; `search` matches part of the number or title, character
+    for character (no wildcards, the same on a file and on the server)."""
     where = ["1 = 1"]
     params: dict[str, Any] = {"limit": limit}
     term = search.strip()
     if term:
-        where.append("(number LIKE :like OR coalesce(title, '') LIKE :like)")
-        params["like"] = "%" + term.replace("%", "").replace("_", "") + "%"
+        title = contains(conn, "coalesce(title, '')", "term")
+        where.append(f"({contains(conn, 'number', 'term')} OR {title})")
+        params.update(term=term)
     if after_id is not None:
         where.append("id < :after")
         params["after"] = after_id

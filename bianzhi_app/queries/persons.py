@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bianzhi_app.catalog import Catalog
-from bianzhi_app.db.sql import day, mappings, rows
+from bianzhi_app.db.sql import code_point_order, day, mappings, on_server, rows
 from bianzhi_app.idcodes import canonical_id, id_birth_date, normalize_code
 
 if TYPE_CHECKING:
@@ -145,7 +145,9 @@ def _conditions(conn: Any, flt: RosterFilter, params: dict[str, Any], *, walk: b
         column = "p.id_region" if code else "p.name"
         params["low"] = code or term
         params["high"] = params["low"] + _TOP
-        if walk and _walk_instead(conn, flt, column, params["low"], params["high"]):
+        if on_server(conn):  # the planner chooses by itself; PostgreSQL has no unary plus on text
+            column = code_point_order(conn, column)
+        elif walk and _walk_instead(conn, flt, column, params["low"], params["high"]):
             column = "+" + column  # unary plus: SQLite then cannot use the column's index for the range
         where.append(f"{column} >= :low AND {column} < :high")
     for column, name, value in (("s.unit_id", "unit", flt.unit_id), ("s.kind_id", "kind", flt.kind_id),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bianzhi_app.catalog import CATEGORIES, Catalog
-from bianzhi_app.db.sql import day, in_list, mappings, rows
+from bianzhi_app.db.sql import code_point_order, contains, day, in_list, mappings, rows
 from bianzhi_app.queries.figures import unit_posts, unit_quotas
 from bianzhi_app.rules import QuotaFigures
 
@@ -80,13 +80,15 @@ def unit_children(conn: Any, *, category: str | None = None, parent_id: int | No
 
 def unit_search(conn: Any, term: str, after: tuple[str, int] | None = None,
                 limit: int = PAGE) -> list[UnitNode]:
-    """Active units whose name contains `term`, by name, `limit` after the key (name, id)."""
-    where = "instr(u.name, :term) > 0"
+    """Active units whose name contains `term`, by name (code-point order on either backend), `limit` after the
+    key (name, id)."""
+    where = contains(conn, "u.name", "term")
+    name = code_point_order(conn, "u.name")
     params: dict[str, Any] = {"term": term.strip(), "limit": limit}
     if after is not None:
-        where += " AND (u.name, u.id) > (:after_name, :after_id)"
+        where += f" AND ({name}, u.id) > (:after_name, :after_id)"
         params["after_name"], params["after_id"] = after
-    return _nodes(conn, where, params, " ORDER BY u.name, u.id LIMIT :limit")
+    return _nodes(conn, where, params, f" ORDER BY {name}, u.id LIMIT :limit")
 
 
 def unit_nodes(conn: Any, unit_ids: set[int] | list[int]) -> dict[int, UnitNode]:
@@ -117,9 +119,10 @@ def unit_completions(conn: Any, text: str, limit: int = 50) -> list[tuple[int, s
     term = text.strip()
     if not term:
         return []
-    sql = ("SELECT id, name FROM units WHERE status = 'active' AND instr(name, :term) > 0"
-           " ORDER BY CASE WHEN name LIKE :prefix THEN 0 ELSE 1 END, length(name), name LIMIT :limit")
-    params = {"term": term, "prefix": term.replace("%", "").replace("_", "") + "%", "limit": limit}
+    sql = (f"SELECT id, name FROM units WHERE status = 'active' AND {contains(conn, 'name', 'term')}"
+           " ORDER BY CASE WHEN substr(name, 1, :term_length) = :term THEN 0 ELSE 1 END, length(name),"
+           f" {code_point_order(conn, 'name')} LIMIT :limit")
+    params = {"term": term, "term_length": len(term), "limit": limit}
     return [(r[0], r[1]) for r in rows(conn, sql, params)]
 
 

@@ -213,3 +213,45 @@ def test_a_remembered_server_book_asks_its_password_in_the_dialog_filled_in(qtbo
     assert seen["filled"] == seen["expected"]
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     _close(qtbot, launcher)
+
+
+def test_a_wrong_password_keeps_the_dialog_open_with_a_chinese_message_and_the_right_one_opens(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, pg_server, pg_url, template_book):
+    """On a role the server asks for its password (scram-sha-256, tests/pgcluster.py): no monkeypatching."""
+    import pgcluster
+    from PySide6.QtCore import QTimer
+
+    from ui import settings
+    from ui.server import ServerDialog, needs_password, without_password
+
+    _server_book(pg_url, template_book)
+    url = pg_server.cluster.password_url_for(pg_url.rsplit("/", 1)[1])
+    remembered = without_password(url + "?sslmode=disable")
+    assert needs_password(remembered)  # the server itself refuses it without a password
+    launcher = _launcher(qtbot, monkeypatch)
+    seen: dict[str, Any] = {}
+
+    def answer() -> None:
+        dialog = launcher.server_dialog
+        assert isinstance(dialog, ServerDialog)
+        assert dialog.user.text() == pgcluster.PASSWORD_ROLE and dialog.password.text() == ""
+        dialog.password.setText("WRONG-pw-zz9")
+        seen["wrong"] = dialog.try_connect()
+        seen["message"] = dialog.message.text()
+        seen["still_open"] = dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+        dialog.password.setText(pgcluster.PASSWORD)
+        seen["right"] = dialog.try_connect()
+
+    QTimer.singleShot(0, answer)
+    assert launcher.open_path(remembered)
+    assert seen["wrong"] is False and seen["still_open"] and seen["right"] is True
+    assert "用户名或密码不正确" in seen["message"] and "WRONG-pw-zz9" not in seen["message"]
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    window = launcher.window
+    window.show_page("roster")
+    qtbot.waitUntil(lambda: len(window.roster.model.rows) == 7, timeout=10_000)
+    stored = settings.qsettings()
+    everything = " ".join(str(stored.value(key)) for key in stored.allKeys())
+    assert pgcluster.PASSWORD not in everything and "WRONG-pw-zz9" not in everything
+    assert pgcluster.PASSWORD not in window.windowTitle() and pgcluster.PASSWORD not in window.path_label.text()
+    _close(qtbot, launcher)
