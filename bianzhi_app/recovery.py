@@ -32,6 +32,8 @@ def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) 
     if not db.exists() or db.stat().st_size == 0:
         return holder, None
     with Book.open(db, actor=actor) as book:
+        if book.read_only:  # behind an anchor or its schema changed: nothing more is written onto it
+            return holder, None
         change = book.run(record_lock_broken, holder=holder_detail(holder), described=holder.describe())
     return holder, change.seq
 
@@ -132,7 +134,7 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
 
         info = restore_backup(src, db, backup_dir=folder_path, allow_without_manifest=allow_without_manifest,
                               verify_contents=verify)
-        with Book.open(db, actor=actor) as book:
+        with Book.open(db, actor=actor, anchored=False) as book:  # its chain replaces the one anchored
             book.witness_fresh = True  # the restored chain replaces the witness of the book it replaced
             head = book.head()
             restored = {"seq": head.seq, "hash": head.hash}

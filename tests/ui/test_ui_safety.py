@@ -247,3 +247,36 @@ def test_a_book_on_read_only_media_opens_read_only_saying_why(qtbot, launched, b
     finally:
         os.chmod(book_path.parent, 0o755)
         os.chmod(book_path, 0o644)
+
+
+def test_a_book_put_back_older_than_its_witness_opens_read_only_naming_the_anchor(  # type: ignore[no-untyped-def]
+        qtbot, launched, book_path, tmp_path):
+    """Issue 14: the file swapped for an older copy of itself (every trigger in place): the window shows the
+    book but does not write onto its chain; the read-only mark says which anchor (seq, short head) disagrees."""
+    import sqlite3
+
+    from bookhelpers import DOC
+
+    old = tmp_path / "old.db"
+    src, dst = sqlite3.connect(book_path), sqlite3.connect(old)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    with Book.open(book_path) as book:
+        book.units.add(name="区新设局", category="政府工作部门", rank="正科", doc=DOC)
+        seq, digest = book.head().seq, book.head().hash
+    for extra in ("-wal", "-shm"):
+        Path(f"{book_path}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(old, book_path)
+    before = snapshot(book_path)
+    launcher = launch(launched, book_path)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(object, "status_read_only") is not None, timeout=10000)
+    tip = window.findChild(object, "status_read_only").toolTip()
+    assert "本机见证记录" in tip and f"#{seq} {digest[:12]}" in tip and "只能查看" in tip, tip
+    assert not window.actions["enter"].isEnabled() and window.actions["export_book"].isEnabled()
+    wait_idle(qtbot, window.session)
+    window.close()
+    assert snapshot(book_path) == before
+
