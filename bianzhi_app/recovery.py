@@ -63,6 +63,19 @@ def _region_of(path: Path) -> tuple[str, str] | None:
     return (str(row[0]), str(row[1])) if row else None
 
 
+def other_region(db_path: str | os.PathLike[str], src: str | os.PathLike[str]
+                 ) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """((code, name) of the book's region, (code, name) of the backup's) when the backup ``src`` is of another
+    region than the book at ``db_path`` (a restore then needs ``other_region``); None when they agree or
+    either cannot be read (the restore's own checks speak then)."""
+    db = Path(db_path)
+    current = _region_of(db) if db.exists() and db.stat().st_size else None
+    theirs = _region_of(Path(src))
+    if current is None or theirs is None or theirs[0] == current[0]:
+        return None
+    return current, theirs
+
+
 def check_backup_contents(src: Path) -> None:
     """The full check of a restore candidate, as `check` runs it on a book: the ledger chain, every counter
     against a recount, the security log, and the schema's triggers, constraints and indexes. A backup of an

@@ -280,3 +280,36 @@ def test_a_book_put_back_older_than_its_witness_opens_read_only_naming_the_ancho
     window.close()
     assert snapshot(book_path) == before
 
+
+def test_restoring_a_backup_of_another_region_asks_naming_both_regions(qtbot, book_path, tmp_path):  # type: ignore[no-untyped-def]
+    """Issue 14 (the CLI's --other-region, in the window): a second question names both regions; No changes
+    nothing, Yes restores."""
+    import sqlite3
+
+    from bianzhi_app.safety.session import list_restore_candidates
+    from ui.dialogs.safety import RestoreDialog
+
+    other = tmp_path / "other.db"
+    with Book.open(other) as book:
+        book.region.init(name="临渭区", code="610502")
+        book.backup(tmp_path / "other-backups")
+    candidates = list_restore_candidates(other, folder=tmp_path / "other-backups")
+    conn = sqlite3.connect(book_path)
+    code, name = conn.execute("SELECT code, name FROM regions").fetchone()
+    conn.close()
+    before = snapshot(book_path)
+    dialog = RestoreDialog(None, book_path, candidates, actor="测试")
+    qtbot.addWidget(dialog)
+    seen: dict = {}
+    answers = answer(press(QMessageBox.StandardButton.Yes), recorded(seen, press(QMessageBox.StandardButton.No)))
+    dialog.restore_selected()
+    assert answers.done and dialog.restored is None
+    (box, text), = seen["dialogs"]
+    assert box == "other_region_box" and "临渭区(610502)" in text and f"{name}({code})" in text, text
+    assert snapshot(book_path) == before  # No: nothing changed
+    answers = answer(press(QMessageBox.StandardButton.Yes), press(QMessageBox.StandardButton.Yes))
+    dialog.restore_selected()
+    assert answers.done and dialog.restored is not None
+    conn = sqlite3.connect(book_path)
+    assert conn.execute("SELECT code FROM regions").fetchone()[0] == "610502"
+    conn.close()
