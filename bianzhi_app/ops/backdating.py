@@ -20,6 +20,10 @@ from bianzhi_app.kernel import Tx
 from bianzhi_app.ops.common import UnitRef
 from bianzhi_app.queries.establishment import pool_totals, post_figures, quota_figures
 
+# the quotas of one kind approved to the units on :as_of (each unit's latest history row, as status --as-of reads)
+_ALLOCATED = ("SELECT sum(approved) FROM (SELECT approved, row_number() OVER (PARTITION BY unit_id"
+              " ORDER BY effective_on DESC, ledger_seq DESC, id DESC) AS rank FROM quota_history"
+              " WHERE kind_id = :k AND effective_on <= :as_of) AS latest WHERE rank = 1")
 _NOTE = "(补登过去日期的变动,须使此后每一天都符合规定)"
 
 
@@ -90,8 +94,7 @@ def check_pool_every_day_since(tx: Tx, kind: Kind, since: dt.date) -> None:
         total = pool_totals(tx.conn, as_of=day).get(kind.id)
         if total is None:  # no pool recorded yet on that day (set later, dated today): nothing to hold against
             return None
-        allocated = sum(f["approved"] for (_unit, kind_id), f in quota_figures(tx.conn, as_of=day).items()
-                        if kind_id == kind.id)
+        allocated = int(rows(tx.conn, _ALLOCATED, {"k": kind.id, "as_of": day.isoformat()})[0][0] or 0)
         if allocated <= total:
             return None
         return (f"{kind.name}编制总额补登{since.isoformat()}的变动后,{day.isoformat()}当天将超出:"
