@@ -148,3 +148,19 @@ def test_a_back_dated_pool_cut_or_quota_rise_may_not_make_any_later_day_over_the
     assert fingerprint(path) == before  # refused: nothing changed
     book.quotas.set(unit="乙局", kind="xz", approved=16, doc=DOC, on=dt.date(2026, 11, 1))
     book.region.set_pool(kind="xz", total=17, doc=DOC, on=dt.date(2026, 11, 2))
+
+
+def test_a_unit_added_back_dated_with_quotas_may_not_take_a_later_day_over_the_pool(dated: Any) -> None:
+    book, on, path = dated
+    on(dt.date(2026, 6, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=8, doc=DOC)  # allocated 10 of 10 from 6-01
+    on(dt.date(2026, 11, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=1, doc=DOC)  # 3 again
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(PoolExceeded, match="2026-06-01当天将超出:编制总额10名,已分配各单位15名"):
+        book.units.add(name="丙局", category="政府工作部门", rank="正科", doc=DOC, quotas={"xz": 5},
+                       on=dt.date(2026, 3, 1))
+    assert fingerprint(path) == before
+    book.units.add(name="丙局", category="政府工作部门", rank="正科", doc=DOC, quotas={"xz": 5},
+                   on=dt.date(2026, 11, 1))

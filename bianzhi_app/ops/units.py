@@ -24,6 +24,7 @@ from bianzhi_app.db.sql import rows as sql_rows
 from bianzhi_app.errors import BianzhiError, InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.kernel import Change, Op, Tx, new_id, require_document
+from bianzhi_app.ops.backdating import check_pool_every_day_since
 from bianzhi_app.ops.common import (
     UnitRef,
     check_not_before,
@@ -138,7 +139,8 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     USCC; an unknown category/rank/funding; an invalid USCC; 主要职责 with a control character or too
     long (``clean_functions``; kept in the entry's ``after``); an unknown or abolished parent (a parent
     may be a unit added earlier in the same batch); a quota beyond the region pool (rule 2, the pools
-    counted in memory across the batch). With ``errors`` given, refused units are listed there and
+    counted in memory across the batch; dated back, on every day since: a later day over its pool refuses
+    the batch, PoolExceeded). With ``errors`` given, refused units are listed there and
     skipped (nothing of them is written); otherwise the first refusal raises. The history read by
     ``--as-of`` is the same as ``add_unit`` followed by ``set_quota`` / ``set_post_limit`` writes.
     ``progress(done, total)`` is called before every 100th request.
@@ -158,6 +160,7 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     added_ids: set[int] = set()
     parents: dict[str, int] = {}
     pools: dict[int, list[int]] = {}
+    backdated: dict[int, dt.date] = {}  # kind id → the earliest back-dated day a new unit takes from its pool
     rows = _UnitRows()
     changes: list[Change] = []
     total = len(requests)
@@ -204,6 +207,8 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             taken_codes.add(code)
         for kind_id, delta in pending.items():
             pools[kind_id][1] += delta
+            if delta > 0 and effective_on < backdated.get(kind_id, tx.today):
+                backdated[kind_id] = effective_on
         rows.units.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
                            "parent_id": parent_id, "uscc": code, "status": "active",
                            "requires_approval": r.requires_approval, "functions": functions,
@@ -224,6 +229,8 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     rows.write(tx)
     if establishing:
         changes = _establish(tx, established, errors, progress, total)
+    for kind_id, since in backdated.items():  # 补登: the pool of every day since must hold what they took
+        check_pool_every_day_since(tx, tx.catalog.kind_by_id(kind_id), since)
     if progress is not None:
         progress(total, total)
     return changes
