@@ -7,6 +7,12 @@ the entry that last wrote it; the problem names the table, the row and that entr
 The after-states come in three shapes, by operation: figures per kind code (the entry's own unit: person and
 approval operations, quota set), figures per unit name (transfers, merges: the names resolve to ids as the
 walk met them), and a unit's whole record with "quota" and "posts" (unit add, 建账).
+
+The details rebuild the rest: units' names and status, persons' names and masked ID numbers, usage approvals,
+who holds which post (任职 / 免职, and 出编 / 调动 that ended one; 建账's posts by their id span), the sealed
+quarters (封存: day, ledger head, digest of the figures) and the documents the entries cite (by 文号). What the
+ledger does not carry (a document's title, issuer) is not replayed; accounts and the policy are replayed from
+the security log (accounts/replay.py).
 """
 
 from __future__ import annotations
