@@ -313,3 +313,23 @@ def test_restoring_a_backup_of_another_region_asks_naming_both_regions(qtbot, bo
     conn = sqlite3.connect(book_path)
     assert conn.execute("SELECT code FROM regions").fetchone()[0] == "610502"
     conn.close()
+
+
+def test_a_book_with_a_trigger_dropped_shows_read_only_in_the_window(qtbot, launched, book_path):  # type: ignore[no-untyped-def]
+    """The Book learns on opening (on the worker, after the first paint) that its schema was changed by another
+    tool: the window then marks 只读 saying which object, and disables every write."""
+    import sqlite3
+
+    conn = sqlite3.connect(book_path)
+    conn.execute("DROP TRIGGER staffing_no_delete")
+    conn.commit()
+    conn.close()
+    launcher = launch(launched, book_path)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(object, "status_read_only") is not None, timeout=10000)
+    tip = window.findChild(object, "status_read_only").toolTip()
+    assert "staffing_no_delete" in tip and "只能查看" in tip, tip
+    assert not window.actions["enter"].isEnabled() and window.actions["export_book"].isEnabled()
+    wait_idle(qtbot, window.session)
+    window.close()
