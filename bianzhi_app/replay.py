@@ -26,6 +26,7 @@ from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.sql import rows
 
 QUOTA_FIGURES = ("approved", "used", "reserved", "allowance")
+UNIT_FIELDS = ("category", "rank", "funding", "uscc", "functions")  # as 设立 / 建账 and 核定主要职责 record them
 HISTORY_TABLES = {"quota": "quota_history", "posts": "post_limit_history", "pool": "pool_history"}
 _LABELS = {"approved": "核定", "used": "实有", "reserved": "在途", "allowance": "只出不进", "limit": "职数",
            "total": "编制总额"}
@@ -52,6 +53,7 @@ class Replay:
     established_posts: list[tuple[int, int, int]] = field(default_factory=list)  # 建账 appointment id spans, seq
     snapshots: dict[str, tuple[dict[str, Any], dict[str, Any], int]] = field(default_factory=dict)  # quarter → …
     documents: dict[str, int] = field(default_factory=dict)  # 文号 → the first entry citing it
+    unit_fields: dict[int, tuple[dict[str, str], int]] = field(default_factory=dict)  # id → category … , seq
 
     def __post_init__(self) -> None:
         self.kinds = {k.code for k in self.catalog.kinds}
@@ -91,6 +93,11 @@ class Replay:
             self.unit_names[unit_id] = (after["name"], seq)
         if op in ("unit.abolish", "unit.merge"):
             self._close(seq, op, unit_id, detail)
+        if op in ("unit.add", "unit.establish") and unit_id is not None:
+            self.unit_fields[unit_id] = ({name: str(after.get(name) or "") for name in UNIT_FIELDS}, seq)
+        elif op == "unit.functions" and unit_id in self.unit_fields:
+            fields = {**self.unit_fields[unit_id][0], "functions": str(after.get("functions") or "")}
+            self.unit_fields[unit_id] = (fields, seq)
         if op == "pool.set":
             for code, value in after.items():
                 if code in self.kinds and isinstance(value, dict) and "total" in value:
@@ -220,7 +227,15 @@ class Replay:
         found.extend(self.history)
         found.extend(f"数据与台账不符:{HISTORY_TABLES[table]}中有一行标为台账第{seq}条写入,台账中没有这一条"
                      for seq, written in self._rows.items() for table, _row in written[:1])
-        for unit_id, name, status in rows(conn, "SELECT id, name, status FROM units"):
+        for unit_id, name, status, *values in rows(conn, "SELECT id, name, status, " + ", ".join(UNIT_FIELDS)
+                                                         + " FROM units"):
+            if unit_id in self.unit_fields:
+                expected_fields, seq = self.unit_fields[unit_id]
+                changed = [field_name for field_name, value in zip(UNIT_FIELDS, values, strict=True)
+                           if str(value or "") != expected_fields[field_name]]
+                if changed:
+                    found.append(f"数据与台账不符:表units中「{name}」的{'、'.join(changed)}与台账第{seq}条"
+                                 f"(最后写入它的记录)不符")
             if unit_id in self.unit_names and name != self.unit_names[unit_id][0]:
                 found.append(f"数据与台账不符:表units中第{unit_id}号单位名为「{name}」,台账第{self.unit_names[unit_id][1]}条"
                              f"(最后写入它的记录)为「{self.unit_names[unit_id][0]}」")

@@ -24,6 +24,8 @@ EDITS: dict[str, tuple[str | list[str], str | None]] = {
     "region_pools": ("UPDATE region_pools SET total = total + 1", "表region_pools"),
     "post_limits": ("UPDATE post_limits SET post_limit = post_limit + 1 WHERE post_limit > 0", "表post_limits"),
     "units.name": ("UPDATE units SET name = '区农业局' WHERE name = '区农业农村局'", "表units"),
+    "units.rank": ("UPDATE units SET rank = '正处' WHERE name = '区水利局'", "表units"),
+    "units.functions": ("UPDATE units SET functions = '另行规定' WHERE name = '区水利局'", "表units"),
     "units.status": ("UPDATE units SET status = 'abolished' WHERE name = '区水利局'", "表units"),
     "persons.name": ("UPDATE persons SET name = '王五' WHERE name = '张三'", "表persons"),
     "persons.id_tail": ("UPDATE persons SET id_tail = '9999' WHERE name = '张三'", "表persons"),
