@@ -160,7 +160,6 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     added_ids: set[int] = set()
     parents: dict[str, int] = {}
     pools: dict[int, list[int]] = {}
-    backdated: dict[int, dt.date] = {}  # kind id → the earliest back-dated day a new unit takes from its pool
     rows = _UnitRows()
     changes: list[Change] = []
     total = len(requests)
@@ -207,8 +206,6 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
             taken_codes.add(code)
         for kind_id, delta in pending.items():
             pools[kind_id][1] += delta
-            if delta > 0 and effective_on < backdated.get(kind_id, tx.today):
-                backdated[kind_id] = effective_on
         rows.units.append({"id": unit_id, "name": name, "category": category, "rank": rank, "funding": funding,
                            "parent_id": parent_id, "uscc": code, "status": "active",
                            "requires_approval": r.requires_approval, "functions": functions,
@@ -229,11 +226,20 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     rows.write(tx)
     if establishing:
         changes = _establish(tx, established, errors, progress, total)
-    for kind_id, since in backdated.items():  # 补登: the pool of every day since must hold what they took
-        check_pool_every_day_since(tx, tx.catalog.kind_by_id(kind_id), since)
+    _pools_hold_since(tx, added_ids)
     if progress is not None:
         progress(total, total)
     return changes
+
+
+def _pools_hold_since(tx: Tx, added: set[int]) -> None:
+    """补登: new units dated back take their quotas from the pool of every day since; each must hold them."""
+    if added:
+        for kind_id, since in sql_rows(tx.conn, "SELECT kind_id, min(effective_on) FROM quota_history WHERE"
+                                                " unit_id >= :first AND approved > 0 GROUP BY kind_id",
+                                       {"first": min(added)}):
+            day = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since)[:10])
+            check_pool_every_day_since(tx, tx.catalog.kind_by_id(kind_id), day)
 
 
 @dataclass
