@@ -110,7 +110,7 @@ class Book:
              clock: Callable[[], dt.datetime] | None = None, lock: bool = False, read_only: bool = False,
              check: bool = True, allow_unsafe_location: bool | None = None,
              startup_check: str = "full", account: Credentials | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Book:
+             progress: Callable[[int, int], None] | None = None, anchored: bool = True) -> Book:
         """Open (creating and migrating as needed) the book at a path or URL.
 
         For a SQLite file, first: refuses a network / cloud-sync / removable location (UnsafeLocation,
@@ -123,11 +123,12 @@ class Book:
         bounded quick_check before opening. Refuses any other value (ValueError).
         ``account``: sign in at once (refuses with NotSignedIn, closing the book); see `sign_in`.
         ``progress``: (done, total) while a migration seals the persons' ID numbers (see `from_prepared`).
+        ``anchored`` (see `from_prepared`): False only for a restore, whose chain replaces the one anchored.
         The same in two steps: ``bianzhi_app.opening.prepare(...)`` then ``.open()``.
         """
         prepared = prepare(target, actor=actor, lock=lock, read_only=read_only, check=check,
                            allow_unsafe_location=allow_unsafe_location, startup_check=startup_check)
-        book = cls.from_prepared(prepared, clock=clock, progress=progress)
+        book = cls.from_prepared(prepared, clock=clock, progress=progress, anchored=anchored)
         if account is not None:
             try:
                 book.sign_in(account.name, account.password)
@@ -138,11 +139,13 @@ class Book:
 
     @classmethod
     def from_prepared(cls, prepared: PreparedBook, *, clock: Callable[[], dt.datetime] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> Book:
+                      progress: Callable[[int, int], None] | None = None, anchored: bool = True) -> Book:
         """The Book on a file that passed `opening.prepare`: engine, pending migrations (after a pinned, verified
         backup; all in one transaction; ``progress`` gets (done, total) persons while 0005 seals their ID numbers,
         from the calling thread), the barrier after taking the lock. Refuses (InvalidInput, StorageError …) as
-        `Book.open` does, releasing the lock; a PreparedBook opens once (ValueError the second time)."""
+        `Book.open` does, releasing the lock; a PreparedBook opens once (ValueError the second time).
+        A book whose schema was changed by another tool, or (``anchored``) whose chain is behind or different
+        from a head kept outside the file (the witness, its backups' manifests), opens read-only saying why."""
         from bianzhi_app.safety import session
         from bianzhi_app.safety.storage import storage_error
 
@@ -183,6 +186,8 @@ class Book:
         book.clear_ids_backup = clear_ids_backup
         if not read_only:
             _read_only_if_schema_changed(book)
+        if anchored and not book.read_only:
+            _read_only_if_behind_an_anchor(book)
         book._lock = plan.lock
         if plan.path is not None and plan.lock is None and not read_only:
             book._write_guard = session.write_guard(plan.path)
@@ -415,6 +420,21 @@ def _read_only_if_schema_changed(book: Book) -> None:
         first = problems[0].removeprefix("数据库结构被改动:")
         book.read_only_reason = (f"的数据库结构被程序之外的工具改动过({first}{more});请运行 check 核查,"
                                  "并从备份恢复")
+
+
+def _read_only_if_behind_an_anchor(book: Book) -> None:
+    """A chain cut back or re-hashed verifies from inside the file; a head kept outside it (safety/anchors.py)
+    does not agree. Writing on would bury the difference under new entries: the book opens read-only, naming
+    the anchor (its seq and short head)."""
+    if book.path is None:
+        return
+    from bianzhi_app.safety.anchors import disagreement, known_anchors
+
+    with book.engine.connect() as conn:
+        reason = disagreement(conn, known_anchors(book.path, conn))
+    if reason is not None:
+        book.read_only = True
+        book.read_only_reason = reason
 
 
 def _backup_before_migration(engine: Engine, path: Path | None) -> Path | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, inspect, select
 
 from bianzhi_app.accounts import seclog
+from bianzhi_app.accounts.replay import account_problems
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.fingerprint import schema_problems
 from bianzhi_app.db.models import (
@@ -84,6 +85,8 @@ def run_check(conn: Connection, catalog: Catalog, *, full_integrity: bool = True
         problem = seclog.verify_log(conn)
         if problem is not None:
             report.problems.append(problem)
+        else:  # an intact log: the accounts and the policy against the state its events wrote
+            report.problems.extend(account_problems(conn))
     report.problems.extend(compare_anchors(conn, list(anchors)))
     report.problems += schema_problems(conn)  # the backstop's triggers, constraints and indexes, last: what
     return report                             # they no longer guarded shows above, by name
@@ -147,7 +150,7 @@ def _check_chain(conn: Connection, report: CheckReport, replay: Replay) -> list[
             entry = row._mapping
             after = json.loads(entry["after"])
             replay.take(entry["seq"], entry["op"], entry["unit_id"], entry["unit_name"], entry["effective_on"], after,
-                        entry["detail"])
+                        entry["detail"], entry["document_number"])
             if entry["op"] == "unit.establish":
                 established.append({"seq": entry["seq"], "unit": entry["unit_name"],
                                     "after": after, "detail": json.loads(entry["detail"])})

@@ -32,6 +32,8 @@ def break_stale_lock(path: str | os.PathLike[str], *, actor: str | None = None) 
     if not db.exists() or db.stat().st_size == 0:
         return holder, None
     with Book.open(db, actor=actor) as book:
+        if book.read_only:  # behind an anchor or its schema changed: nothing more is written onto it
+            return holder, None
         change = book.run(record_lock_broken, holder=holder_detail(holder), described=holder.describe())
     return holder, change.seq
 
@@ -59,6 +61,19 @@ def _region_of(path: Path) -> tuple[str, str] | None:
     except sqlite3.Error:
         return None
     return (str(row[0]), str(row[1])) if row else None
+
+
+def other_region(db_path: str | os.PathLike[str], src: str | os.PathLike[str]
+                 ) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """((code, name) of the book's region, (code, name) of the backup's) when the backup ``src`` is of another
+    region than the book at ``db_path`` (a restore then needs ``other_region``); None when they agree or
+    either cannot be read (the restore's own checks speak then)."""
+    db = Path(db_path)
+    current = _region_of(db) if db.exists() and db.stat().st_size else None
+    theirs = _region_of(Path(src))
+    if current is None or theirs is None or theirs[0] == current[0]:
+        return None
+    return current, theirs
 
 
 def check_backup_contents(src: Path) -> None:
@@ -132,7 +147,7 @@ def restore_book(db_path: str | os.PathLike[str], src: str | os.PathLike[str], *
 
         info = restore_backup(src, db, backup_dir=folder_path, allow_without_manifest=allow_without_manifest,
                               verify_contents=verify)
-        with Book.open(db, actor=actor) as book:
+        with Book.open(db, actor=actor, anchored=False) as book:  # its chain replaces the one anchored
             book.witness_fresh = True  # the restored chain replaces the witness of the book it replaced
             head = book.head()
             restored = {"seq": head.seq, "hash": head.hash}

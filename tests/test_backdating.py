@@ -12,7 +12,7 @@ import pytest
 from bookhelpers import fingerprint, person_id
 
 from bianzhi_app.book import Book
-from bianzhi_app.errors import InvalidInput, QuotaExceeded
+from bianzhi_app.errors import InvalidInput, PoolExceeded, PostLimitExceeded, QuotaExceeded
 from bianzhi_app.queries import status
 
 DOC = "杨编发〔2026〕8号"
@@ -106,3 +106,61 @@ def test_a_merge_dated_before_what_it_moves_is_refused_in_words(dated: Any) -> N
     assert fingerprint(path) == before
     book.units.merge(sources=["甲局", "乙局"], into="甲乙联合局", doc=DOC, on=dt.date(2026, 2, 2))
     assert figures(book, "甲乙联合局", dt.date(2026, 6, 30))["used"] == 1
+
+
+def test_a_back_dated_appointment_or_post_limit_cut_may_not_make_any_later_day_over_the_post_limit(dated: Any) -> None:
+    book, on, path = dated
+    book.posts.set_limit(unit="乙局", post="fz", limit=1, doc=DOC)
+    on(dt.date(2026, 2, 1))
+    book.staff.enter(unit="乙局", kind="xz", name="王丙", id_number=person_id(3))
+    book.staff.enter(unit="乙局", kind="xz", name="赵丁", id_number=person_id(4))
+    book.posts.appoint(id_number=person_id(3), post="fz")
+    on(dt.date(2026, 11, 1))
+    book.posts.dismiss(id_number=person_id(3))
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(PostLimitExceeded) as refused:  # 王丙 held the one 副职 from 2-01 to 11-01
+        book.posts.appoint(id_number=person_id(4), post="fz", on=dt.date(2026, 3, 1))
+    assert "乙局 副职补登2026-03-01的变动后,2026-03-01当天将超职数:职数1名,已配2名" in str(refused.value)
+    assert refused.value.field == "date"
+    with pytest.raises(PostLimitExceeded, match="2026-02-01当天将超职数:职数0名,已配1名"):  # a cut dated back
+        book.posts.set_limit(unit="乙局", post="fz", limit=0, doc=DOC, on=dt.date(2026, 1, 20))
+    assert fingerprint(path) == before  # refused: nothing changed
+    book.posts.appoint(id_number=person_id(4), post="fz", on=dt.date(2026, 11, 1))  # free again that day
+    book.posts.set_limit(unit="甲局", post="fz", limit=0, doc=DOC, on=dt.date(2026, 3, 1))  # nobody held it
+
+
+def test_a_back_dated_pool_cut_or_quota_rise_may_not_make_any_later_day_over_the_pool(dated: Any) -> None:
+    book, on, path = dated
+    on(dt.date(2026, 6, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=8, doc=DOC)  # allocated 10 of 10
+    on(dt.date(2026, 11, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=1, doc=DOC)  # allocated 3 again
+    book.region.set_pool(kind="xz", total=20, doc=DOC)
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(PoolExceeded) as refused:  # today 3 ≤ 5, but 6-01 held 10
+        book.region.set_pool(kind="xz", total=5, doc=DOC, on=dt.date(2026, 3, 1))
+    assert "行政编制编制总额补登2026-03-01的变动后,2026-06-01当天将超出:编制总额5名,已分配各单位10名" \
+        in str(refused.value)
+    with pytest.raises(PoolExceeded, match="2026-03-01当天将超出:编制总额10名,已分配各单位17名"):
+        book.quotas.set(unit="乙局", kind="xz", approved=16, doc=DOC, on=dt.date(2026, 3, 1))  # 20 came 11-01
+    assert fingerprint(path) == before  # refused: nothing changed
+    book.quotas.set(unit="乙局", kind="xz", approved=16, doc=DOC, on=dt.date(2026, 11, 1))
+    book.region.set_pool(kind="xz", total=17, doc=DOC, on=dt.date(2026, 11, 2))
+
+
+def test_a_unit_added_back_dated_with_quotas_may_not_take_a_later_day_over_the_pool(dated: Any) -> None:
+    book, on, path = dated
+    on(dt.date(2026, 6, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=8, doc=DOC)  # allocated 10 of 10 from 6-01
+    on(dt.date(2026, 11, 1))
+    book.quotas.set(unit="甲局", kind="xz", approved=1, doc=DOC)  # 3 again
+    on(dt.date(2026, 12, 6))
+    before = fingerprint(path)
+    with pytest.raises(PoolExceeded, match="2026-06-01当天将超出:编制总额10名,已分配各单位15名"):
+        book.units.add(name="丙局", category="政府工作部门", rank="正科", doc=DOC, quotas={"xz": 5},
+                       on=dt.date(2026, 3, 1))
+    assert fingerprint(path) == before
+    book.units.add(name="丙局", category="政府工作部门", rank="正科", doc=DOC, quotas={"xz": 5},
+                   on=dt.date(2026, 11, 1))

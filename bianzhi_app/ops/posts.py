@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from bianzhi_app.catalog import Kind
 from bianzhi_app.db.models import appointments, persons, staffing
 from bianzhi_app.errors import BianzhiError, NotFound, StateRefused
 from bianzhi_app.idcodes import canonical_id, mask_id
 from bianzhi_app.kernel import Change, Op, Tx, require_document
+from bianzhi_app.ops.backdating import check_posts_every_day_since
 from bianzhi_app.ops.common import (
     PersonRef,
     UnitRef,
@@ -68,6 +70,7 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
     figures: dict[tuple[int, int], list[int]] = {}
     rows: list[dict[str, Any]] = []
     changes: list[Change] = []
+    backdated: dict[tuple[int, int], tuple[UnitRef, Kind, dt.date]] = {}  # the earliest back-dated day per post
     total = len(requests)
     for index, r in enumerate(requests):
         if progress is not None and index % CHUNK == 0:
@@ -108,6 +111,8 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
         figures[key][1] = used + 1
         rows.append({"person_id": slot.person_id, "unit_id": unit.id, "post_kind_id": p.id,
                      "start_date": effective_on, "end_date": None})
+        if effective_on < backdated.get(key, (unit, p, tx.today))[2]:
+            backdated[key] = (unit, p, effective_on)
         changes.append(tx.record(Op.PERSON_APPOINT, unit_id=unit.id, unit_name=unit.name, effective_on=effective_on,
                                  document_number=r.doc, person_ids={slot.person_id},
                                  before={p.code: {"limit": limit, "used": used}},
@@ -116,6 +121,8 @@ def appoint_many(tx: Tx, requests: Sequence[AppointRequest], *,
                                          "post": p.code}))
     if rows:
         tx.conn.execute(insert(appointments), rows)
+    for unit, post, since in backdated.values():  # 补登: every day since must stay within the post limit
+        check_posts_every_day_since(tx, unit, post, since)
     if progress is not None:
         progress(total, total)
     return changes

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from bianzhi_app.db.models import quota_history
 from bianzhi_app.errors import InvalidInput
 from bianzhi_app.kernel import Change, Op, Tx
-from bianzhi_app.ops.backdating import check_every_day_since
+from bianzhi_app.ops.backdating import (
+    check_every_day_since,
+    check_pool_every_day_since,
+    check_posts_every_day_since,
+)
 from bianzhi_app.ops.common import (
     check_not_before,
     find_unit,
@@ -61,6 +65,8 @@ def set_quota(tx: Tx, unit: str | int, kind: str, approved: int, *, doc: str, on
     write_quota(tx, u.id, k.id, approved=approved, allowance=after.allowance, effective_on=effective_on,
                 seq=tx.head.seq + 1)
     check_every_day_since(tx, u, k, effective_on)  # a cut dated back must fit every day since
+    if approved > before.approved:  # a rise dated back must fit the pool of every day since
+        check_pool_every_day_since(tx, k, effective_on)
     return tx.record(Op.QUOTA_SET, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
                      document_number=doc, before={k.code: before.as_dict()}, after={k.code: after.as_dict()})
 
@@ -120,6 +126,7 @@ def set_post_limit(tx: Tx, unit: str | int, post: str, limit: int, *, doc: str, 
     allowance = min(allowance, max(0, used - limit))
     write_post_limit(tx, u.id, p.id, limit=limit, allowance=allowance, effective_on=effective_on,
                      seq=tx.head.seq + 1)
+    check_posts_every_day_since(tx, u, p, effective_on)  # a cut dated back must fit every day since
     return tx.record(Op.POSTS_SET, unit_id=u.id, unit_name=u.name, effective_on=effective_on,
                      document_number=doc, before={p.code: {"limit": old_limit, "used": used}},
                      after={p.code: {"limit": limit, "used": used, "allowance": allowance}})

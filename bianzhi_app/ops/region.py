@@ -11,6 +11,7 @@ from bianzhi_app.db.models import pool_history, region_pools, regions
 from bianzhi_app.errors import InvalidInput, StateRefused
 from bianzhi_app.kernel import Change, Op, Tx
 from bianzhi_app.ledger import DEFAULT_HASH_ALG, HASH_ALG_KEY, HASH_ALGS, sm3_available
+from bianzhi_app.ops.backdating import check_pool_every_day_since
 from bianzhi_app.ops.common import clean_text, non_negative, pool_figures
 from bianzhi_app.rules import check_pool_total
 from bianzhi_app.texts import OFFICE_NAME_MAX, POOL_MAX, REGION_NAME_MAX
@@ -59,6 +60,7 @@ def set_pool(tx: Tx, kind: str, total: int, *, doc: str, on: dt.date | None = No
     seq = tx.head.seq + 1
     tx.conn.execute(insert(pool_history).values(kind_id=k.id, effective_on=effective_on, total=total,
                                                 ledger_seq=seq))
+    check_pool_every_day_since(tx, k, effective_on)  # a cut dated back must hold what was allocated since
     return tx.record(Op.POOL_SET, unit_id=None, unit_name=None, effective_on=effective_on, document_number=doc,
                      before={k.code: {"total": old_total, "allocated": allocated}},
                      after={k.code: {"total": total, "allocated": allocated}})

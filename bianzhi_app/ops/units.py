@@ -24,6 +24,7 @@ from bianzhi_app.db.sql import rows as sql_rows
 from bianzhi_app.errors import BianzhiError, InvalidInput, StateRefused
 from bianzhi_app.idcodes import normalize_code, uscc_problem
 from bianzhi_app.kernel import Change, Op, Tx, new_id, require_document
+from bianzhi_app.ops.backdating import check_pool_every_day_since
 from bianzhi_app.ops.common import (
     UnitRef,
     check_not_before,
@@ -138,7 +139,8 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     USCC; an unknown category/rank/funding; an invalid USCC; 主要职责 with a control character or too
     long (``clean_functions``; kept in the entry's ``after``); an unknown or abolished parent (a parent
     may be a unit added earlier in the same batch); a quota beyond the region pool (rule 2, the pools
-    counted in memory across the batch). With ``errors`` given, refused units are listed there and
+    counted in memory across the batch; dated back, on every day since: a later day over its pool refuses
+    the batch, PoolExceeded). With ``errors`` given, refused units are listed there and
     skipped (nothing of them is written); otherwise the first refusal raises. The history read by
     ``--as-of`` is the same as ``add_unit`` followed by ``set_quota`` / ``set_post_limit`` writes.
     ``progress(done, total)`` is called before every 100th request.
@@ -224,9 +226,20 @@ def add_units(tx: Tx, requests: Sequence[UnitRequest], *, errors: list[UnitRefus
     rows.write(tx)
     if establishing:
         changes = _establish(tx, established, errors, progress, total)
+    _pools_hold_since(tx, added_ids)
     if progress is not None:
         progress(total, total)
     return changes
+
+
+def _pools_hold_since(tx: Tx, added: set[int]) -> None:
+    """补登: new units dated back take their quotas from the pool of every day since; each must hold them."""
+    if added:
+        for kind_id, since in sql_rows(tx.conn, "SELECT kind_id, min(effective_on) FROM quota_history WHERE"
+                                                " unit_id >= :first AND approved > 0 GROUP BY kind_id",
+                                       {"first": min(added)}):
+            day = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since)[:10])
+            check_pool_every_day_since(tx, tx.catalog.kind_by_id(kind_id), day)
 
 
 @dataclass

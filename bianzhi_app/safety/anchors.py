@@ -71,6 +71,24 @@ def compare(conn: Any, anchors: list[Anchor]) -> list[str]:
     return problems
 
 
+def disagreement(conn: Any, anchors: list[Anchor]) -> str | None:
+    """Why a book must not be written on, in words naming the first anchor its chain is behind or different
+    from (seq and short head), or None when it agrees with each; an empty book (a new one) agrees."""
+    last = rows(conn, "SELECT MAX(seq) FROM ledger")[0][0] or 0
+    if not last:
+        return None
+    for anchor in anchors:
+        found = rows(conn, f"SELECT hash FROM ledger WHERE seq = {int(anchor.seq)}")
+        if not found:
+            why = f"台账只有{last}条,末尾的记录被删除,或整本被换成了旧的"
+        elif not str(found[0][0]).startswith(anchor.hash):
+            why = f"台账第{anchor.seq}条的哈希为{str(found[0][0])[:12]},台账被改写后重新计算了哈希"
+        else:
+            continue
+        return f"的台账与{anchor.source}记下的台账头{anchor.short}不符({why});请运行 check 核查,并从备份恢复"
+    return None
+
+
 # --- the witness file -----------------------------------------------------------------------------------
 def _key(path: str | os.PathLike[str]) -> str:
     return os.path.normcase(str(Path(path).expanduser().absolute()))

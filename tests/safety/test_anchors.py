@@ -88,9 +88,8 @@ def test_a_chain_cut_back_passes_inside_the_file_but_not_against_the_witness(boo
 
 
 def test_a_chain_rehashed_after_an_edit_is_found_by_the_witness(book, db_path):
-    rehash_after_edit(db_path, 3)
-    rc, _out, err = book("check")
-    assert rc == 6 and "本机见证记录" in err and "重新计算了哈希" in err
+    rehash_after_edit(db_path, 3)  # its 文号 is none of the documents': the replay names that first
+    assert any("本机见证记录" in p and "重新计算了哈希" in p for p in problems(book))
 
 
 def test_a_head_printed_on_a_report_is_an_anchor(book, db_path):
@@ -99,8 +98,8 @@ def test_a_head_printed_on_a_report_is_an_anchor(book, db_path):
     assert book.json("check", "--anchor", f"#{seq} {digest[:12]}")["ok"]
     rehash_after_edit(db_path, 2)
     witness().unlink()
-    rc, _out, err = book("check", "--anchor", f"#{seq} {digest[:12]}")
-    assert rc == 6 and f"--anchor「#{seq} {digest[:12]}」" in err
+    rc, out, err = book("--json", "check", "--anchor", f"#{seq} {digest[:12]}")
+    assert rc == 6 and any(f"--anchor「#{seq} {digest[:12]}」" in p for p in json.loads(out)["problems"]), err
     rc, _out, err = book("check", "--anchor", "#12 9f39")
     assert rc == 4 and "台账锚点" in err
 
@@ -131,3 +130,53 @@ def test_a_new_book_where_an_old_one_was_replaces_its_witness(book, db_path, cli
         Path(f"{db_path}{extra}").unlink(missing_ok=True)
     cli.ok("init", "--region", "杨陵区", "--code", "610403")
     assert cli.json("check")["ok"]
+
+
+def old_copy(path: Path, dest: Path) -> None:
+    """A consistent copy of the book as it stands (the attacker keeps it to put back later)."""
+    src, dst = raw(path), sqlite3.connect(dest)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def put_back(old: Path, path: Path) -> None:
+    for extra in ("-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    path.write_bytes(old.read_bytes())
+
+
+def test_a_book_put_back_older_than_its_witness_opens_read_only_naming_the_anchor(book, db_path, tmp_path):
+    """Issue 14: every trigger in place, the file swapped for an older copy of itself; the CLI must not keep
+    writing onto that chain (new entries would bury the cut): writes are refused, naming the witness's head."""
+    old = tmp_path / "old.db"
+    old_copy(db_path, old)
+    book.ok("quota", "set", "区农业农村局", "xz", "15", "--doc", DOC)
+    seq, digest = head(db_path)
+    put_back(old, db_path)
+    before = old.read_bytes()
+    rc, out, err = book("quota", "set", "区农业农村局", "xz", "16", "--doc", DOC)
+    assert rc == 1 and "只读" in err and "本机见证记录" in err and f"#{seq} {digest[:12]}" in err, err
+    assert "Traceback" not in err + out
+    assert db_path.read_bytes() == before  # nothing written onto the cut chain
+    status = book.json("status")  # reads still work
+    assert status["units"][0]["quota"]["xz"]["approved"] == 14
+    assert book("check")[0] == 6
+    after = json.loads(witness().read_text(encoding="utf-8"))[os.path.normcase(str(db_path))]
+    assert (after["seq"], after["hash"]) == (seq, digest)  # the witness did not move back
+
+
+def test_a_chain_rehashed_with_its_triggers_put_back_opens_read_only(book, db_path):
+    conn = raw(db_path)
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ledger_no_update'").fetchone()[0]
+    conn.close()
+    rehash_after_edit(db_path, 3)
+    conn = raw(db_path)
+    conn.execute(trigger)  # the schema as the migrations made it: only the anchor tells
+    conn.close()
+    seq, _digest = head(db_path)
+    rc, _out, err = book("quota", "set", "区农业农村局", "xz", "16", "--doc", DOC)
+    assert rc == 1 and "重新计算了哈希" in err and f"#{seq} " in err, err
+    assert book.json("status")["units"][0]["quota"]["xz"]["approved"] == 14

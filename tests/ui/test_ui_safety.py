@@ -247,3 +247,89 @@ def test_a_book_on_read_only_media_opens_read_only_saying_why(qtbot, launched, b
     finally:
         os.chmod(book_path.parent, 0o755)
         os.chmod(book_path, 0o644)
+
+
+def test_a_book_put_back_older_than_its_witness_opens_read_only_naming_the_anchor(  # type: ignore[no-untyped-def]
+        qtbot, launched, book_path, tmp_path):
+    """Issue 14: the file swapped for an older copy of itself (every trigger in place): the window shows the
+    book but does not write onto its chain; the read-only mark says which anchor (seq, short head) disagrees."""
+    import sqlite3
+
+    from bookhelpers import DOC
+
+    old = tmp_path / "old.db"
+    src, dst = sqlite3.connect(book_path), sqlite3.connect(old)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    with Book.open(book_path) as book:
+        book.units.add(name="区新设局", category="政府工作部门", rank="正科", doc=DOC)
+        seq, digest = book.head().seq, book.head().hash
+    for extra in ("-wal", "-shm"):
+        Path(f"{book_path}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(old, book_path)
+    before = snapshot(book_path)
+    launcher = launch(launched, book_path)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(object, "status_read_only") is not None, timeout=10000)
+    tip = window.findChild(object, "status_read_only").toolTip()
+    assert "本机见证记录" in tip and f"#{seq} {digest[:12]}" in tip and "只能查看" in tip, tip
+    assert not window.actions["enter"].isEnabled() and window.actions["export_book"].isEnabled()
+    wait_idle(qtbot, window.session)
+    window.close()
+    assert snapshot(book_path) == before
+
+
+def test_restoring_a_backup_of_another_region_asks_naming_both_regions(qtbot, book_path, tmp_path):  # type: ignore[no-untyped-def]
+    """Issue 14 (the CLI's --other-region, in the window): a second question names both regions; No changes
+    nothing, Yes restores."""
+    import sqlite3
+
+    from bianzhi_app.safety.session import list_restore_candidates
+    from ui.dialogs.safety import RestoreDialog
+
+    other = tmp_path / "other.db"
+    with Book.open(other) as book:
+        book.region.init(name="临渭区", code="610502")
+        book.backup(tmp_path / "other-backups")
+    candidates = list_restore_candidates(other, folder=tmp_path / "other-backups")
+    conn = sqlite3.connect(book_path)
+    code, name = conn.execute("SELECT code, name FROM regions").fetchone()
+    conn.close()
+    before = snapshot(book_path)
+    dialog = RestoreDialog(None, book_path, candidates, actor="测试")
+    qtbot.addWidget(dialog)
+    seen: dict = {}
+    answers = answer(press(QMessageBox.StandardButton.Yes), recorded(seen, press(QMessageBox.StandardButton.No)))
+    dialog.restore_selected()
+    assert answers.done and dialog.restored is None
+    (box, text), = seen["dialogs"]
+    assert box == "other_region_box" and "临渭区(610502)" in text and f"{name}({code})" in text, text
+    assert snapshot(book_path) == before  # No: nothing changed
+    answers = answer(press(QMessageBox.StandardButton.Yes), press(QMessageBox.StandardButton.Yes))
+    dialog.restore_selected()
+    assert answers.done and dialog.restored is not None
+    conn = sqlite3.connect(book_path)
+    assert conn.execute("SELECT code FROM regions").fetchone()[0] == "610502"
+    conn.close()
+
+
+def test_a_book_with_a_trigger_dropped_shows_read_only_in_the_window(qtbot, launched, book_path):  # type: ignore[no-untyped-def]
+    """The Book learns on opening (on the worker, after the first paint) that its schema was changed by another
+    tool: the window then marks 只读 saying which object, and disables every write."""
+    import sqlite3
+
+    conn = sqlite3.connect(book_path)
+    conn.execute("DROP TRIGGER staffing_no_delete")
+    conn.commit()
+    conn.close()
+    launcher = launch(launched, book_path)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(object, "status_read_only") is not None, timeout=10000)
+    tip = window.findChild(object, "status_read_only").toolTip()
+    assert "staffing_no_delete" in tip and "只能查看" in tip, tip
+    assert not window.actions["enter"].isEnabled() and window.actions["export_book"].isEnabled()
+    wait_idle(qtbot, window.session)
+    window.close()

@@ -61,19 +61,31 @@ class BookActions(QObject):
     def start(self) -> None:
         """After the window is built: read-only state, and the daily backup of a book the window holds."""
         if self.session.read_only:
-            for key in WRITE_ACTIONS:
-                if key in self.window.actions:
-                    self.window.actions[key].setEnabled(False)
-            self.read_only_label = QLabel(tr("只读"), self.window)
-            self.read_only_label.setObjectName("status_read_only")
-            self.read_only_label.setStyleSheet("color:#b00020;font-weight:bold")
-            reason = self.session.read_only_reason
-            self.read_only_label.setToolTip(tr("数据库{0};本窗口只能查看,不能修改").replace("{0}", reason) if reason
-                                            else tr("另一个程序正在使用这个数据库;本窗口只能查看,不能修改"))
-            self.window.statusBar().addPermanentWidget(self.read_only_label)
+            self._mark_read_only()
+        else:  # the Book itself may open read-only (a changed schema, a chain behind its anchors): known once open
+            self.session.when_ready(self._read_only_once_open)
         if self.session.holds_lock:
             self.backup_timer.start(BACKUP_CHECK_MS)
             QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.backup_if_due)
+
+    def _mark_read_only(self) -> None:
+        for key in WRITE_ACTIONS:
+            if key in self.window.actions:
+                self.window.actions[key].setEnabled(False)
+        self.read_only_label = QLabel(tr("只读"), self.window)
+        self.read_only_label.setObjectName("status_read_only")
+        self.read_only_label.setStyleSheet("color:#b00020;font-weight:bold")
+        reason = self.session.read_only_reason
+        self.read_only_label.setToolTip(tr("数据库{0};本窗口只能查看,不能修改").replace("{0}", reason) if reason
+                                        else tr("另一个程序正在使用这个数据库;本窗口只能查看,不能修改"))
+        self.window.statusBar().addPermanentWidget(self.read_only_label)
+
+    def _read_only_once_open(self) -> None:
+        book = self.session.book
+        if book.read_only and not self.session.read_only:
+            self.session.read_only, self.session.read_only_reason = True, book.read_only_reason
+            self.window.apply_account()  # the gates of the actions and buttons read session.read_only
+            self._mark_read_only()
 
     # --- messages ------------------------------------------------------------------------------
     def _box(self, icon: str, title: str, text: str) -> QMessageBox:

@@ -145,7 +145,7 @@ class RestoreDialog(QDialog):
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
 
     def restore_selected(self) -> None:
-        from bianzhi_app.recovery import restore_book
+        from bianzhi_app.recovery import other_region, restore_book
 
         candidate = self.selected()
         if candidate is None:
@@ -155,12 +155,16 @@ class RestoreDialog(QDialog):
                                                   describe_head(candidate.ledger_head), self.path.name)
         if not confirm(self, tr("从备份恢复"), text):
             return
+        regions = other_region(self.path, candidate.path)
+        if regions is not None and not self._confirm_other_region(regions):
+            return  # nothing changed: the book is still open
         if self.before_restore is not None:
             self.before_restore()
         QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
             self.restored = restore_book(self.path, candidate.path, actor=self.actor,
-                                         allow_unsafe_location=self.allow_unsafe_location)
+                                         allow_unsafe_location=self.allow_unsafe_location,
+                                         other_region=regions is not None)
         except BianzhiError as error:
             self.error.setText(error_text(error))
             self.error.show()
@@ -168,6 +172,18 @@ class RestoreDialog(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         self.accept()
+
+
+    def _confirm_other_region(self, regions: tuple[tuple[str, str], tuple[str, str]]) -> bool:
+        """The CLI's --other-region, asked: a backup of another region replaces this book entirely."""
+        (code, name), (their_code, their_name) = regions
+        text = tr("所选备份属于另一个行政区域:{0}({1}),而当前台账是{2}({3})。\n恢复会用{0}的台账整个替换"
+                  "{2}的台账。确实要恢复吗?").format(their_name, their_code, name, code)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("恢复另一个行政区域的备份"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("other_region_box")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def lock_dialog(parent: QWidget | None, error: LockedByOther) -> ChoiceDialog:
