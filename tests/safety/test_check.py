@@ -99,3 +99,33 @@ def test_corrupted_copy_of_a_wal_book(tmp_path: Path, books: Any) -> None:
     shutil.copyfile(db, copy)
     corrupt_btree_page(copy)
     assert quick_check(copy).kind == "corrupt"
+
+
+def test_run_check_reports_a_damaged_file_alone_while_the_chain_walk_overlaps_it(tmp_path: Path) -> None:
+    """`check`'s integrity_check runs in a thread beside the chain walk: a damaged page is still what it
+    reports (alone, whatever the walk found or raised reading the damage), and a sound file reports nothing."""
+    from bianzhi_app.book import Book
+    from bianzhi_app.catalog import Catalog
+    from bianzhi_app.check import run_check
+    from bianzhi_app.db.engine import make_engine
+    from bianzhi_app.demo import generate
+
+    book = tmp_path / "demo.db"
+    with Book.open(book) as opened:
+        generate(opened, scale="county", seed=3)
+    conn = sqlite3.connect(book)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+    def checked() -> list[str]:
+        engine = make_engine(book, read_only=True)
+        try:
+            with engine.connect() as conn:
+                return run_check(conn, Catalog.load(conn)).problems
+        finally:
+            engine.dispose()
+
+    assert checked() == []
+    corrupt_btree_page(book)
+    problems = checked()
+    assert len(problems) == 1 and problems[0].startswith("数据库文件损坏"), problems
