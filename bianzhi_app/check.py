@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -28,7 +27,7 @@ from bianzhi_app.db.models import (
     units,
 )
 from bianzhi_app.errors import BianzhiError
-from bianzhi_app.ledger import HASHED_FIELDS, verify_chain
+from bianzhi_app.ledger import HASHED_FIELDS, parse_json, verify_chain
 from bianzhi_app.replay import Replay
 from bianzhi_app.safety.anchors import Anchor
 from bianzhi_app.safety.anchors import compare as compare_anchors
@@ -193,12 +192,12 @@ def _check_chain(conn: Connection, report: CheckReport, replay: Replay) -> list[
         for row in conn.execution_options(yield_per=5000).execute(select(*columns).order_by(ledger.c.seq)):
             counted["n"] += 1
             entry = row._mapping
-            after = json.loads(entry["after"])
+            after = parse_json(entry["after"])
             replay.take(entry["seq"], entry["op"], entry["unit_id"], entry["unit_name"], entry["effective_on"], after,
                         entry["detail"], entry["document_number"])
             if entry["op"] == "unit.establish":
                 established.append({"seq": entry["seq"], "unit": entry["unit_name"],
-                                    "after": after, "detail": json.loads(entry["detail"])})
+                                    "after": after, "detail": parse_json(entry["detail"])})
             yield entry
 
     problem = verify_chain(rows())

@@ -18,12 +18,12 @@ the security log (accounts/replay.py).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from bianzhi_app.catalog import Catalog
 from bianzhi_app.db.sql import rows
+from bianzhi_app.ledger import parse_json
 
 QUOTA_FIGURES = ("approved", "used", "reserved", "allowance")
 UNIT_FIELDS = ("category", "rank", "funding", "uscc", "functions")  # as 设立 / 建账 and 核定主要职责 record them
@@ -114,9 +114,9 @@ class Replay:
         if op in ("person.enter", "approval.add"):
             self._detail(seq, op, unit_id, detail)
         if op in ("person.appoint", "person.dismiss", "person.leave", "person.transfer", "unit.establish"):
-            self._post(seq, op, unit_id, json.loads(detail) if detail else {})
+            self._post(seq, op, unit_id, parse_json(detail) if detail else {})
         if op == "snapshot":
-            self.snapshots[str(after.get("quarter"))] = (after, json.loads(detail) if detail else {}, seq)
+            self.snapshots[str(after.get("quarter"))] = (after, parse_json(detail) if detail else {}, seq)
         if seq in self._rows:
             self._compare_history(seq, str(effective_on)[:10], self._rows.pop(seq))
 
@@ -124,7 +124,7 @@ class Replay:
         if op == "unit.abolish" and unit_id is not None:
             self.closed_units[unit_id] = seq
             return
-        merged = {self.names[name] for name in (json.loads(detail).get("sources", []) if detail else [])
+        merged = {self.names[name] for name in (parse_json(detail).get("sources", []) if detail else [])
                   if name in self.names and self.names[name] != unit_id}
         for source in merged:
             self.closed_units[source] = seq
@@ -132,7 +132,7 @@ class Replay:
                 self.merged_into[source] = unit_id
 
     def _detail(self, seq: int, op: str, unit_id: int | None, detail: str) -> None:
-        data = json.loads(detail)
+        data = parse_json(detail)
         if op == "person.enter" and isinstance(data.get("person_id"), int) and isinstance(data.get("name"), str):
             self.person_names[data["person_id"]] = (data["name"], str(data.get("id") or ""), seq)
         elif op == "approval.add" and unit_id is not None and isinstance(data.get("number"), str):

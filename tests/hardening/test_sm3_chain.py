@@ -207,3 +207,25 @@ def test_a_refusal_caught_by_a_savepoint_does_not_let_the_next_op_through(tmp_pa
                 if total == 30:
                     raise
     assert fingerprint(path) == before
+
+
+def test_parse_json_reads_what_the_ledger_writes() -> None:
+    """check's chain walk parses entries with orjson where installed (bianzhi_app.ledger.parse_json): the same
+    values as json for what the ledger writes, a huge integer still read (as a number), and text that is no
+    JSON still refused (ValueError), as before."""
+    import json
+
+    import orjson
+    import pytest
+
+    from bianzhi_app.ledger import _fast_loads, canonical_json, parse_json
+
+    assert _fast_loads is orjson.loads  # pinned for x86-64: the fast path is the one tested here
+    value = {"xz": {"approved": 36, "used": 1}, "name": "𠮷梅", "id": "610000********6802", "approval": None,
+             "initial": True, "persons": ["甲", "乙"], "note": "引号\"与\\和\n"}
+    text = canonical_json(value)
+    assert parse_json(text) == json.loads(text) == value
+    huge = '{"approved": 100000000000000000000000}'
+    assert parse_json(huge)["approved"] == pytest.approx(10**23)
+    with pytest.raises(ValueError):
+        parse_json("{not json")
