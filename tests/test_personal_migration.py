@@ -45,6 +45,29 @@ def unpack_old_book(path: Path) -> tuple[list[Any], list[str]]:
     return roster, ids
 
 
+def old_book_on_server(pg_server: Any, path: Path, name: str) -> tuple[str, list[Any], list[str]]:
+    """The 0004 fixture (unpacked at `path`) copied into a fresh server database `name` at revision 0004: its URL,
+    and the roster and ID numbers as the old version kept them."""
+    import pgcluster
+
+    from bianzhi_app.copying import _copy_rows
+    from bianzhi_app.db.engine import make_engine
+    from bianzhi_app.db.migrate import migrate_to
+
+    roster, ids = unpack_old_book(path)
+    with pgcluster.admin(pg_server.cluster) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = pg_server.cluster.url_for(name)
+    source, dest = make_engine(path), make_engine(url)
+    migrate_to(dest, "0004")
+    _copy_rows(source, dest, None)
+    source.dispose()
+    assert current_revision(dest) == "0004"
+    dest.dispose()
+    return url, roster, ids
+
+
 @pytest.fixture(scope="module")
 def old_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     """The 0004 book and what the old version kept in clear: ID numbers, roster, stored password hashes."""
@@ -153,25 +176,8 @@ def test_the_recovery_key_still_works_and_the_recovered_admin_holds_the_key(migr
 def migrated_server(pg_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     import os
 
-    import pgcluster
-
-    from bianzhi_app.copying import _copy_rows
-    from bianzhi_app.db.engine import make_engine
-    from bianzhi_app.db.migrate import migrate_to
-
     path = tmp_path_factory.mktemp("old-server") / "book.db"
-    roster, ids = unpack_old_book(path)
-    name = f"old_{os.getpid()}"
-    with pgcluster.admin(pg_server.cluster) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        admin.execute(f"CREATE DATABASE {name}")
-    url = pg_server.cluster.url_for(name)
-    source, dest = make_engine(path), make_engine(url)
-    migrate_to(dest, "0004")
-    _copy_rows(source, dest, None)
-    source.dispose()
-    assert current_revision(dest) == "0004"
-    dest.dispose()
+    url, roster, ids = old_book_on_server(pg_server, path, f"old_{os.getpid()}")
     seen: list[tuple[int, int]] = []
     with Book.open(url, account=Credentials("jingban", PASSWORD),
                    progress=lambda done, total: seen.append((done, total))) as book:

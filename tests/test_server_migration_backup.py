@@ -10,38 +10,25 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import pgcluster
 import pytest
-from test_personal_migration import PASSWORD, unpack_old_book
+from test_personal_migration import PASSWORD, old_book_on_server
 
 from bianzhi_app.accounts.store import Credentials
 from bianzhi_app.book import Book
 from bianzhi_app.db import SCHEMA_HEAD
 from bianzhi_app.db.engine import make_engine
-from bianzhi_app.db.migrate import current_revision, migrate_to
+from bianzhi_app.db.migrate import current_revision
 from bianzhi_app.safety.backup import BackupFailed, list_backups, verify_backup
 
 
 @pytest.fixture
 def old_server_book(pg_server, tmp_path: Path) -> Iterator[tuple[str, tuple[int, str], list[tuple]]]:  # type: ignore[no-untyped-def]
     """The 0004 book on a fresh server database at revision 0004; its ledger head and roster."""
-    from bianzhi_app.copying import _copy_rows
-
     path = tmp_path / "old.db"
-    roster, _ids = unpack_old_book(path)
+    url, roster, _ids = old_book_on_server(pg_server, path, f"old_backup_{os.getpid()}")
     conn = sqlite3.connect(path)
     head = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
     conn.close()
-    name = f"old_backup_{os.getpid()}"
-    with pgcluster.admin(pg_server.cluster) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-    url = pg_server.cluster.url_for(name)
-    source, dest = make_engine(path), make_engine(url)
-    migrate_to(dest, "0004")
-    _copy_rows(source, dest, None)
-    source.dispose()
-    dest.dispose()
     yield url, head, roster
     pg_server.drop(url)
 
