@@ -61,9 +61,10 @@ def account_problems(conn: Any) -> list[str]:
                  for name, known in accounts.items() if name not in seen)
     defaults = policy_items(Policy())
     stored = rows(conn, "SELECT name, value FROM policy ORDER BY name")
+    stored_names = {row[0] for row in stored}
     found.extend(f"{_WHERE}表policy中没有安全策略{name}(即默认值{defaults[name]}),安全审计日志第{seq}条将其设为{value}"
                  for name, (value, seq) in policy.items()
-                 if name in defaults and value != defaults[name] and name not in {r[0] for r in stored})
+                 if name in defaults and value != defaults[name] and name not in stored_names)
     for name, value in stored:
         expected, seq = policy.get(name, (defaults.get(name, value), 0))
         if str(value) != expected:

@@ -56,37 +56,43 @@ def parse_anchor(text: str, *, source: str = "") -> Anchor:
 
 def compare(conn: Any, anchors: list[Anchor]) -> list[str]:
     """The problems the book's ledger has against `anchors` (an empty list when it agrees with each)."""
-    problems: list[str] = []
     if not anchors:
-        return problems
-    last = rows(conn, "SELECT MAX(seq) FROM ledger")[0][0] or 0
-    for anchor in anchors:
-        found = rows(conn, f"SELECT hash FROM ledger WHERE seq = {int(anchor.seq)}")
-        if not found:
-            problems.append(f"台账只有{last}条,而{anchor.source}记下的台账头为第{anchor.seq}条({anchor.short}):"
-                            f"台账末尾的记录被删除,或整本被换成了旧的")
-        elif not str(found[0][0]).startswith(anchor.hash):
-            problems.append(f"台账第{anchor.seq}条的哈希为{str(found[0][0])[:12]},与{anchor.source}记下的"
-                            f"{anchor.short}不符:台账被改写后重新计算了哈希")
-    return problems
+        return []
+    last, missed = _mismatches(conn, anchors)
+    return [f"台账只有{last}条,而{anchor.source}记下的台账头为第{anchor.seq}条({anchor.short}):"
+            f"台账末尾的记录被删除,或整本被换成了旧的" if found is None else
+            f"台账第{anchor.seq}条的哈希为{found[:12]},与{anchor.source}记下的{anchor.short}不符:"
+            f"台账被改写后重新计算了哈希" for anchor, found in missed]
 
 
 def disagreement(conn: Any, anchors: list[Anchor]) -> str | None:
     """Why a book must not be written on, in words naming the first anchor its chain is behind or different
     from (seq and short head), or None when it agrees with each; an empty book (a new one) agrees."""
-    last = rows(conn, "SELECT MAX(seq) FROM ledger")[0][0] or 0
-    if not last:
+    last, missed = _mismatches(conn, anchors)
+    if not last or not missed:
         return None
+    anchor, found = missed[0]
+    why = (f"台账只有{last}条,末尾的记录被删除,或整本被换成了旧的" if found is None else
+           f"台账第{anchor.seq}条的哈希为{found[:12]},台账被改写后重新计算了哈希")
+    return f"的台账与{anchor.source}记下的台账头{anchor.short}不符({why});请运行 check 核查,并从备份恢复"
+
+
+def _mismatches(conn: Any, anchors: list[Anchor]) -> tuple[int, list[tuple[Anchor, str | None]]]:
+    """The ledger's length, and each anchor it does not hold with the hash found at its seq (None: no such
+    entry, the chain is shorter)."""
+    last = int(rows(conn, "SELECT MAX(seq) FROM ledger")[0][0] or 0)
+    missed = []
     for anchor in anchors:
-        found = rows(conn, f"SELECT hash FROM ledger WHERE seq = {int(anchor.seq)}")
-        if not found:
-            why = f"台账只有{last}条,末尾的记录被删除,或整本被换成了旧的"
-        elif not str(found[0][0]).startswith(anchor.hash):
-            why = f"台账第{anchor.seq}条的哈希为{str(found[0][0])[:12]},台账被改写后重新计算了哈希"
-        else:
-            continue
-        return f"的台账与{anchor.source}记下的台账头{anchor.short}不符({why});请运行 check 核查,并从备份恢复"
-    return None
+        found = _hash_at(conn, anchor.seq)
+        if found is None or not found.startswith(anchor.hash):
+            missed.append((anchor, found))
+    return last, missed
+
+
+def _hash_at(conn: Any, seq: int) -> str | None:
+    """The hash of ledger entry `seq` (one look-up by primary key), None when there is none."""
+    found = rows(conn, f"SELECT hash FROM ledger WHERE seq = {int(seq)}")
+    return str(found[0][0]) if found else None
 
 
 # --- the witness file -----------------------------------------------------------------------------------
@@ -150,7 +156,7 @@ def backup_anchors(path: str | os.PathLike[str], folder: Path, conn: Any) -> lis
 
     found = [c for c in list_restore_candidates(path, folder=folder) if c.ledger_head]
     picked = _newest_and_longest(found)
-    if all(_held(conn, anchor) for anchor in picked):
+    if not _mismatches(conn, picked)[1]:
         return picked
     restored = rows(conn, "SELECT at FROM ledger WHERE op = 'book.restore' ORDER BY seq DESC LIMIT 1")
     if not restored:
@@ -166,12 +172,6 @@ def _newest_and_longest(found: list[Any]) -> list[Anchor]:
     newest, longest = found[0], max(found, key=lambda c: int(c.ledger_head["seq"]))
     return [Anchor(int(c.ledger_head["seq"]), str(c.ledger_head["hash"]), f"备份清单「{c.path.name}」")
             for c in {newest.path: newest, longest.path: longest}.values()]
-
-
-def _held(conn: Any, anchor: Anchor) -> bool:
-    """Whether the chain has the anchor's entry with its hash (one look-up by seq)."""
-    found = rows(conn, f"SELECT hash FROM ledger WHERE seq = {int(anchor.seq)}")
-    return bool(found) and str(found[0][0]).startswith(anchor.hash)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
